@@ -1,1 +1,24 @@
-//! kyso-pdf
+//! PDF syntax for kyso, without cryptography.
+//!
+//! - [`load`]: tolerant loading (lopdf underneath), revisions, catalog and page helpers;
+//! - [`signatures`]: signature fields, `/ByteRange` coverage;
+//! - [`incremental`]: appending a signature field as an incremental update;
+//! - [`diff`]: what later revisions changed after a signature;
+//! - [`serialize`]: writing PDF objects.
+#![forbid(unsafe_code)]
+
+pub mod diff;
+mod error;
+pub mod incremental;
+pub mod load;
+pub mod serialize;
+pub mod signatures;
+
+pub use diff::{ModificationLevel, ModificationReport, analyse_modifications};
+pub use error::PdfError;
+pub use incremental::{
+    Appearance, PreparedSignature, SignatureDictionary, SignatureRequest, prepare_signature,
+};
+pub use load::load_document;
+pub use lopdf;
+pub use signatures::{Coverage, PdfSignature, SignatureKind, find_signatures};

@@ -1,0 +1,614 @@
+//! What changed after a signature: compares the signed revision with the final document.
+//!
+//! Whitelist approach (as pyHanko's difference analysis): every object that exists in the signed
+//! revision and differs in the final document must be explained by an allowed kind of update —
+//! adding signature fields and their widgets, filling a signature field, adding DSS data,
+//! filling form fields (when the certification level allows it). Anything else is "other".
+//! New objects are harmless on their own: they can only be shown through a changed old object,
+//! and every changed old object is checked.
+
+use std::collections::HashSet;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::PdfError;
+use crate::load::{catalog, load_document, page_ids, resolve, resolve_dict};
+
+/// How much a later revision changed, from harmless to not allowed. Ordered by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ModificationLevel {
+    /// Nothing was changed.
+    None,
+    /// Only validation data (DSS) or document time-stamps were added.
+    LtaUpdates,
+    /// New signatures were added (fields, widgets, appearances), or empty signature fields filled.
+    Signing,
+    /// Form field values were filled in.
+    FormFilling,
+    /// Annotations were added or changed.
+    Annotations,
+    /// Any other change (page content, pages, catalog entries, replaced objects…).
+    Other,
+}
+
+impl ModificationLevel {
+    /// Short machine name (`none`, `lta_updates`, `signing`, `form_filling`, `annotations`, `other`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::LtaUpdates => "lta_updates",
+            Self::Signing => "signing",
+            Self::FormFilling => "form_filling",
+            Self::Annotations => "annotations",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// One change found, with the object it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The changed object, when the change is tied to one.
+    pub object: Option<ObjectId>,
+    /// How the change was classified.
+    pub level: ModificationLevel,
+    /// What changed, in English (for logs and reports).
+    pub description: String,
+}
+
+/// The result of comparing a signed revision with the final document.
+#[derive(Debug, Clone)]
+pub struct ModificationReport {
+    /// The most severe level among the changes.
+    pub level: ModificationLevel,
+    /// Every change found (bounded).
+    pub changes: Vec<Change>,
+}
+
+/// Compare the revision `file[..signed_len]` with the whole `file`.
+pub fn analyse_modifications(
+    file: &[u8],
+    signed_len: usize,
+) -> Result<ModificationReport, PdfError> {
+    let signed = load_document(&file[..signed_len.min(file.len())])?;
+    let current = load_document(file)?;
+    Ok(compare(&signed, &current))
+}
+
+/// Compare two parsed revisions of one document.
+pub fn compare(old: &Document, new: &Document) -> ModificationReport {
+    let mut d = Differ {
+        old,
+        new,
+        changes: Vec::new(),
+    };
+    d.run();
+    let level = d
+        .changes
+        .iter()
+        .map(|c| c.level)
+        .max()
+        .unwrap_or(ModificationLevel::None);
+    ModificationReport {
+        level,
+        changes: d.changes,
+    }
+}
+
+struct Differ<'a> {
+    old: &'a Document,
+    new: &'a Document,
+    changes: Vec<Change>,
+}
+
+impl Differ<'_> {
+    fn note(&mut self, object: Option<ObjectId>, level: ModificationLevel, description: String) {
+        if self.changes.len() < 200 {
+            self.changes.push(Change {
+                object,
+                level,
+                description,
+            });
+        }
+    }
+
+    fn run(&mut self) {
+        let (old_root, new_root) = match (catalog(self.old), catalog(self.new)) {
+            (Ok((o, _)), Ok((n, _))) => (o, n),
+            _ => {
+                self.note(
+                    None,
+                    ModificationLevel::Other,
+                    "the catalog cannot be read".into(),
+                );
+                return;
+            }
+        };
+        if old_root != new_root {
+            self.note(
+                Some(new_root),
+                ModificationLevel::Other,
+                "the document catalog was replaced".into(),
+            );
+        }
+        if self.new.trailer.has(b"Encrypt") != self.old.trailer.has(b"Encrypt") {
+            self.note(
+                None,
+                ModificationLevel::Other,
+                "encryption was added or removed".into(),
+            );
+        }
+
+        let old_pages: Vec<ObjectId> = page_ids(self.old);
+        let new_pages: Vec<ObjectId> = page_ids(self.new);
+        if old_pages != new_pages {
+            self.note(
+                None,
+                ModificationLevel::Other,
+                "pages were added, removed or reordered".into(),
+            );
+        }
+        let page_set: HashSet<ObjectId> = old_pages.iter().copied().collect();
+        let form_ids = self.form_structure_ids();
+        let sig_fields_old = self.signature_field_ids(self.old);
+
+        for (id, old_obj) in &self.old.objects {
+            let Some(new_obj) = self.new.objects.get(id) else {
+                if self.referenced_in_new(*id) {
+                    self.note(
+                        Some(*id),
+                        ModificationLevel::Other,
+                        "an object was deleted".into(),
+                    );
+                }
+                continue;
+            };
+            if old_obj == new_obj {
+                continue;
+            }
+            if *id == old_root {
+                self.catalog_change(*id, old_obj, new_obj);
+            } else if page_set.contains(id) {
+                self.page_change(*id, old_obj, new_obj);
+            } else if form_ids.acroforms.contains(id) {
+                self.acroform_change(*id, old_obj, new_obj);
+            } else if form_ids.arrays.contains(id) {
+                self.array_superset(*id, old_obj, new_obj, "form field list");
+            } else if form_ids.annots.contains(id) {
+                self.annots_change(*id, old_obj, new_obj);
+            } else if sig_fields_old.contains(id) {
+                self.signature_field_change(*id, old_obj, new_obj);
+            } else if self.is_form_field(old_obj) {
+                self.form_field_change(*id, old_obj, new_obj);
+            } else {
+                let what = describe(old_obj);
+                self.note(
+                    Some(*id),
+                    ModificationLevel::Other,
+                    format!("{what} was changed"),
+                );
+            }
+        }
+        // Objects in the new revision with an id the old one had freed are fine only if new.
+    }
+
+    fn referenced_in_new(&self, id: ObjectId) -> bool {
+        // A missing object matters if the old revision used it; lopdf drops free entries, so
+        // treat every disappearance of an object as a change unless it was an xref/object stream.
+        !matches!(self.old.objects.get(&id), Some(Object::Stream(s)) if is_type(&s.dict, b"XRef") || is_type(&s.dict, b"ObjStm"))
+    }
+
+    fn catalog_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
+        let (Ok(old), Ok(new)) = (old.as_dict(), new.as_dict()) else {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "the catalog changed type".into(),
+            );
+            return;
+        };
+        for key in keys(old, new) {
+            let (a, b) = (old.get(&key).ok(), new.get(&key).ok());
+            if a == b {
+                continue;
+            }
+            match key.as_slice() {
+                b"DSS" => self.note(
+                    Some(id),
+                    ModificationLevel::LtaUpdates,
+                    "validation data (DSS) added".into(),
+                ),
+                b"AcroForm" => match (a, b) {
+                    (Some(Object::Dictionary(x)), Some(Object::Dictionary(y))) => {
+                        self.acroform_dict_change(id, x, y)
+                    }
+                    (None, Some(_)) => self.note(
+                        Some(id),
+                        ModificationLevel::Signing,
+                        "a form was added".into(),
+                    ),
+                    _ => self.note(
+                        Some(id),
+                        ModificationLevel::Other,
+                        "the form was replaced".into(),
+                    ),
+                },
+                // Developer extensions (ESIC for PAdES) are declared by signers.
+                b"Extensions" => self.note(
+                    Some(id),
+                    ModificationLevel::Signing,
+                    "extensions declared".into(),
+                ),
+                _ => {
+                    let k = String::from_utf8_lossy(&key).into_owned();
+                    self.note(
+                        Some(id),
+                        ModificationLevel::Other,
+                        format!("the catalog entry /{k} was changed"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn acroform_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
+        match (old.as_dict(), new.as_dict()) {
+            (Ok(x), Ok(y)) => self.acroform_dict_change(id, x, y),
+            _ => self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "the form changed type".into(),
+            ),
+        }
+    }
+
+    fn acroform_dict_change(&mut self, id: ObjectId, old: &Dictionary, new: &Dictionary) {
+        for key in keys(old, new) {
+            let (a, b) = (old.get(&key).ok(), new.get(&key).ok());
+            if a == b {
+                continue;
+            }
+            match key.as_slice() {
+                b"Fields" => {
+                    match (
+                        a.map(|a| resolve(self.old, a)),
+                        b.map(|b| resolve(self.new, b)),
+                    ) {
+                        (Some(Some(x)), Some(Some(y))) => {
+                            self.array_superset(id, x, y, "form field list")
+                        }
+                        (None, Some(_)) => {}
+                        _ => self.note(
+                            Some(id),
+                            ModificationLevel::Other,
+                            "the form field list was replaced".into(),
+                        ),
+                    }
+                    self.new_fields_are_signatures(a, b);
+                }
+                b"SigFlags" => {}
+                b"DR" | b"DA" => self.note(
+                    Some(id),
+                    ModificationLevel::FormFilling,
+                    "form defaults changed".into(),
+                ),
+                _ => {
+                    let k = String::from_utf8_lossy(&key).into_owned();
+                    self.note(
+                        Some(id),
+                        ModificationLevel::Other,
+                        format!("the form entry /{k} was changed"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// New top-level fields must be signature fields (anything else is a new form field).
+    fn new_fields_are_signatures(&mut self, old: Option<&Object>, new: Option<&Object>) {
+        let old_items: HashSet<ObjectId> = match old.and_then(|o| resolve(self.old, o)) {
+            Some(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            _ => HashSet::new(),
+        };
+        let Some(Object::Array(items)) = new.and_then(|n| resolve(self.new, n)) else {
+            return;
+        };
+        for item in items {
+            if item.as_reference().is_ok_and(|r| old_items.contains(&r)) {
+                continue;
+            }
+            let is_sig = resolve_dict(self.new, item)
+                .and_then(|f| f.get(b"FT").ok())
+                .and_then(|f| f.as_name().ok())
+                == Some(b"Sig".as_slice());
+            let level = if is_sig {
+                ModificationLevel::Signing
+            } else {
+                ModificationLevel::Other
+            };
+            let what = if is_sig {
+                "a signature field was added"
+            } else {
+                "a non-signature form field was added"
+            };
+            self.note(item.as_reference().ok(), level, what.into());
+        }
+    }
+
+    fn array_superset(&mut self, id: ObjectId, old: &Object, new: &Object, what: &str) {
+        let (Ok(a), Ok(b)) = (old.as_array(), new.as_array()) else {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                format!("the {what} changed type"),
+            );
+            return;
+        };
+        if b.len() < a.len() || b[..a.len()] != a[..] {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                format!("entries of the {what} were removed or replaced"),
+            );
+        } else {
+            self.note(
+                Some(id),
+                ModificationLevel::Signing,
+                format!("entries appended to the {what}"),
+            );
+        }
+    }
+
+    fn page_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
+        let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "a page changed type".into(),
+            );
+            return;
+        };
+        for key in keys(a, b) {
+            let (x, y) = (a.get(&key).ok(), b.get(&key).ok());
+            if x == y {
+                continue;
+            }
+            if key.as_slice() == b"Annots" {
+                let old_arr = x
+                    .and_then(|x| resolve(self.old, x))
+                    .cloned()
+                    .unwrap_or(Object::Array(vec![]));
+                let new_arr = y
+                    .and_then(|y| resolve(self.new, y))
+                    .cloned()
+                    .unwrap_or(Object::Array(vec![]));
+                self.annots_change(id, &old_arr, &new_arr);
+            } else {
+                let k = String::from_utf8_lossy(&key).into_owned();
+                self.note(
+                    Some(id),
+                    ModificationLevel::Other,
+                    format!("the page entry /{k} was changed"),
+                );
+            }
+        }
+    }
+
+    fn annots_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
+        let (Ok(a), Ok(b)) = (old.as_array(), new.as_array()) else {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "an annotation list changed type".into(),
+            );
+            return;
+        };
+        if b.len() < a.len() || b[..a.len()] != a[..] {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "annotations were removed or replaced".into(),
+            );
+            return;
+        }
+        for added in &b[a.len()..] {
+            let annot = resolve_dict(self.new, added);
+            let is_sig_widget = annot.is_some_and(|d| self.is_signature_widget(d));
+            if is_sig_widget {
+                self.note(
+                    added.as_reference().ok(),
+                    ModificationLevel::Signing,
+                    "a signature widget was added".into(),
+                );
+            } else if annot.is_some_and(|d| is_subtype(d, b"Widget")) {
+                self.note(
+                    added.as_reference().ok(),
+                    ModificationLevel::Other,
+                    "a form field widget was added".into(),
+                );
+            } else {
+                self.note(
+                    added.as_reference().ok(),
+                    ModificationLevel::Annotations,
+                    "an annotation was added".into(),
+                );
+            }
+        }
+    }
+
+    fn is_signature_widget(&self, d: &Dictionary) -> bool {
+        if !is_subtype(d, b"Widget") {
+            return false;
+        }
+        let mut field = Some(d);
+        for _ in 0..16 {
+            let Some(f) = field else { return false };
+            if let Ok(ft) = f.get(b"FT") {
+                return ft.as_name().ok() == Some(b"Sig".as_slice());
+            }
+            field = f
+                .get(b"Parent")
+                .ok()
+                .and_then(|p| resolve_dict(self.new, p));
+        }
+        false
+    }
+
+    fn signature_field_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
+        let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "a signature field changed type".into(),
+            );
+            return;
+        };
+        for key in keys(a, b) {
+            let (x, y) = (a.get(&key).ok(), b.get(&key).ok());
+            if x == y {
+                continue;
+            }
+            match key.as_slice() {
+                // Filling an empty signature field; a field that already had a value keeps it.
+                b"V" if x.is_none() => self.note(
+                    Some(id),
+                    ModificationLevel::Signing,
+                    "an empty signature field was signed".into(),
+                ),
+                b"AP" | b"AS" | b"Lock" | b"F" if !a.has(b"V") => self.note(
+                    Some(id),
+                    ModificationLevel::Signing,
+                    "a signature field's appearance was set".into(),
+                ),
+                _ => {
+                    let k = String::from_utf8_lossy(&key).into_owned();
+                    self.note(
+                        Some(id),
+                        ModificationLevel::Other,
+                        format!("the signature field entry /{k} was changed"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn is_form_field(&self, obj: &Object) -> bool {
+        obj.as_dict()
+            .is_ok_and(|d| d.has(b"FT") || (d.has(b"T") && d.has(b"V")))
+    }
+
+    fn form_field_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
+        let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "a form field changed type".into(),
+            );
+            return;
+        };
+        for key in keys(a, b) {
+            let (x, y) = (a.get(&key).ok(), b.get(&key).ok());
+            if x == y {
+                continue;
+            }
+            match key.as_slice() {
+                b"V" | b"AS" | b"AP" => self.note(
+                    Some(id),
+                    ModificationLevel::FormFilling,
+                    "a form field was filled".into(),
+                ),
+                _ => {
+                    let k = String::from_utf8_lossy(&key).into_owned();
+                    self.note(
+                        Some(id),
+                        ModificationLevel::Other,
+                        format!("the form field entry /{k} was changed"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn signature_field_ids(&self, doc: &Document) -> HashSet<ObjectId> {
+        doc.objects
+            .iter()
+            .filter(|(_, o)| {
+                o.as_dict().is_ok_and(|d| {
+                    d.get(b"FT").ok().and_then(|f| f.as_name().ok()) == Some(b"Sig".as_slice())
+                })
+            })
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// Ids of the form dictionary, its field list and page annotation lists when indirect.
+    fn form_structure_ids(&self) -> FormIds {
+        let mut ids = FormIds::default();
+        if let Ok((_, cat)) = catalog(self.old) {
+            if let Ok(Object::Reference(f)) = cat.get(b"AcroForm") {
+                ids.acroforms.insert(*f);
+            }
+            if let Some(form) = cat
+                .get(b"AcroForm")
+                .ok()
+                .and_then(|a| resolve_dict(self.old, a))
+                && let Ok(Object::Reference(f)) = form.get(b"Fields")
+            {
+                ids.arrays.insert(*f);
+            }
+        }
+        for page in page_ids(self.old) {
+            if let Some(Ok(Object::Reference(a))) = self
+                .old
+                .objects
+                .get(&page)
+                .and_then(|p| p.as_dict().ok())
+                .map(|p| p.get(b"Annots"))
+            {
+                ids.annots.insert(*a);
+            }
+        }
+        ids
+    }
+}
+
+#[derive(Default)]
+struct FormIds {
+    acroforms: HashSet<ObjectId>,
+    arrays: HashSet<ObjectId>,
+    annots: HashSet<ObjectId>,
+}
+
+fn keys(a: &Dictionary, b: &Dictionary) -> Vec<Vec<u8>> {
+    let mut k: Vec<Vec<u8>> = a.iter().map(|(k, _)| k.clone()).collect();
+    for (key, _) in b.iter() {
+        if !a.has(key) {
+            k.push(key.clone());
+        }
+    }
+    k
+}
+
+fn is_type(d: &Dictionary, t: &[u8]) -> bool {
+    d.get(b"Type").ok().and_then(|x| x.as_name().ok()) == Some(t)
+}
+
+fn is_subtype(d: &Dictionary, t: &[u8]) -> bool {
+    d.get(b"Subtype").ok().and_then(|x| x.as_name().ok()) == Some(t)
+}
+
+fn describe(obj: &Object) -> String {
+    let dict = match obj {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    };
+    match dict
+        .and_then(|d| d.get(b"Type").ok())
+        .and_then(|t| t.as_name().ok())
+    {
+        Some(t) => format!("an object of type /{}", String::from_utf8_lossy(t)),
+        None if matches!(obj, Object::Stream(_)) => "a stream (page content, image or font)".into(),
+        None => "an object".into(),
+    }
+}

@@ -1,0 +1,554 @@
+//! Adding a signature field as an incremental update (ISO 32000-1 §7.5.6, §12.8).
+//!
+//! The original bytes are kept as an exact prefix. New and changed objects, a cross-reference
+//! section of the same kind as the file's last one (table or stream) and a trailer with `/Prev`
+//! are appended. `/ByteRange` and `/Contents` are written as fixed-width placeholders and filled
+//! in once the signature exists, so no offset moves after hashing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
+
+use crate::PdfError;
+use crate::load::{catalog, last_startxref, load_document, page_ids, resolve, resolve_dict};
+use crate::serialize::{text_string, write_dictionary, write_name, write_object};
+use crate::signatures::find_signatures;
+
+/// Width of each number in the `/ByteRange` placeholder (files up to 10 GB).
+const BYTE_RANGE_DIGITS: usize = 10;
+
+/// What to put in the signature dictionary.
+#[derive(Debug, Clone)]
+pub struct SignatureDictionary {
+    /// `/Filter` (normally `Adobe.PPKLite`).
+    pub filter: String,
+    /// `/SubFilter`: `ETSI.CAdES.detached` (PAdES) or `adbe.pkcs7.detached`.
+    pub sub_filter: String,
+    /// `/Type`: `Sig`, or `DocTimeStamp` for a document time-stamp.
+    pub kind: String,
+    /// `/M` as a PDF date string (`D:20250107160232+07'00'`).
+    pub signing_time: Option<String>,
+    /// `/Name`.
+    pub name: Option<String>,
+    /// `/Reason`.
+    pub reason: Option<String>,
+    /// `/Location`.
+    pub location: Option<String>,
+    /// `/ContactInfo`.
+    pub contact_info: Option<String>,
+}
+
+/// A visible appearance for the widget: a form XObject and the objects it uses.
+#[derive(Debug, Clone, Default)]
+pub struct Appearance {
+    /// Content stream of the form XObject, in its own coordinates (`/BBox [0 0 w h]`).
+    pub content: Vec<u8>,
+    /// `/Resources` of the form XObject. References of the form `Reference((u32::MAX - i, 0))`
+    /// point at `extra_objects[i]` and are renumbered when written.
+    pub resources: Dictionary,
+    /// Objects the resources refer to (images, fonts), written as new objects.
+    pub extra_objects: Vec<Object>,
+}
+
+/// Where and how to add the signature field.
+#[derive(Debug, Clone)]
+pub struct SignatureRequest {
+    /// Field name; by default the first free `SignatureN`.
+    pub field_name: Option<String>,
+    /// 1-based page of the widget.
+    pub page: u32,
+    /// Widget rectangle in default user space (all zeros for an invisible signature).
+    pub rect: [f32; 4],
+    /// Signature dictionary entries.
+    pub dictionary: SignatureDictionary,
+    /// Bytes to reserve for the CMS object in `/Contents`.
+    pub contents_capacity: usize,
+    /// Visible appearance, if any.
+    pub appearance: Option<Appearance>,
+}
+
+/// The document with the update appended and placeholders still empty.
+#[derive(Debug, Clone)]
+pub struct PreparedSignature {
+    bytes: Vec<u8>,
+    /// Offset of the `<` opening the `/Contents` hex string.
+    contents_start: usize,
+    /// Offset just past the closing `>`.
+    contents_end: usize,
+    /// The field name that was used.
+    pub field_name: String,
+}
+
+impl PreparedSignature {
+    /// The `/ByteRange` the signature covers.
+    pub fn byte_range(&self) -> [usize; 4] {
+        [
+            0,
+            self.contents_start,
+            self.contents_end,
+            self.bytes.len() - self.contents_end,
+        ]
+    }
+
+    /// The two byte slices the signature covers, in order (feed them to the digest).
+    pub fn signed_parts(&self) -> [&[u8]; 2] {
+        [
+            &self.bytes[..self.contents_start],
+            &self.bytes[self.contents_end..],
+        ]
+    }
+
+    /// Bytes reserved for the CMS object.
+    pub fn capacity(&self) -> usize {
+        (self.contents_end - self.contents_start - 2) / 2
+    }
+
+    /// Write `cms` into `/Contents` (zero-padded) and return the finished file.
+    pub fn finish(mut self, cms: &[u8]) -> Result<Vec<u8>, PdfError> {
+        if cms.len() > self.capacity() {
+            return Err(PdfError::ContentsTooSmall {
+                needed: cms.len(),
+                reserved: self.capacity(),
+            });
+        }
+        let start = self.contents_start + 1;
+        for (i, b) in cms.iter().enumerate() {
+            let hex = format!("{b:02X}");
+            self.bytes[start + 2 * i..start + 2 * i + 2].copy_from_slice(hex.as_bytes());
+        }
+        Ok(self.bytes)
+    }
+}
+
+/// Object ids as the update will write them.
+struct UpdateWriter {
+    next_id: u32,
+    objects: BTreeMap<u32, (u16, Vec<u8>)>,
+}
+
+impl UpdateWriter {
+    fn allocate(&mut self) -> ObjectId {
+        let id = (self.next_id, 0);
+        self.next_id += 1;
+        id
+    }
+
+    fn put(&mut self, id: ObjectId, object: &Object) {
+        let mut out = Vec::new();
+        write_object(&mut out, object);
+        self.objects.insert(id.0, (id.1, out));
+    }
+}
+
+/// Append a signature field with an empty signature to `original`.
+pub fn prepare_signature(
+    original: &[u8],
+    request: &SignatureRequest,
+) -> Result<PreparedSignature, PdfError> {
+    let doc = load_document(original)?;
+    if doc.trailer.has(b"Encrypt") {
+        return Err(PdfError::Unsupported("signing encrypted PDFs".into()));
+    }
+    let prev = last_startxref(original)
+        .filter(|&p| p < original.len())
+        .ok_or_else(|| PdfError::malformed("no startxref at the end of the file"))?;
+    let xref_is_stream = !original[prev..].starts_with(b"xref");
+    let (root_id, catalog_dict) = catalog(&doc)?;
+    let pages = page_ids(&doc);
+    let page_id = *pages
+        .get(request.page.saturating_sub(1) as usize)
+        .filter(|_| request.page >= 1)
+        .ok_or(PdfError::NoSuchPage {
+            page: request.page,
+            count: pages.len() as u32,
+        })?;
+
+    let size = doc
+        .trailer
+        .get(b"Size")
+        .ok()
+        .and_then(|s| s.as_i64().ok())
+        .unwrap_or(0)
+        .max(0);
+    let mut w = UpdateWriter {
+        next_id: (size as u32).max(doc.max_id + 1),
+        objects: BTreeMap::new(),
+    };
+
+    let field_name = match &request.field_name {
+        Some(n) => n.clone(),
+        None => free_field_name(&doc),
+    };
+
+    // The signature dictionary with its fixed-width placeholders, written by hand so the
+    // placeholder offsets are known.
+    let sig_id = w.allocate();
+    let (sig_bytes, contents_at) =
+        signature_dictionary_bytes(&request.dictionary, request.contents_capacity);
+
+    // Appearance stream (an empty one for invisible signatures keeps PDF/A validators quiet).
+    let ap_id = w.allocate();
+    let appearance = request.appearance.clone().unwrap_or_default();
+    // Allocate every extra object first: they may refer to each other.
+    let extra_ids: Vec<ObjectId> = appearance
+        .extra_objects
+        .iter()
+        .map(|_| w.allocate())
+        .collect();
+    for (obj, id) in appearance.extra_objects.iter().zip(&extra_ids) {
+        let mut obj = obj.clone();
+        renumber(&mut obj, &extra_ids);
+        w.put(*id, &obj);
+    }
+    let width = (request.rect[2] - request.rect[0]).abs();
+    let height = (request.rect[3] - request.rect[1]).abs();
+    let mut ap_dict = Dictionary::new();
+    ap_dict.set("Type", Object::Name(b"XObject".to_vec()));
+    ap_dict.set("Subtype", Object::Name(b"Form".to_vec()));
+    ap_dict.set(
+        "BBox",
+        Object::Array(vec![
+            0.into(),
+            0.into(),
+            Object::Real(width),
+            Object::Real(height),
+        ]),
+    );
+    let mut resources_obj = Object::Dictionary(appearance.resources.clone());
+    renumber(&mut resources_obj, &extra_ids);
+    ap_dict.set("Resources", resources_obj);
+    w.put(
+        ap_id,
+        &Object::Stream(lopdf::Stream::new(ap_dict, appearance.content.clone())),
+    );
+
+    // The field, merged with its widget annotation.
+    let field_id = w.allocate();
+    let mut field = Dictionary::new();
+    field.set("Type", Object::Name(b"Annot".to_vec()));
+    field.set("Subtype", Object::Name(b"Widget".to_vec()));
+    field.set("FT", Object::Name(b"Sig".to_vec()));
+    field.set("T", text_string(&field_name));
+    field.set("V", Object::Reference(sig_id));
+    field.set("F", Object::Integer(132)); // Print | Locked
+    field.set("P", Object::Reference(page_id));
+    field.set(
+        "Rect",
+        Object::Array(request.rect.iter().map(|&v| Object::Real(v)).collect()),
+    );
+    let mut ap = Dictionary::new();
+    ap.set("N", Object::Reference(ap_id));
+    field.set("AP", Object::Dictionary(ap));
+    w.put(field_id, &Object::Dictionary(field));
+
+    add_to_page_annots(&doc, &mut w, page_id, field_id)?;
+    add_to_acroform(&doc, &mut w, root_id, catalog_dict, field_id)?;
+
+    // Assemble: original, new objects, cross-reference data, trailer.
+    let mut out = original.to_vec();
+    if !matches!(out.last(), Some(b'\n' | b'\r')) {
+        out.push(b'\n');
+    }
+    let mut offsets: BTreeMap<u32, (usize, u16)> = BTreeMap::new();
+    let mut write_obj = |out: &mut Vec<u8>, id: u32, generation: u16, body: &[u8]| {
+        offsets.insert(id, (out.len(), generation));
+        out.extend_from_slice(format!("{id} {generation} obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    };
+    let sig_offset_base = out.len() + format!("{} 0 obj\n", sig_id.0).len();
+    write_obj(&mut out, sig_id.0, 0, &sig_bytes);
+    let contents_start = sig_offset_base + contents_at;
+    for (id, (generation, body)) in &w.objects {
+        write_obj(&mut out, *id, *generation, body);
+    }
+    let contents_end = contents_start + 2 + 2 * request.contents_capacity;
+
+    let mut trailer = Dictionary::new();
+    let new_size = w.next_id as i64 + i64::from(xref_is_stream);
+    trailer.set("Size", Object::Integer(new_size.max(size)));
+    trailer.set("Root", Object::Reference(root_id));
+    for key in [b"Info".as_slice(), b"ID"] {
+        if let Ok(v) = doc.trailer.get(key) {
+            trailer.set(key, v.clone());
+        }
+    }
+    trailer.set("Prev", Object::Integer(prev as i64));
+    let xref_offset = out.len();
+    if xref_is_stream {
+        let xref_id = w.next_id;
+        offsets.insert(xref_id, (xref_offset, 0));
+        write_xref_stream(&mut out, xref_id, &offsets, trailer);
+    } else {
+        write_xref_table(&mut out, &offsets, &trailer);
+    }
+    out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
+
+    // Fill the /ByteRange placeholder now that every offset is final.
+    let range = [0, contents_start, contents_end, out.len() - contents_end];
+    let marker = b"/ByteRange [";
+    let br_at = crate::load::find(&out[sig_offset_base..], marker)
+        .map(|p| p + sig_offset_base + marker.len())
+        .ok_or_else(|| PdfError::malformed("internal: /ByteRange placeholder not found"))?;
+    let mut text = String::new();
+    for (i, v) in range.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(&format!("{v:<width$}", width = BYTE_RANGE_DIGITS));
+    }
+    out[br_at..br_at + text.len()].copy_from_slice(text.as_bytes());
+
+    Ok(PreparedSignature {
+        bytes: out,
+        contents_start,
+        contents_end,
+        field_name,
+    })
+}
+
+/// Replace placeholder references `(u32::MAX - i, 0)` by `ids[i]`.
+fn renumber(obj: &mut Object, ids: &[ObjectId]) {
+    match obj {
+        Object::Reference(r) if r.0 > u32::MAX - 1024 => {
+            if let Some(id) = ids.get((u32::MAX - r.0) as usize) {
+                *r = *id;
+            }
+        }
+        Object::Array(items) => items.iter_mut().for_each(|i| renumber(i, ids)),
+        Object::Dictionary(d) => d.iter_mut().for_each(|(_, v)| renumber(v, ids)),
+        Object::Stream(s) => s.dict.iter_mut().for_each(|(_, v)| renumber(v, ids)),
+        _ => {}
+    }
+}
+
+fn signature_dictionary_bytes(d: &SignatureDictionary, capacity: usize) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"<<");
+    write_name(&mut out, b"Type");
+    out.push(b' ');
+    write_name(&mut out, d.kind.as_bytes());
+    write_name(&mut out, b"Filter");
+    out.push(b' ');
+    write_name(&mut out, d.filter.as_bytes());
+    write_name(&mut out, b"SubFilter");
+    out.push(b' ');
+    write_name(&mut out, d.sub_filter.as_bytes());
+    let mut rest = Dictionary::new();
+    let texts = [
+        ("M", &d.signing_time),
+        ("Name", &d.name),
+        ("Reason", &d.reason),
+        ("Location", &d.location),
+        ("ContactInfo", &d.contact_info),
+    ];
+    for (key, value) in texts {
+        if let Some(v) = value {
+            let obj = if key == "M" {
+                Object::String(v.as_bytes().to_vec(), StringFormat::Literal)
+            } else {
+                text_string(v)
+            };
+            rest.set(key, obj);
+        }
+    }
+    for (k, v) in rest.iter() {
+        write_name(&mut out, k);
+        out.push(b' ');
+        write_object(&mut out, v);
+    }
+    let placeholder = format!("{:<width$}", 0, width = BYTE_RANGE_DIGITS);
+    out.extend_from_slice(
+        format!("/ByteRange [{placeholder} {placeholder} {placeholder} {placeholder}]").as_bytes(),
+    );
+    out.extend_from_slice(b"/Contents ");
+    let contents_at = out.len();
+    out.push(b'<');
+    out.resize(out.len() + 2 * capacity, b'0');
+    out.push(b'>');
+    out.extend_from_slice(b">>");
+    (out, contents_at)
+}
+
+fn free_field_name(doc: &Document) -> String {
+    let taken: HashSet<String> = all_field_names(doc);
+    (1..)
+        .map(|i| format!("Signature{i}"))
+        .find(|n| !taken.contains(n))
+        .unwrap_or_default()
+}
+
+fn all_field_names(doc: &Document) -> HashSet<String> {
+    let mut names: HashSet<String> = find_signatures(doc)
+        .into_iter()
+        .map(|s| s.field_name)
+        .collect();
+    if let Ok((_, cat)) = catalog(doc)
+        && let Some(Object::Array(fields)) = cat
+            .get(b"AcroForm")
+            .ok()
+            .and_then(|a| resolve_dict(doc, a))
+            .and_then(|a| a.get(b"Fields").ok())
+            .and_then(|f| resolve(doc, f))
+    {
+        for f in fields {
+            if let Some(t) = resolve_dict(doc, f)
+                .and_then(|d| d.get(b"T").ok())
+                .and_then(|t| t.as_str().ok())
+            {
+                names.insert(crate::serialize::decode_text_string(t));
+            }
+        }
+    }
+    names
+}
+
+fn add_to_page_annots(
+    doc: &Document,
+    w: &mut UpdateWriter,
+    page_id: ObjectId,
+    field_id: ObjectId,
+) -> Result<(), PdfError> {
+    let page = doc
+        .objects
+        .get(&page_id)
+        .and_then(|p| p.as_dict().ok())
+        .ok_or_else(|| PdfError::bad_object(Some(page_id), "page is not a dictionary"))?;
+    match page.get(b"Annots") {
+        Ok(Object::Reference(arr_id)) => {
+            let mut arr = match doc.objects.get(arr_id) {
+                Some(Object::Array(a)) => a.clone(),
+                _ => Vec::new(),
+            };
+            arr.push(Object::Reference(field_id));
+            w.put(*arr_id, &Object::Array(arr));
+        }
+        other => {
+            let mut arr = match other {
+                Ok(Object::Array(a)) => a.clone(),
+                _ => Vec::new(),
+            };
+            arr.push(Object::Reference(field_id));
+            let mut page = page.clone();
+            page.set("Annots", Object::Array(arr));
+            w.put(page_id, &Object::Dictionary(page));
+        }
+    }
+    Ok(())
+}
+
+fn add_to_acroform(
+    doc: &Document,
+    w: &mut UpdateWriter,
+    root_id: ObjectId,
+    catalog_dict: &Dictionary,
+    field_id: ObjectId,
+) -> Result<(), PdfError> {
+    let updated_form = |form: &Dictionary, w: &mut UpdateWriter| -> Dictionary {
+        let mut form = form.clone();
+        match form.get(b"Fields") {
+            Ok(Object::Reference(fid)) => {
+                let mut arr = match doc.objects.get(fid) {
+                    Some(Object::Array(a)) => a.clone(),
+                    _ => Vec::new(),
+                };
+                arr.push(Object::Reference(field_id));
+                w.put(*fid, &Object::Array(arr));
+            }
+            other => {
+                let mut arr = match other {
+                    Ok(Object::Array(a)) => a.clone(),
+                    _ => Vec::new(),
+                };
+                arr.push(Object::Reference(field_id));
+                form.set("Fields", Object::Array(arr));
+            }
+        }
+        form.set("SigFlags", Object::Integer(3)); // SignaturesExist | AppendOnly
+        form
+    };
+    match catalog_dict.get(b"AcroForm") {
+        Ok(Object::Reference(form_id)) => {
+            let form = doc
+                .objects
+                .get(form_id)
+                .and_then(|f| f.as_dict().ok())
+                .ok_or_else(|| {
+                    PdfError::bad_object(Some(*form_id), "/AcroForm is not a dictionary")
+                })?;
+            let form = updated_form(form, w);
+            w.put(*form_id, &Object::Dictionary(form));
+        }
+        Ok(Object::Dictionary(form)) => {
+            let form = updated_form(form, w);
+            let mut cat = catalog_dict.clone();
+            cat.set("AcroForm", Object::Dictionary(form));
+            w.put(root_id, &Object::Dictionary(cat));
+        }
+        _ => {
+            let form_id = w.allocate();
+            let form = updated_form(&Dictionary::new(), w);
+            w.put(form_id, &Object::Dictionary(form));
+            let mut cat = catalog_dict.clone();
+            cat.set("AcroForm", Object::Reference(form_id));
+            w.put(root_id, &Object::Dictionary(cat));
+        }
+    }
+    Ok(())
+}
+
+/// Contiguous runs of object numbers, for xref subsections.
+fn runs(offsets: &BTreeMap<u32, (usize, u16)>) -> Vec<(u32, Vec<(usize, u16)>)> {
+    let mut runs: Vec<(u32, Vec<(usize, u16)>)> = Vec::new();
+    for (&id, &entry) in offsets {
+        match runs.last_mut() {
+            Some((start, entries)) if *start + entries.len() as u32 == id => entries.push(entry),
+            _ => runs.push((id, vec![entry])),
+        }
+    }
+    runs
+}
+
+fn write_xref_table(
+    out: &mut Vec<u8>,
+    offsets: &BTreeMap<u32, (usize, u16)>,
+    trailer: &Dictionary,
+) {
+    out.extend_from_slice(b"xref\n");
+    for (start, entries) in runs(offsets) {
+        out.extend_from_slice(format!("{start} {}\n", entries.len()).as_bytes());
+        for (offset, generation) in entries {
+            // Each entry is exactly 20 bytes (ISO 32000-1 §7.5.4).
+            out.extend_from_slice(format!("{offset:010} {generation:05} n\r\n").as_bytes());
+        }
+    }
+    out.extend_from_slice(b"trailer\n");
+    write_dictionary(out, trailer);
+    out.push(b'\n');
+}
+
+fn write_xref_stream(
+    out: &mut Vec<u8>,
+    xref_id: u32,
+    offsets: &BTreeMap<u32, (usize, u16)>,
+    mut dict: Dictionary,
+) {
+    let mut index = Vec::new();
+    let mut data = Vec::new();
+    for (start, entries) in runs(offsets) {
+        index.push(Object::Integer(start as i64));
+        index.push(Object::Integer(entries.len() as i64));
+        for (offset, generation) in entries {
+            // Fields: type 1, 5-byte offset, 2-byte generation.
+            data.push(1);
+            data.extend_from_slice(&(offset as u64).to_be_bytes()[3..]);
+            data.extend_from_slice(&generation.to_be_bytes());
+        }
+    }
+    dict.set("Type", Object::Name(b"XRef".to_vec()));
+    dict.set("W", Object::Array(vec![1.into(), 5.into(), 2.into()]));
+    dict.set("Index", Object::Array(index));
+    out.extend_from_slice(format!("{xref_id} 0 obj\n").as_bytes());
+    write_object(out, &Object::Stream(lopdf::Stream::new(dict, data)));
+    out.extend_from_slice(b"\nendobj\n");
+}

@@ -1,0 +1,156 @@
+//! Loading documents and finding revisions.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::PdfError;
+
+/// Parse a whole PDF (or a prefix of one ending at a revision's `%%EOF`).
+///
+/// lopdf is tolerant, which is what a reader of real-world files needs; it is also not
+/// hardened against every hostile input, so a panic inside it is turned into an error here
+/// rather than allowed to reach the caller (the C ABI and WASM must never see one).
+pub fn load_document(bytes: &[u8]) -> Result<Document, PdfError> {
+    if !bytes.starts_with(b"%PDF-") && find(bytes, b"%PDF-").is_none_or(|p| p > 1024) {
+        return Err(PdfError::Malformed {
+            message: "no %PDF- header".into(),
+            offset: Some(0),
+        });
+    }
+    match catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes))) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(PdfError::from(e)),
+        Err(_) => Err(PdfError::malformed(
+            "the PDF parser could not process this file",
+        )),
+    }
+}
+
+/// The byte offsets just past each `%%EOF` marker (and its end-of-line), in file order.
+/// Each is the end of one revision (the original file or an incremental update).
+pub fn revision_ends(bytes: &[u8]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = find(&bytes[from..], b"%%EOF") {
+        let mut end = from + pos + 5;
+        if bytes.get(end) == Some(&b'\r') {
+            end += 1;
+        }
+        if bytes.get(end) == Some(&b'\n') {
+            end += 1;
+        }
+        ends.push(end);
+        from = end;
+    }
+    ends
+}
+
+/// The offset the last `startxref` keyword points to.
+pub fn last_startxref(bytes: &[u8]) -> Option<usize> {
+    let tail_start = bytes.len().saturating_sub(2048);
+    let pos = rfind(&bytes[tail_start..], b"startxref")? + tail_start + 9;
+    let digits: String = bytes[pos..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| b as char)
+        .collect();
+    digits.parse().ok()
+}
+
+/// First occurrence of `needle` in `hay`.
+pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Last occurrence of `needle` in `hay`.
+pub fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Follow a reference (bounded, against reference cycles).
+pub fn resolve<'a>(doc: &'a Document, mut object: &'a Object) -> Option<&'a Object> {
+    for _ in 0..32 {
+        match object {
+            Object::Reference(id) => object = doc.objects.get(id)?,
+            other => return Some(other),
+        }
+    }
+    None
+}
+
+/// Follow a reference and expect a dictionary (a stream's dictionary counts).
+pub fn resolve_dict<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Dictionary> {
+    match resolve(doc, object)? {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    }
+}
+
+/// The document catalog and its object id.
+pub fn catalog(doc: &Document) -> Result<(ObjectId, &Dictionary), PdfError> {
+    let root = match doc.trailer.get(b"Root") {
+        Ok(Object::Reference(id)) => *id,
+        _ => return Err(PdfError::malformed("trailer has no /Root reference")),
+    };
+    match doc.objects.get(&root) {
+        Some(Object::Dictionary(d)) => Ok((root, d)),
+        _ => Err(PdfError::bad_object(
+            Some(root),
+            "the catalog is not a dictionary",
+        )),
+    }
+}
+
+/// Page object ids in page order (1-based index = position + 1), walked with loop protection.
+pub fn page_ids(doc: &Document) -> Vec<ObjectId> {
+    let mut pages = Vec::new();
+    let Ok((_, cat)) = catalog(doc) else {
+        return pages;
+    };
+    let Ok(Object::Reference(root)) = cat.get(b"Pages") else {
+        return pages;
+    };
+    let mut stack = vec![(*root, 0usize)];
+    let mut seen = std::collections::HashSet::new();
+    while let Some((id, depth)) = stack.pop() {
+        if depth > 64 || !seen.insert(id) || pages.len() > 100_000 {
+            continue;
+        }
+        let Some(dict) = doc.objects.get(&id).and_then(|o| o.as_dict().ok()) else {
+            continue;
+        };
+        match dict.get(b"Kids") {
+            Ok(kids) => {
+                if let Some(Object::Array(kids)) = resolve(doc, kids) {
+                    for kid in kids.iter().rev() {
+                        if let Object::Reference(k) = kid {
+                            stack.push((*k, depth + 1));
+                        }
+                    }
+                }
+            }
+            Err(_) => pages.push(id),
+        }
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_revision_ends() {
+        let b = b"%PDF-1.4\n...%%EOF\nmore%%EOF\r\n";
+        assert_eq!(revision_ends(b), vec![18, 29]);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(load_document(b"hello").is_err());
+        assert!(load_document(b"%PDF-1.7\n1 0 obj <<").is_err());
+    }
+}

@@ -1,0 +1,373 @@
+//! Signature fields, their signature dictionaries and the bytes they cover (ISO 32000-1 §12.8).
+
+use std::collections::HashSet;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use crate::load::{catalog, page_ids, resolve, resolve_dict, revision_ends};
+use crate::serialize::decode_text_string;
+
+/// What a signature dictionary is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureKind {
+    /// `/Type /Sig` (or no type): a signature by a person or organisation.
+    Signature,
+    /// `/Type /DocTimeStamp`: a document time-stamp (PAdES B-LTA).
+    DocTimeStamp,
+}
+
+/// One signed signature field as found in the document.
+#[derive(Debug, Clone)]
+pub struct PdfSignature {
+    /// Fully qualified field name (`/T` of the field and its ancestors, joined by dots).
+    pub field_name: String,
+    /// Signature or document time-stamp.
+    pub kind: SignatureKind,
+    /// `/Filter`, e.g. `Adobe.PPKLite`.
+    pub filter: Option<String>,
+    /// `/SubFilter`, e.g. `ETSI.CAdES.detached` or `adbe.pkcs7.detached`.
+    pub sub_filter: Option<String>,
+    /// `/ByteRange` as written (normally four integers).
+    pub byte_range: Vec<i64>,
+    /// `/Contents`: the CMS object, with any zero padding.
+    pub contents: Vec<u8>,
+    /// `/M`, the claimed signing time as a PDF date string.
+    pub signing_time: Option<String>,
+    /// `/Name`.
+    pub name: Option<String>,
+    /// `/Reason`.
+    pub reason: Option<String>,
+    /// `/Location`.
+    pub location: Option<String>,
+    /// `/P` of a DocMDP transform (1, 2 or 3) when this is a certification signature.
+    pub docmdp_permissions: Option<u8>,
+    /// The signature dictionary's object id, when indirect.
+    pub object: Option<ObjectId>,
+    /// 1-based page of the widget, when it has one.
+    pub page: Option<u32>,
+    /// The widget's `/Rect`.
+    pub rect: Option<[f32; 4]>,
+}
+
+/// How a signature's `/ByteRange` covers the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Coverage {
+    /// The ranges cover the whole file except the `/Contents` value.
+    EntireFile,
+    /// The ranges cover a whole earlier revision (ending at `signed_len`); later updates follow.
+    EntireRevision {
+        /// Length of the signed revision in bytes.
+        signed_len: usize,
+    },
+    /// The ranges are malformed or leave something uncovered; `reason` says what.
+    Invalid {
+        /// A short English description (the verifier turns it into a localised reason).
+        reason: String,
+    },
+}
+
+impl PdfSignature {
+    /// The two byte ranges (start, length) if `/ByteRange` is the usual well-formed four numbers.
+    pub fn ranges(&self) -> Option<[(usize, usize); 2]> {
+        let [a, b, c, d] = <[i64; 4]>::try_from(self.byte_range.as_slice()).ok()?;
+        if a < 0 || b < 0 || c < 0 || d < 0 {
+            return None;
+        }
+        Some([(a as usize, b as usize), (c as usize, d as usize)])
+    }
+
+    /// Length of the revision this signature signs (end of its second range).
+    pub fn signed_len(&self) -> Option<usize> {
+        let [_, (c, d)] = self.ranges()?;
+        c.checked_add(d)
+    }
+
+    /// Check the byte ranges against the file (ISO 32000-1 §12.8.1, ETSI EN 319 142-1 §5.1):
+    /// two ranges from offset 0, the gap between them is exactly this signature's `/Contents`
+    /// hex string, and the second ends at the end of a revision.
+    pub fn coverage(&self, file: &[u8]) -> Coverage {
+        let invalid = |reason: &str| Coverage::Invalid {
+            reason: reason.to_owned(),
+        };
+        let Some([(a, b), (c, d)]) = self.ranges() else {
+            return invalid("the /ByteRange is not four non-negative integers");
+        };
+        if a != 0 {
+            return invalid("the /ByteRange does not start at the beginning of the file");
+        }
+        let Some(end) = c.checked_add(d) else {
+            return invalid("the /ByteRange overflows");
+        };
+        if b == 0 || c <= b || end > file.len() {
+            return invalid("the /ByteRange ranges overlap or lie outside the file");
+        }
+        let gap = &file[b..c];
+        if gap.len() < 2 || gap[0] != b'<' || gap[gap.len() - 1] != b'>' {
+            return invalid("the gap in the /ByteRange is not exactly the /Contents string");
+        }
+        let hex = &gap[1..gap.len() - 1];
+        if !hex
+            .iter()
+            .all(|x| x.is_ascii_hexdigit() || x.is_ascii_whitespace())
+        {
+            return invalid("the gap in the /ByteRange is not exactly the /Contents string");
+        }
+        match decode_hex(hex) {
+            Some(decoded) if decoded == self.contents => {}
+            _ => return invalid("the gap in the /ByteRange holds another value than /Contents"),
+        }
+        if end == file.len() {
+            // Tolerate trailing whitespace some writers leave after the final %%EOF line.
+            return Coverage::EntireFile;
+        }
+        let ends = revision_ends(file);
+        if !ends.contains(&end) {
+            return invalid("the signed bytes do not end at the end of a revision (%%EOF)");
+        }
+        if file[end..]
+            .iter()
+            .all(|b| b.is_ascii_whitespace() || *b == 0)
+        {
+            return Coverage::EntireFile;
+        }
+        Coverage::EntireRevision { signed_len: end }
+    }
+}
+
+fn decode_hex(hex: &[u8]) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = hex
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(digits.len() / 2 + 1);
+    for pair in digits.chunks(2) {
+        let hi = (pair[0] as char).to_digit(16)?;
+        // An odd final digit is followed by an implicit 0 (ISO 32000-1 §7.3.4.3).
+        let lo = pair.get(1).map_or(Some(0), |c| (*c as char).to_digit(16))?;
+        out.push((hi * 16 + lo) as u8);
+    }
+    Some(out)
+}
+
+/// A field with the name it inherits.
+struct FieldVisit {
+    id: Option<ObjectId>,
+    name: String,
+    depth: usize,
+}
+
+/// Every signature field whose `/V` holds a signature dictionary, in field-tree order.
+/// Fields without a value (empty signature fields) are not listed.
+pub fn find_signatures(doc: &Document) -> Vec<PdfSignature> {
+    let mut found = Vec::new();
+    let Ok((_, cat)) = catalog(doc) else {
+        return found;
+    };
+    let Some(acroform) = cat.get(b"AcroForm").ok().and_then(|a| resolve_dict(doc, a)) else {
+        return found;
+    };
+    let Some(Object::Array(fields)) = acroform.get(b"Fields").ok().and_then(|f| resolve(doc, f))
+    else {
+        return found;
+    };
+    let pages = page_ids(doc);
+    let mut seen = HashSet::new();
+    let mut stack: Vec<(Object, FieldVisit)> = fields
+        .iter()
+        .rev()
+        .map(|f| {
+            (
+                f.clone(),
+                FieldVisit {
+                    id: None,
+                    name: String::new(),
+                    depth: 0,
+                },
+            )
+        })
+        .collect();
+    while let Some((obj, visit)) = stack.pop() {
+        let id = match &obj {
+            Object::Reference(id) => Some(*id),
+            _ => visit.id,
+        };
+        if let Some(id) = id
+            && !seen.insert(id)
+        {
+            continue;
+        }
+        if visit.depth > 32 || found.len() > 10_000 {
+            continue;
+        }
+        let Some(field) = resolve_dict(doc, &obj) else {
+            continue;
+        };
+        let own = field
+            .get(b"T")
+            .ok()
+            .and_then(|t| t.as_str().ok())
+            .map(decode_text_string);
+        let name = match (visit.name.is_empty(), own) {
+            (_, None) => visit.name.clone(),
+            (true, Some(t)) => t,
+            (false, Some(t)) => format!("{}.{t}", visit.name),
+        };
+        if let Ok(kids) = field.get(b"Kids")
+            && let Some(Object::Array(kids)) = resolve(doc, kids)
+        {
+            for kid in kids.iter().rev() {
+                // Widget-only kids carry no /T; they share the parent's value.
+                let kid_dict = resolve_dict(doc, kid);
+                if kid_dict.is_some_and(|k| k.has(b"T")) {
+                    stack.push((
+                        kid.clone(),
+                        FieldVisit {
+                            id: None,
+                            name: name.clone(),
+                            depth: visit.depth + 1,
+                        },
+                    ));
+                }
+            }
+        }
+        let is_sig = field.get(b"FT").ok().and_then(|f| f.as_name().ok()) == Some(b"Sig");
+        if !is_sig {
+            continue;
+        }
+        let Ok(value) = field.get(b"V") else { continue };
+        let sig_object = match value {
+            Object::Reference(id) => Some(*id),
+            _ => None,
+        };
+        let Some(sig) = resolve_dict(doc, value) else {
+            continue;
+        };
+        let (page, rect) = widget_location(doc, field, &pages);
+        found.push(read_signature_dict(doc, name, sig, sig_object, page, rect));
+    }
+    found
+}
+
+fn widget_location(
+    doc: &Document,
+    field: &Dictionary,
+    pages: &[ObjectId],
+) -> (Option<u32>, Option<[f32; 4]>) {
+    // The field is its own widget, or its first kid is.
+    let widget = if field.has(b"Rect") {
+        Some(field)
+    } else {
+        field
+            .get(b"Kids")
+            .ok()
+            .and_then(|k| resolve(doc, k))
+            .and_then(|k| k.as_array().ok())
+            .and_then(|k| k.first())
+            .and_then(|k| resolve_dict(doc, k))
+    };
+    let Some(widget) = widget else {
+        return (None, None);
+    };
+    let page = match widget.get(b"P") {
+        Ok(Object::Reference(p)) => pages.iter().position(|x| x == p).map(|i| i as u32 + 1),
+        _ => None,
+    };
+    let rect = widget
+        .get(b"Rect")
+        .ok()
+        .and_then(|r| resolve(doc, r))
+        .and_then(|r| {
+            let a = r.as_array().ok()?;
+            let n: Vec<f32> = a.iter().filter_map(|x| x.as_float().ok()).collect();
+            <[f32; 4]>::try_from(n.as_slice()).ok()
+        });
+    (page, rect)
+}
+
+fn name_of(dict: &Dictionary, key: &[u8]) -> Option<String> {
+    dict.get(key)
+        .ok()
+        .and_then(|n| n.as_name().ok())
+        .map(|n| String::from_utf8_lossy(n).into())
+}
+
+fn text_of(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<String> {
+    let obj = resolve(doc, dict.get(key).ok()?)?;
+    obj.as_str().ok().map(decode_text_string)
+}
+
+fn read_signature_dict(
+    doc: &Document,
+    field_name: String,
+    sig: &Dictionary,
+    object: Option<ObjectId>,
+    page: Option<u32>,
+    rect: Option<[f32; 4]>,
+) -> PdfSignature {
+    let kind = if name_of(sig, b"Type").as_deref() == Some("DocTimeStamp") {
+        SignatureKind::DocTimeStamp
+    } else {
+        SignatureKind::Signature
+    };
+    let byte_range = sig
+        .get(b"ByteRange")
+        .ok()
+        .and_then(|b| resolve(doc, b))
+        .and_then(|b| b.as_array().ok())
+        .map(|a| a.iter().map(|x| x.as_i64().unwrap_or(-1)).collect())
+        .unwrap_or_default();
+    let contents = sig
+        .get(b"Contents")
+        .ok()
+        .and_then(|c| resolve(doc, c))
+        .and_then(|c| c.as_str().ok())
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
+    PdfSignature {
+        field_name,
+        kind,
+        filter: name_of(sig, b"Filter"),
+        sub_filter: name_of(sig, b"SubFilter"),
+        byte_range,
+        contents,
+        signing_time: text_of(doc, sig, b"M"),
+        name: text_of(doc, sig, b"Name"),
+        reason: text_of(doc, sig, b"Reason"),
+        location: text_of(doc, sig, b"Location"),
+        docmdp_permissions: docmdp_permissions(doc, sig),
+        object,
+        page,
+        rect,
+    }
+}
+
+/// `/P` of a DocMDP signature reference (absent → 2, per ISO 32000-1 Table 254).
+fn docmdp_permissions(doc: &Document, sig: &Dictionary) -> Option<u8> {
+    let refs = resolve(doc, sig.get(b"Reference").ok()?)?.as_array().ok()?;
+    for r in refs {
+        let Some(r) = resolve_dict(doc, r) else {
+            continue;
+        };
+        if name_of(r, b"TransformMethod").as_deref() == Some("DocMDP") {
+            let p = r
+                .get(b"TransformParams")
+                .ok()
+                .and_then(|t| resolve_dict(doc, t))
+                .and_then(|t| t.get(b"P").ok())
+                .and_then(|p| p.as_i64().ok())
+                .unwrap_or(2);
+            return Some(p.clamp(1, 3) as u8);
+        }
+    }
+    None
+}
+
+/// The DocMDP permission level the document's certification signature sets, if any
+/// (read from the catalog's `/Perms /DocMDP`).
+pub fn document_mdp(doc: &Document) -> Option<u8> {
+    let (_, cat) = catalog(doc).ok()?;
+    let perms = resolve_dict(doc, cat.get(b"Perms").ok()?)?;
+    let sig = resolve_dict(doc, perms.get(b"DocMDP").ok()?)?;
+    docmdp_permissions(doc, sig)
+}
