@@ -1,0 +1,37 @@
+//! Errors of document signing (codes 5000–5999, wrapping PDF and token errors).
+
+/// Why a document could not be signed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The PDF could not be read or updated.
+    #[error(transparent)]
+    Pdf(#[from] kyso_pdf::PdfError),
+    /// The key could not sign.
+    #[error(transparent)]
+    Token(#[from] kyso_token::TokenError),
+    /// A CMS structure could not be encoded.
+    #[error("CMS encoding failed: {0}")]
+    Encoding(String),
+    /// The options are inconsistent.
+    #[error("invalid signing options: {0}")]
+    Options(String),
+}
+
+impl SignError {
+    /// A stable numeric code: the wrapped layer's code, or 5000–5999 for this crate's own.
+    pub fn code(&self) -> u32 {
+        match self {
+            Self::Pdf(e) => e.code(),
+            Self::Token(e) => u32::from(e.code()),
+            Self::Encoding(_) => 5001,
+            Self::Options(_) => 5002,
+        }
+    }
+}
+
+impl From<der::Error> for SignError {
+    fn from(e: der::Error) -> Self {
+        Self::Encoding(e.to_string())
+    }
+}

@@ -1,0 +1,183 @@
+//! PAdES signatures in PDF (ETSI EN 319 142-1), and the `adbe.pkcs7.detached` form VGCA tools
+//! produce.
+
+use kyso_pdf::{Appearance, SignatureDictionary, SignatureRequest, prepare_signature};
+use kyso_token::Signer;
+
+use crate::SignError;
+use crate::cms::{CmsOptions, estimated_size, sign_detached_digest};
+
+/// The `/SubFilter` of the signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SubFilter {
+    /// `ETSI.CAdES.detached`: PAdES baseline (the default).
+    #[default]
+    CadesDetached,
+    /// `adbe.pkcs7.detached`: what the Government CA's own tools write.
+    Pkcs7Detached,
+}
+
+impl SubFilter {
+    /// The PDF name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CadesDetached => "ETSI.CAdES.detached",
+            Self::Pkcs7Detached => "adbe.pkcs7.detached",
+        }
+    }
+}
+
+/// A signing time with the UTC offset to show it in (Vietnam: +07:00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigningTime {
+    /// Seconds since the Unix epoch.
+    pub unix_seconds: u64,
+    /// Offset from UTC in minutes, used for the PDF `/M` string.
+    pub offset_minutes: i32,
+}
+
+impl SigningTime {
+    /// The instant as a DER time.
+    pub fn to_der_time(self) -> Result<der::DateTime, SignError> {
+        der::DateTime::from_unix_duration(std::time::Duration::from_secs(self.unix_seconds))
+            .map_err(SignError::from)
+    }
+
+    /// The local date and time fields at the configured offset.
+    pub fn local(self) -> Result<der::DateTime, SignError> {
+        let shifted = self.unix_seconds as i64 + i64::from(self.offset_minutes) * 60;
+        let shifted = u64::try_from(shifted).map_err(|_| SignError::Options("time before 1970".into()))?;
+        der::DateTime::from_unix_duration(std::time::Duration::from_secs(shifted)).map_err(SignError::from)
+    }
+
+    /// PDF date string, e.g. `D:20250107160232+07'00'` (ISO 32000-1 §7.9.4).
+    pub fn pdf_date(self) -> Result<String, SignError> {
+        let t = self.local()?;
+        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
+        let off = self.offset_minutes.unsigned_abs();
+        Ok(format!(
+            "D:{:04}{:02}{:02}{:02}{:02}{:02}{sign}{:02}'{:02}'",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minutes(),
+            t.seconds(),
+            off / 60,
+            off % 60
+        ))
+    }
+}
+
+/// How to sign a PDF.
+#[derive(Debug, Clone)]
+pub struct PadesOptions {
+    /// `/SubFilter`.
+    pub sub_filter: SubFilter,
+    /// Field name; default `SignatureN`.
+    pub field_name: Option<String>,
+    /// 1-based page of the widget.
+    pub page: u32,
+    /// Widget rectangle (all zeros: invisible).
+    pub rect: [f32; 4],
+    /// Visible appearance.
+    pub appearance: Option<Appearance>,
+    /// The claimed signing time (`/M`, and signingTime for `adbe.pkcs7.detached`).
+    pub signing_time: SigningTime,
+    /// `/Reason`.
+    pub reason: Option<String>,
+    /// `/Location`.
+    pub location: Option<String>,
+    /// `/ContactInfo`.
+    pub contact_info: Option<String>,
+    /// `/Name`; by default the signer certificate's common name is left to the certificate.
+    pub name: Option<String>,
+    /// Extra bytes reserved in `/Contents` (e.g. for a time-stamp token added later).
+    pub extra_reserve: usize,
+}
+
+impl PadesOptions {
+    /// Invisible PAdES B-B signature on page 1 at `signing_time`.
+    pub fn new(signing_time: SigningTime) -> Self {
+        Self {
+            sub_filter: SubFilter::default(),
+            field_name: None,
+            page: 1,
+            rect: [0.0; 4],
+            appearance: None,
+            signing_time,
+            reason: None,
+            location: None,
+            contact_info: None,
+            name: None,
+            extra_reserve: 0,
+        }
+    }
+}
+
+/// The signed document and what was done.
+#[derive(Debug, Clone)]
+pub struct SignedPdf {
+    /// The whole output file: the input bytes, then the incremental update.
+    pub bytes: Vec<u8>,
+    /// The field that was signed.
+    pub field_name: String,
+    /// The `/ByteRange` written.
+    pub byte_range: [usize; 4],
+}
+
+/// Sign `pdf` with `signer`: append a signature field as an incremental update, hash the
+/// covered bytes, build the CMS and embed it. The input stays an exact prefix of the output.
+pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, options: &PadesOptions) -> Result<SignedPdf, SignError> {
+    let capacity = estimated_size(signer, options.extra_reserve);
+    let request = SignatureRequest {
+        field_name: options.field_name.clone(),
+        page: options.page,
+        rect: options.rect,
+        dictionary: SignatureDictionary {
+            filter: "Adobe.PPKLite".into(),
+            sub_filter: options.sub_filter.as_str().into(),
+            kind: "Sig".into(),
+            signing_time: Some(options.signing_time.pdf_date()?),
+            name: options.name.clone(),
+            reason: options.reason.clone(),
+            location: options.location.clone(),
+            contact_info: options.contact_info.clone(),
+        },
+        contents_capacity: capacity,
+        appearance: options.appearance.clone(),
+    };
+    let prepared = prepare_signature(pdf, &request)?;
+    let digest_alg = signer.scheme().digest();
+    let [head, tail] = prepared.signed_parts();
+    let digest = digest_parts(digest_alg, head, tail);
+    // ETSI EN 319 142-1 §6.3: a PAdES signature must not carry signingTime (the time is /M);
+    // the adbe.pkcs7.detached form carries it as Adobe and VGCA tools do.
+    let cms_options = CmsOptions {
+        signing_time: match options.sub_filter {
+            SubFilter::Pkcs7Detached => Some(options.signing_time.to_der_time()?),
+            SubFilter::CadesDetached => None,
+        },
+    };
+    let cms = sign_detached_digest(signer, &digest, &cms_options)?;
+    let byte_range = prepared.byte_range();
+    let field_name = prepared.field_name.clone();
+    let bytes = prepared.finish(&cms)?;
+    Ok(SignedPdf { bytes, field_name, byte_range })
+}
+
+fn digest_parts(alg: kyso_token::DigestAlgorithm, a: &[u8], b: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    use kyso_token::DigestAlgorithm as D;
+    fn two<H: Digest>(a: &[u8], b: &[u8]) -> Vec<u8> {
+        let mut h = H::new();
+        h.update(a);
+        h.update(b);
+        h.finalize().to_vec()
+    }
+    match alg {
+        D::Sha384 => two::<sha2::Sha384>(a, b),
+        D::Sha512 => two::<sha2::Sha512>(a, b),
+        _ => two::<sha2::Sha256>(a, b),
+    }
+}

@@ -1,0 +1,701 @@
+//! PDF signature verification: coverage, CMS, signing time, chain, algorithms and what changed
+//! after each signature. Produces the [`Report`]; `Err` only when the file cannot be read.
+
+use kyso_pdf::diff::ModificationLevel;
+use kyso_pdf::{Coverage, PdfSignature, SignatureKind};
+use kyso_policy::algorithms::{AlgorithmPolicy, Hasher};
+use kyso_policy::path::{PathStatus, validate_path};
+use kyso_policy::reason::{Reason, Severity};
+use kyso_policy::trust::TrustStore;
+use x509_cert::Certificate;
+
+use crate::cms::{CmsError, verify_detached};
+use crate::report::{
+    CheckStatus, Checks, Indication, Report, SCHEMA, SignatureReport, SignerReport,
+    SigningTimeReport, TimestampReport, Verdict, parse_pdf_date, rfc3339,
+};
+use crate::timestamp::read_timestamp;
+use crate::VerifyError;
+
+/// Where revocation status comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RevocationMode {
+    /// Do not check (reported as a warning).
+    Off,
+    /// Only data embedded in the document or supplied by the caller.
+    #[default]
+    Embedded,
+    /// Data fetched by the caller from the network (CRL, OCSP), plus embedded data.
+    Online,
+}
+
+impl RevocationMode {
+    /// `off`, `embedded` or `online`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Embedded => "embedded",
+            Self::Online => "online",
+        }
+    }
+}
+
+/// What the verifier needs from its caller: trust, time, policy. No I/O happens inside.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Trust anchors and known intermediates.
+    pub trust: TrustStore,
+    /// "Now": used when no time-stamp proves an earlier signing time.
+    pub validation_time: der::DateTime,
+    /// Revocation mode.
+    pub revocation: RevocationMode,
+    /// Algorithm constraints.
+    pub algorithms: AlgorithmPolicy,
+    /// A file name to put in the report.
+    pub file_name: Option<String>,
+}
+
+impl VerifyOptions {
+    /// Options with the given trust store and validation time, revocation from embedded data.
+    pub fn new(trust: TrustStore, validation_time: der::DateTime) -> Self {
+        Self {
+            trust,
+            validation_time,
+            revocation: RevocationMode::default(),
+            algorithms: AlgorithmPolicy::default(),
+            file_name: None,
+        }
+    }
+}
+
+/// Verify every signature of the PDF in `bytes`.
+pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
+    let doc = kyso_pdf::load_document(bytes)?;
+    let signatures = kyso_pdf::find_signatures(&doc);
+    let revision_ends = kyso_pdf::load::revision_ends(bytes);
+    let docmdp = kyso_pdf::signatures::document_mdp(&doc)
+        .or_else(|| signatures.iter().find_map(|s| s.docmdp_permissions));
+    let has_dss = kyso_pdf::load::catalog(&doc).map(|(_, c)| c.has(b"DSS")).unwrap_or(false);
+    let mut doc_reasons = Vec::new();
+    if doc.xref_recovery.is_some() {
+        doc_reasons.push(Reason::warning(
+            "PDF_XREF_REPAIRED",
+            "Bảng tham chiếu chéo của tệp PDF bị hỏng và đã được dựng lại khi đọc",
+            "The PDF's cross-reference data was damaged and had to be rebuilt when reading",
+        ));
+    }
+
+    let mut reports = Vec::new();
+    for (index, sig) in signatures.iter().enumerate() {
+        let later_doc_ts = signatures[index + 1..].iter().any(|s| s.kind == SignatureKind::DocTimeStamp);
+        let ctx = SignatureContext {
+            bytes,
+            options,
+            docmdp,
+            has_dss,
+            later_doc_ts,
+            revision_ends: &revision_ends,
+        };
+        reports.push(ctx.verify(sig));
+    }
+
+    let verdict = if reports.is_empty() {
+        Verdict::NoSignatures
+    } else if reports.iter().any(|r| r.indication == Indication::TotalFailed) {
+        Verdict::Invalid
+    } else if reports.iter().any(|r| r.indication == Indication::Indeterminate) {
+        Verdict::Indeterminate
+    } else {
+        Verdict::Valid
+    };
+    if reports.is_empty() {
+        doc_reasons.push(Reason::error(
+            "NO_SIGNATURES",
+            "Tài liệu không có chữ ký số",
+            "The document carries no digital signature",
+        ));
+    }
+    Ok(Report {
+        schema: SCHEMA,
+        verdict,
+        file: options.file_name.clone(),
+        validation_time: rfc3339(&options.validation_time),
+        revocation: options.revocation.as_str().into(),
+        revisions: revision_ends.len(),
+        signatures: reports,
+        reasons: doc_reasons,
+    })
+}
+
+struct SignatureContext<'a> {
+    bytes: &'a [u8],
+    options: &'a VerifyOptions,
+    docmdp: Option<u8>,
+    has_dss: bool,
+    later_doc_ts: bool,
+    revision_ends: &'a [usize],
+}
+
+/// Accumulates one signature's findings; the indication is derived from them at the end.
+struct Outcome {
+    report: SignatureReport,
+    failed: Option<&'static str>,
+    indeterminate: Option<&'static str>,
+}
+
+impl Outcome {
+    fn fail(&mut self, sub: &'static str, reason: Reason) {
+        self.failed.get_or_insert(sub);
+        self.report.reasons.push(reason);
+    }
+
+    fn indeterminate(&mut self, sub: &'static str, reason: Reason) {
+        self.indeterminate.get_or_insert(sub);
+        self.report.reasons.push(reason);
+    }
+
+    fn finish(mut self) -> SignatureReport {
+        let (indication, sub) = match (self.failed, self.indeterminate) {
+            (Some(s), _) => (Indication::TotalFailed, Some(s)),
+            (None, Some(s)) => (Indication::Indeterminate, Some(s)),
+            (None, None) => (Indication::TotalPassed, None),
+        };
+        self.report.indication = indication;
+        self.report.sub_indication = sub.map(str::to_owned);
+        self.report
+    }
+}
+
+impl SignatureContext<'_> {
+    fn verify(&self, sig: &PdfSignature) -> SignatureReport {
+        let mut out = Outcome {
+            report: SignatureReport {
+                field: sig.field_name.clone(),
+                role: if sig.docmdp_permissions.is_some() { "certification" } else { "unknown" }.into(),
+                kind: match sig.kind {
+                    SignatureKind::Signature => "signature",
+                    SignatureKind::DocTimeStamp => "document_timestamp",
+                }
+                .into(),
+                indication: Indication::Indeterminate,
+                sub_indication: None,
+                signer: None,
+                signing_time: None,
+                timestamp: None,
+                level: "unknown".into(),
+                modified_after_signing: false,
+                modification_level: "none".into(),
+                checks: Checks::default(),
+                reasons: Vec::new(),
+                sub_filter: sig.sub_filter.clone(),
+                algorithm: None,
+                path: Vec::new(),
+                page: sig.page,
+                reason: sig.reason.clone(),
+                location: sig.location.clone(),
+                revision: None,
+            },
+            failed: None,
+            indeterminate: None,
+        };
+
+        // 1. Coverage: the ranges must be the whole revision minus exactly /Contents.
+        let coverage = sig.coverage(self.bytes);
+        match &coverage {
+            Coverage::Invalid { reason } => {
+                out.report.checks.coverage = CheckStatus::Failed;
+                out.fail(
+                    "FORMAT_FAILURE",
+                    Reason::error(
+                        "BYTE_RANGE_INVALID",
+                        format!("Phạm vi dữ liệu được ký (/ByteRange) không hợp lệ: {}", vi_coverage(reason)),
+                        format!("The signed byte range (/ByteRange) is invalid: {reason}"),
+                    ),
+                );
+                return out.finish();
+            }
+            Coverage::EntireFile | Coverage::EntireRevision { .. } => {
+                out.report.checks.coverage = CheckStatus::Passed;
+            }
+        }
+        let signed_len = sig.signed_len().unwrap_or(self.bytes.len());
+        out.report.revision = self.revision_ends.iter().position(|&e| e == signed_len).map(|i| i + 1);
+
+        // 2. What changed afterwards.
+        self.check_modifications(&coverage, &mut out);
+
+        // 3. The CMS itself.
+        match sig.kind {
+            SignatureKind::DocTimeStamp => self.verify_doc_timestamp(sig, &mut out),
+            SignatureKind::Signature => self.verify_cms_signature(sig, &mut out),
+        }
+        out.finish()
+    }
+
+    fn check_modifications(&self, coverage: &Coverage, out: &mut Outcome) {
+        let Coverage::EntireRevision { signed_len } = coverage else {
+            out.report.checks.modifications = CheckStatus::Passed;
+            return;
+        };
+        let permitted = match self.docmdp {
+            Some(1) => ModificationLevel::LtaUpdates,
+            Some(3) => ModificationLevel::Annotations,
+            _ => ModificationLevel::FormFilling,
+        };
+        match kyso_pdf::analyse_modifications(self.bytes, *signed_len) {
+            Ok(report) => {
+                out.report.modification_level = report.level.as_str().into();
+                if report.level > permitted {
+                    out.report.modified_after_signing = true;
+                    out.report.checks.modifications = CheckStatus::Failed;
+                    let what: Vec<String> = report
+                        .changes
+                        .iter()
+                        .filter(|c| c.level > permitted)
+                        .take(5)
+                        .map(|c| match c.object {
+                            Some((n, g)) => format!("{} (object {n} {g})", c.description),
+                            None => c.description.clone(),
+                        })
+                        .collect();
+                    out.fail(
+                        "MODIFIED_AFTER_SIGNING",
+                        Reason::error(
+                            "MODIFIED_AFTER_SIGNING",
+                            format!(
+                                "Tài liệu đã bị sửa đổi sau khi ký, vượt quá những thay đổi được phép ({} thay đổi không được phép)",
+                                report.changes.iter().filter(|c| c.level > permitted).count()
+                            ),
+                            format!("The document was modified after signing beyond what is permitted: {}", what.join("; ")),
+                        ),
+                    );
+                } else {
+                    out.report.checks.modifications = CheckStatus::Passed;
+                    if report.level > ModificationLevel::None {
+                        out.report.reasons.push(Reason::info(
+                            "PERMITTED_CHANGES_AFTER_SIGNING",
+                            "Sau chữ ký này tài liệu chỉ có các thay đổi được phép (thêm chữ ký, dữ liệu kiểm tra hiệu lực, điền biểu mẫu)",
+                            format!("After this signature only permitted changes were made ({})", report.level.as_str()),
+                        ));
+                    }
+                }
+            }
+            Err(e) => {
+                out.report.checks.modifications = CheckStatus::Failed;
+                out.fail(
+                    "FORMAT_FAILURE",
+                    Reason::error(
+                        "REVISION_UNREADABLE",
+                        "Không đọc được phiên bản tài liệu đã ký để so sánh các thay đổi",
+                        format!("The signed revision could not be read to compare changes: {e}"),
+                    ),
+                );
+            }
+        }
+    }
+
+    fn digest_ranges(&self, sig: &PdfSignature, oid: &const_oid::ObjectIdentifier) -> Result<Vec<u8>, kyso_policy::PolicyError> {
+        let mut h = Hasher::new(oid)?;
+        if let Some(ranges) = sig.ranges() {
+            for (start, len) in ranges {
+                // Coverage was checked, so the ranges lie inside the file.
+                if let Some(part) = self.bytes.get(start..start + len) {
+                    h.update(part);
+                }
+            }
+        }
+        Ok(h.finalize())
+    }
+
+    fn verify_cms_signature(&self, sig: &PdfSignature, out: &mut Outcome) {
+        let sub_filter = sig.sub_filter.as_deref().unwrap_or("");
+        if !matches!(sub_filter, "ETSI.CAdES.detached" | "adbe.pkcs7.detached" | "adbe.pkcs7.sha1") {
+            out.fail(
+                "FORMAT_FAILURE",
+                Reason::error(
+                    "UNSUPPORTED_SUBFILTER",
+                    format!("Định dạng chữ ký /SubFilter {sub_filter} không được hỗ trợ"),
+                    format!("Signature format /SubFilter {sub_filter} is not supported"),
+                ),
+            );
+            return;
+        }
+        if sub_filter == "adbe.pkcs7.sha1" {
+            out.fail(
+                "FORMAT_FAILURE",
+                Reason::error(
+                    "UNSUPPORTED_SUBFILTER",
+                    "Định dạng adbe.pkcs7.sha1 (ký trên giá trị băm SHA-1 nhúng) không được chấp nhận",
+                    "The adbe.pkcs7.sha1 format (signature over an embedded SHA-1 hash) is not accepted",
+                ),
+            );
+            return;
+        }
+        let mut digest = |oid: &const_oid::ObjectIdentifier| -> Result<Vec<u8>, CmsError> {
+            self.digest_ranges(sig, oid).map_err(CmsError::from)
+        };
+        let cms = match verify_detached(&sig.contents, &mut digest) {
+            Ok(c) => c,
+            Err(e) => {
+                out.report.checks.integrity = CheckStatus::Failed;
+                out.report.checks.signature = CheckStatus::Failed;
+                out.fail(
+                    "FORMAT_FAILURE",
+                    Reason::error(
+                        "CMS_MALFORMED",
+                        "Dữ liệu chữ ký (CMS) bị hỏng hoặc không đúng định dạng",
+                        format!("The signature data (CMS) is malformed: {e}"),
+                    ),
+                );
+                return;
+            }
+        };
+        out.report.algorithm = Some(cms.algorithm_use.name());
+        for r in &cms.reasons {
+            match r.severity {
+                Severity::Error => out.fail("FORMAT_FAILURE", r.clone()),
+                _ => out.report.reasons.push(r.clone()),
+            }
+        }
+        let Some(signer_cert) = cms.signer_certificate.clone() else {
+            out.indeterminate(
+                "NO_SIGNING_CERTIFICATE_FOUND",
+                Reason::error(
+                    "NO_SIGNING_CERTIFICATE_FOUND",
+                    "Không tìm thấy chứng thư số của người ký trong chữ ký",
+                    "The signer's certificate is not in the signature",
+                ),
+            );
+            return;
+        };
+        out.report.signer = Some(signer_report(&signer_cert));
+
+        out.report.checks.integrity = if cms.message_digest_ok { CheckStatus::Passed } else { CheckStatus::Failed };
+        if !cms.message_digest_ok {
+            out.fail(
+                "HASH_FAILURE",
+                Reason::error(
+                    "HASH_FAILURE",
+                    "Nội dung tài liệu đã bị thay đổi: giá trị băm không khớp với chữ ký",
+                    "The document content was changed: its digest does not match the signed digest",
+                ),
+            );
+        }
+        out.report.checks.signature = if cms.signature_ok { CheckStatus::Passed } else { CheckStatus::Failed };
+        if !cms.signature_ok {
+            out.fail(
+                "SIG_CRYPTO_FAILURE",
+                Reason::error(
+                    "SIG_CRYPTO_FAILURE",
+                    "Giá trị chữ ký không khớp với khóa công khai của người ký",
+                    "The signature value does not verify with the signer's public key",
+                ),
+            );
+        }
+
+        // Signing time: a verified time-stamp proves it; otherwise it is only claimed.
+        let mut proven: Option<der::DateTime> = None;
+        if let Some(token) = &cms.timestamp_token {
+            proven = self.signature_timestamp(token, &cms, out);
+        }
+        let claimed = match (proven, cms.signing_time, sig.signing_time.as_deref().and_then(parse_pdf_date)) {
+            (Some(t), ..) => Some((t, "timestamp")),
+            (None, Some(t), _) => Some((t, "signed_attribute")),
+            (None, None, Some(t)) => Some((t, "pdf")),
+            _ => None,
+        };
+        if let Some((t, source)) = claimed {
+            out.report.signing_time = Some(SigningTimeReport { value: rfc3339(&t), source: source.into() });
+        }
+        if let (Some(ts), Some(st)) = (proven, cms.signing_time) {
+            let diff = ts.unix_duration().as_secs().abs_diff(st.unix_duration().as_secs());
+            if diff > 300 {
+                out.report.reasons.push(Reason::warning(
+                    "SIGNING_TIME_MISMATCH",
+                    format!("Thời gian ký do máy người ký ghi lệch {} phút so với dấu thời gian; dùng thời gian của dấu thời gian", diff / 60),
+                    format!("The signing time claimed by the signer's computer differs from the time-stamp by {} minutes; the time-stamp's time is used", diff / 60),
+                ));
+            }
+        }
+
+        out.report.level = match (sub_filter, cms.timestamp_token.is_some(), self.has_dss, self.later_doc_ts) {
+            ("ETSI.CAdES.detached", false, _, _) => "B-B",
+            ("ETSI.CAdES.detached", true, false, _) => "B-T",
+            ("ETSI.CAdES.detached", true, true, false) => "B-LT",
+            ("ETSI.CAdES.detached", true, true, true) => "B-LTA",
+            _ => "unknown",
+        }
+        .into();
+
+        // Chain: validated at the proven time, or now.
+        let at = proven.unwrap_or(self.options.validation_time);
+        let path = validate_path(&signer_cert, &cms.certificates, &self.options.trust, at);
+        out.report.path = path.path.iter().map(|c| kyso_policy::subject::format_name(c.tbs_certificate().subject())).collect();
+        match path.status {
+            PathStatus::Valid => {
+                out.report.checks.chain = CheckStatus::Passed;
+                out.report.checks.validity_at_signing = CheckStatus::Passed;
+                out.report.reasons.extend(path.reasons.into_iter().filter(|r| r.severity != Severity::Error));
+            }
+            status => {
+                let sub = path.sub_indication.unwrap_or("NO_CERTIFICATE_CHAIN_FOUND");
+                let out_of_bounds = sub.starts_with("OUT_OF_BOUNDS") || sub == "EXPIRED" || sub == "NOT_YET_VALID";
+                if out_of_bounds {
+                    out.report.checks.chain = CheckStatus::Passed;
+                    out.report.checks.validity_at_signing = CheckStatus::Failed;
+                } else {
+                    out.report.checks.chain = CheckStatus::Failed;
+                }
+                let sub = if out_of_bounds && proven.is_none() { "OUT_OF_BOUNDS_NO_POE" } else { sub };
+                for r in path.reasons {
+                    if status == PathStatus::Invalid && r.severity == Severity::Error {
+                        out.fail(sub, r);
+                    } else if r.severity == Severity::Error {
+                        out.indeterminate(sub, r);
+                    } else {
+                        out.report.reasons.push(r);
+                    }
+                }
+                if out.failed.is_none() && out.indeterminate.is_none() {
+                    out.indeterminate(
+                        sub,
+                        Reason::error(
+                            "CHAIN_INVALID",
+                            "Chuỗi chứng thư số của người ký không hợp lệ",
+                            "The signer's certificate chain is not valid",
+                        ),
+                    );
+                }
+            }
+        }
+        // Without proof of the signing time the claimed time must at least fall inside the
+        // certificate's validity.
+        if proven.is_none() {
+            if let Some((t, _)) = claimed {
+                let v = signer_cert.tbs_certificate().validity();
+                let (nb, na) = (v.not_before.to_date_time(), v.not_after.to_date_time());
+                if t < nb || t > na {
+                    out.report.checks.validity_at_signing = CheckStatus::Failed;
+                    out.indeterminate(
+                        "OUT_OF_BOUNDS_NO_POE",
+                        Reason::error(
+                            "SIGNED_OUTSIDE_VALIDITY",
+                            "Thời gian ký nằm ngoài thời hạn hiệu lực của chứng thư số",
+                            "The claimed signing time is outside the certificate's validity period",
+                        ),
+                    );
+                }
+            }
+        }
+
+        // Algorithms, with the proven time for legacy ones.
+        let mut alg_reasons = self.options.algorithms.check(&cms.algorithm_use, proven);
+        alg_reasons.extend(self.options.algorithms.check_digest(cms.algorithm_use.digest, proven));
+        dedup(&mut alg_reasons);
+        out.report.checks.algorithms = if alg_reasons.iter().any(|r| r.severity == Severity::Error) {
+            CheckStatus::Failed
+        } else {
+            CheckStatus::Passed
+        };
+        for r in alg_reasons {
+            if r.severity == Severity::Error {
+                out.indeterminate("CRYPTO_CONSTRAINTS_FAILURE", r);
+            } else {
+                out.report.reasons.push(r);
+            }
+        }
+
+        self.revocation(out);
+    }
+
+    fn revocation(&self, out: &mut Outcome) {
+        match self.options.revocation {
+            RevocationMode::Off => {
+                out.report.checks.revocation = CheckStatus::Skipped;
+                out.report.reasons.push(Reason::warning(
+                    "REVOCATION_SKIPPED",
+                    "Không kiểm tra tình trạng thu hồi của chứng thư số (theo yêu cầu); chưa khẳng định được chứng thư không bị thu hồi tại thời điểm ký",
+                    "Certificate revocation was not checked (as requested); it is not established that the certificate was unrevoked at the signing time",
+                ));
+            }
+            RevocationMode::Embedded | RevocationMode::Online => {
+                out.report.checks.revocation = CheckStatus::Indeterminate;
+                out.indeterminate(
+                    "TRY_LATER",
+                    Reason::warning(
+                        "REVOCATION_UNAVAILABLE",
+                        "Không xác định được tình trạng thu hồi của chứng thư số tại thời điểm ký (không có CRL/OCSP); cần kiểm tra lại sau",
+                        "The certificate's revocation status at the signing time could not be obtained (no CRL/OCSP available); check again later",
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Verify the signature time-stamp; returns genTime when it proves the signing time.
+    fn signature_timestamp(
+        &self,
+        token: &[u8],
+        cms: &crate::cms::CmsSignature,
+        out: &mut Outcome,
+    ) -> Option<der::DateTime> {
+        match read_timestamp(token, Some(&cms.signature_value)) {
+            Ok(ts) => {
+                let imprint_ok = ts.imprint_ok == Some(true);
+                let mut trusted = false;
+                if let Some(tsa) = &ts.tsa_certificate {
+                    let path = validate_path(tsa, &ts.certificates, &self.options.trust, ts.gen_time);
+                    trusted = path.status == PathStatus::Valid;
+                }
+                let valid = ts.signature_ok && imprint_ok && trusted;
+                out.report.timestamp = Some(TimestampReport {
+                    time: rfc3339(&ts.gen_time),
+                    tsa: ts.tsa_name.clone(),
+                    valid,
+                });
+                if !ts.signature_ok || !imprint_ok {
+                    out.fail(
+                        "TIMESTAMP_FAILURE",
+                        Reason::error(
+                            "TIMESTAMP_INVALID",
+                            "Dấu thời gian của chữ ký không hợp lệ (chữ ký hoặc giá trị băm không khớp)",
+                            "The signature time-stamp is invalid (its signature or message imprint does not match)",
+                        ),
+                    );
+                    None
+                } else if !trusted {
+                    out.report.reasons.push(Reason::warning(
+                        "TIMESTAMP_UNTRUSTED",
+                        "Dấu thời gian không xác minh được đến nhà cung cấp dịch vụ cấp dấu thời gian tin cậy; thời gian ký chưa được chứng minh",
+                        "The time-stamp does not chain to a trusted time-stamping authority; the signing time is not proven",
+                    ));
+                    None
+                } else {
+                    Some(ts.gen_time)
+                }
+            }
+            Err(e) => {
+                out.fail(
+                    "TIMESTAMP_FAILURE",
+                    Reason::error(
+                        "TIMESTAMP_MALFORMED",
+                        "Dấu thời gian của chữ ký bị hỏng",
+                        format!("The signature time-stamp is malformed: {e}"),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn verify_doc_timestamp(&self, sig: &PdfSignature, out: &mut Outcome) {
+        out.report.level = "B-LTA".into();
+        match read_timestamp(&sig.contents, None) {
+            Ok(ts) => {
+                let imprint_ok = self
+                    .digest_ranges(sig, &ts.imprint_algorithm)
+                    .map(|d| d == ts.imprint)
+                    .unwrap_or(false);
+                out.report.checks.integrity = if imprint_ok { CheckStatus::Passed } else { CheckStatus::Failed };
+                out.report.checks.signature = if ts.signature_ok { CheckStatus::Passed } else { CheckStatus::Failed };
+                out.report.signing_time =
+                    Some(SigningTimeReport { value: rfc3339(&ts.gen_time), source: "timestamp".into() });
+                if let Some(tsa) = &ts.tsa_certificate {
+                    out.report.signer = Some(signer_report(tsa));
+                    let path = validate_path(tsa, &ts.certificates, &self.options.trust, self.options.validation_time);
+                    out.report.path = path.path.iter().map(|c| kyso_policy::subject::format_name(c.tbs_certificate().subject())).collect();
+                    if path.status == PathStatus::Valid {
+                        out.report.checks.chain = CheckStatus::Passed;
+                    } else {
+                        out.report.checks.chain = CheckStatus::Failed;
+                        out.indeterminate(
+                            path.sub_indication.unwrap_or("NO_CERTIFICATE_CHAIN_FOUND"),
+                            Reason::error(
+                                "TIMESTAMP_UNTRUSTED",
+                                "Dấu thời gian tài liệu không xác minh được đến nhà cung cấp dịch vụ tin cậy",
+                                "The document time-stamp does not chain to a trusted time-stamping authority",
+                            ),
+                        );
+                    }
+                }
+                out.report.timestamp = Some(TimestampReport {
+                    time: rfc3339(&ts.gen_time),
+                    tsa: ts.tsa_name.clone(),
+                    valid: imprint_ok && ts.signature_ok,
+                });
+                if !imprint_ok {
+                    out.fail(
+                        "HASH_FAILURE",
+                        Reason::error(
+                            "HASH_FAILURE",
+                            "Nội dung tài liệu không khớp với dấu thời gian tài liệu",
+                            "The document content does not match the document time-stamp",
+                        ),
+                    );
+                }
+                if !ts.signature_ok {
+                    out.fail(
+                        "SIG_CRYPTO_FAILURE",
+                        Reason::error(
+                            "SIG_CRYPTO_FAILURE",
+                            "Chữ ký của dấu thời gian tài liệu không hợp lệ",
+                            "The document time-stamp's signature is invalid",
+                        ),
+                    );
+                }
+                out.report.checks.validity_at_signing = CheckStatus::NotApplicable;
+                out.report.checks.algorithms = CheckStatus::Passed;
+                self.revocation(out);
+            }
+            Err(e) => out.fail(
+                "FORMAT_FAILURE",
+                Reason::error(
+                    "TIMESTAMP_MALFORMED",
+                    "Dấu thời gian tài liệu bị hỏng",
+                    format!("The document time-stamp is malformed: {e}"),
+                ),
+            ),
+        }
+    }
+}
+
+fn dedup(reasons: &mut Vec<Reason>) {
+    let mut seen = std::collections::HashSet::new();
+    reasons.retain(|r| seen.insert((r.code.clone(), r.en.clone())));
+}
+
+fn vi_coverage(reason: &str) -> &'static str {
+    if reason.contains("gap") {
+        "khoảng trống không đúng là giá trị chữ ký"
+    } else if reason.contains("revision") {
+        "dữ liệu được ký không kết thúc ở cuối một phiên bản tài liệu"
+    } else {
+        "phạm vi sai cấu trúc hoặc nằm ngoài tệp"
+    }
+}
+
+/// The signer section of the report, from a certificate.
+pub fn signer_report(cert: &Certificate) -> SignerReport {
+    let info = kyso_policy::subject::SubjectInfo::from_certificate(cert);
+    let tbs = cert.tbs_certificate();
+    let v = tbs.validity();
+    SignerReport {
+        common_name: info.common_name.clone(),
+        organization: info.organization.clone(),
+        organizational_unit: info.organizational_unit.clone(),
+        title: info.title.clone(),
+        subscriber_type: info.subscriber_type.as_str().into(),
+        serial: hex_upper(tbs.serial_number().as_bytes()),
+        issuer: kyso_policy::subject::format_name(tbs.issuer()),
+        subject: kyso_policy::subject::format_name(tbs.subject()),
+        tax_code: info.tax_code.clone(),
+        budget_code: info.budget_code.clone(),
+        not_before: rfc3339(&v.not_before.to_date_time()),
+        not_after: rfc3339(&v.not_after.to_date_time()),
+    }
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
