@@ -1,1 +1,300 @@
-fn main() {}
+//! `kyso`: sign and verify PDF documents with Vietnamese public-service digital signatures.
+#![forbid(unsafe_code)]
+
+mod human;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kyso::token::pkcs11::{Module, SignerOptions, TokenSession};
+use kyso::token::software::SoftwareSigner;
+use kyso::token::{PinSource, Signer};
+use kyso::{Error, PadesOptions, SubFilter, Verdict, VerifyConfig};
+
+#[derive(Parser)]
+#[command(name = "kyso", version, about = "Ký số và xác thực văn bản PDF (chữ ký số chuyên dùng công vụ) — sign and verify PDF documents")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ký một tệp PDF — sign a PDF.
+    Sign(SignArgs),
+    /// Xác thực chữ ký trong tệp PDF — verify the signatures of PDF files.
+    Verify(VerifyArgs),
+    /// Thiết bị lưu khóa (PKCS#11) — token commands.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Chạy thử trên PKI mẫu dựng sẵn — run on a built-in demo PKI and software key.
+    Demo {
+        /// Where to write the demo files.
+        #[arg(long, default_value = "kyso-demo")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Liệt kê thiết bị và khóa — list tokens and their certificate/key pairs.
+    List {
+        /// PKCS#11 module (e.g. /usr/lib/softhsm/libsofthsm2.so).
+        #[arg(long)]
+        pkcs11_module: PathBuf,
+        /// Log in with the PIN in this environment variable to list private keys too.
+        #[arg(long)]
+        pin_env: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SubFilterArg {
+    #[value(name = "ETSI.CAdES.detached")]
+    Cades,
+    #[value(name = "adbe.pkcs7.detached")]
+    Pkcs7,
+}
+
+#[derive(Args)]
+struct SignArgs {
+    /// The PDF to sign.
+    input: PathBuf,
+    /// Where to write the signed PDF (may be the input: it is replaced atomically).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// PKCS#12 file with the key and certificates.
+    #[arg(long, conflicts_with = "pkcs11_module")]
+    p12: Option<PathBuf>,
+    /// Environment variable holding the PKCS#12 password.
+    #[arg(long, requires = "p12")]
+    password_env: Option<String>,
+    /// PKCS#8 private key file (with --cert).
+    #[arg(long, conflicts_with_all = ["p12", "pkcs11_module"])]
+    key: Option<PathBuf>,
+    /// PKCS#11 module of the token.
+    #[arg(long)]
+    pkcs11_module: Option<PathBuf>,
+    /// Token label.
+    #[arg(long, requires = "pkcs11_module")]
+    token: Option<String>,
+    /// Label of the key on the token.
+    #[arg(long, requires = "pkcs11_module")]
+    key_label: Option<String>,
+    /// Environment variable holding the token PIN.
+    #[arg(long, requires = "pkcs11_module")]
+    pin_env: Option<String>,
+    /// Signer certificate file, when the token does not expose it (or with --key).
+    #[arg(long)]
+    cert: Option<PathBuf>,
+    /// Issuing CA certificates to embed.
+    #[arg(long)]
+    chain: Vec<PathBuf>,
+    /// /SubFilter of the signature.
+    #[arg(long, value_enum, default_value = "ETSI.CAdES.detached")]
+    sub_filter: SubFilterArg,
+    /// Signature field name.
+    #[arg(long)]
+    field: Option<String>,
+    /// /Reason.
+    #[arg(long)]
+    reason: Option<String>,
+    /// /Location.
+    #[arg(long)]
+    location: Option<String>,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// PDF files to verify.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Trust anchor: a PEM/DER certificate file or a directory of them.
+    #[arg(long, required = true)]
+    trust: Vec<PathBuf>,
+    /// Known intermediate CA certificates (file or directory).
+    #[arg(long)]
+    intermediate: Vec<PathBuf>,
+    /// Validation time (RFC 3339); now by default.
+    #[arg(long)]
+    at: Option<String>,
+    /// Do not check revocation (reported as a warning).
+    #[arg(long)]
+    no_revocation: bool,
+    /// One JSON report per file, one per line.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Sign(args) => sign(args).map(|()| ExitCode::SUCCESS),
+        Command::Verify(args) => verify(args),
+        Command::Token { command: TokenCommand::List { pkcs11_module, pin_env, json } } => {
+            token_list(&pkcs11_module, pin_env, json).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Demo { out } => demo(&out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lỗi / error [{}]: {e}", e.code());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read_certs(paths: &[PathBuf]) -> Result<Vec<x509_cert::Certificate>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        out.extend(kyso::token::load_certificates(p)?);
+    }
+    Ok(out)
+}
+
+fn sign(args: SignArgs) -> Result<(), Error> {
+    let chain = read_certs(&args.chain)?;
+    let signer: Box<dyn Signer> = if let Some(p12) = &args.p12 {
+        let password = match &args.password_env {
+            Some(var) => PinSource::Env(var.clone()).resolve()?,
+            None => kyso::token::Zeroizing::new(String::new()),
+        };
+        let s = SoftwareSigner::from_pkcs12_file(p12, &password)?;
+        Box::new(if chain.is_empty() { s } else { s.with_chain(chain) })
+    } else if let Some(key) = &args.key {
+        let cert = args.cert.as_deref().ok_or_else(|| Error::Options("--key needs --cert".into()))?;
+        let mut certs = vec![cert];
+        certs.extend(args.chain.iter().map(PathBuf::as_path));
+        Box::new(SoftwareSigner::from_key_files(key, None, &certs)?)
+    } else if let Some(module) = &args.pkcs11_module {
+        let token = args.token.as_deref().ok_or_else(|| Error::Options("--token is required with --pkcs11-module".into()))?;
+        let label = args.key_label.as_deref().ok_or_else(|| Error::Options("--key-label is required with --pkcs11-module".into()))?;
+        let pin_env = args.pin_env.as_deref().ok_or_else(|| Error::Options("--pin-env is required with --pkcs11-module".into()))?;
+        let module = Module::open(module)?;
+        let session = TokenSession::open(&module, token)?;
+        session.login(PinSource::Env(pin_env.into()), Default::default())?;
+        let mut options = SignerOptions::by_label(label);
+        options.chain = chain;
+        if let Some(cert) = &args.cert {
+            options.certificate = kyso::token::load_certificates(cert)?.into_iter().next();
+        }
+        Box::new(session.signer(options)?)
+    } else {
+        return Err(Error::Options("choose a key: --p12, --key or --pkcs11-module".into()));
+    };
+    let mut options = PadesOptions::new(kyso::signing_time_now());
+    options.sub_filter = match args.sub_filter {
+        SubFilterArg::Cades => SubFilter::CadesDetached,
+        SubFilterArg::Pkcs7 => SubFilter::Pkcs7Detached,
+    };
+    options.field_name = args.field;
+    options.reason = args.reason;
+    options.location = args.location;
+    let signed = kyso::sign_pdf_file(&args.input, &args.output, signer.as_ref(), &options)?;
+    eprintln!(
+        "Đã ký trường {} vào {} — signed field {} into {}",
+        signed.field_name,
+        args.output.display(),
+        signed.field_name,
+        args.output.display()
+    );
+    Ok(())
+}
+
+fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
+    let path_strings = |v: &[PathBuf]| v.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+    let config = VerifyConfig {
+        trust: path_strings(&args.trust),
+        intermediates: path_strings(&args.intermediate),
+        at: args.at.clone(),
+        revocation: Some(if args.no_revocation { "off" } else { "online" }.into()),
+        file_name: None,
+    };
+    let options = config.build()?;
+    let mut all_valid = true;
+    for file in &args.files {
+        let report = match kyso::verify_pdf_file(file, &options) {
+            Ok(r) => r,
+            Err(e @ Error::Io { .. }) => return Err(e),
+            Err(e) => {
+                // An unreadable PDF is refused, with the reason, like an invalid one.
+                all_valid = false;
+                if args.json {
+                    println!("{}", human::error_json(file, &e));
+                } else {
+                    println!("{}", human::error_text(file, &e));
+                }
+                continue;
+            }
+        };
+        all_valid &= report.verdict == Verdict::Valid;
+        if args.json {
+            println!("{}", report.to_json());
+        } else {
+            println!("{}", human::report_text(&report));
+        }
+    }
+    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn token_list(module: &Path, pin_env: Option<String>, json: bool) -> Result<(), Error> {
+    let module = Module::open(module)?;
+    let tokens = module.list_tokens()?;
+    let mut out = Vec::new();
+    for t in &tokens {
+        let session = TokenSession::open(&module, &t.label)?;
+        if let Some(var) = &pin_env {
+            session.login(PinSource::Env(var.clone()), Default::default())?;
+        }
+        let keys = session.keys()?;
+        out.push((t.clone(), keys));
+    }
+    if json {
+        println!("{}", human::tokens_json(&out));
+    } else {
+        print!("{}", human::tokens_text(&out));
+    }
+    Ok(())
+}
+
+fn demo(out: &Path) -> Result<ExitCode, Error> {
+    std::fs::create_dir_all(out).map_err(|e| Error::Io { path: out.into(), source: e })?;
+    eprintln!("Tạo PKI mẫu (RSA-2048)… — making a demo PKI…");
+    let now = kyso::now();
+    let pki = kyso::demo::DemoPki::generate(now.unix_duration().as_secs())?;
+    let signer = pki.software_signer()?;
+    let sample = out.join("cong-van-mau.pdf");
+    let signed_path = out.join("cong-van-mau-da-ky.pdf");
+    kyso::files::write_atomic(&sample, &kyso::demo::sample_pdf())?;
+    let root_pem = pem(&pki.root)?;
+    kyso::files::write_atomic(&out.join("demo-root.pem"), root_pem.as_bytes())?;
+    kyso::files::write_atomic(&out.join("demo-ca.pem"), pem(&pki.ca)?.as_bytes())?;
+    let mut options = PadesOptions::new(kyso::signing_time_now());
+    options.reason = Some("Phê duyệt văn bản (demo)".into());
+    options.location = Some("Gia Lai".into());
+    kyso::sign_pdf_file(&sample, &signed_path, &signer, &options)?;
+    eprintln!("Đã ký {} — signed", signed_path.display());
+    // The demo PKI has no CRL or OCSP responder: revocation is skipped and the report says so.
+    let config = VerifyConfig {
+        trust: vec![root_pem],
+        revocation: Some("off".into()),
+        file_name: Some(signed_path.display().to_string()),
+        ..Default::default()
+    };
+    let report = kyso::verify_pdf_file(&signed_path, &config.build()?)?;
+    println!("{}", human::report_text(&report));
+    println!("{}", report.to_json());
+    Ok(if report.verdict == Verdict::Valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn pem(cert: &x509_cert::Certificate) -> Result<String, Error> {
+    use der::EncodePem;
+    cert.to_pem(der::pem::LineEnding::LF).map_err(|e| Error::Options(e.to_string()))
+}

@@ -1,1 +1,83 @@
-//! kyso
+//! kyso — sign and verify Vietnamese public-service digital signatures (*chữ ký số chuyên dùng
+//! công vụ*) in PDF documents.
+//!
+//! The facade a Rust user adds: [`sign_pdf_file`], [`verify_pdf_file`], [`verify_pdf`], the JSON
+//! options ([`VerifyConfig`]) and re-exports of the layers below.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), kyso::Error> {
+//! let options = kyso::VerifyConfig {
+//!     trust: vec!["/etc/kyso/rootcag2.pem".into()],
+//!     intermediates: vec!["/etc/kyso/cpcag2.pem".into()],
+//!     ..Default::default()
+//! }
+//! .build()?;
+//! let report = kyso::verify_pdf_file("incoming.pdf".as_ref(), &options)?;
+//! println!("{}", report.to_json());
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod demo;
+mod error;
+pub mod files;
+pub mod options;
+
+use std::path::Path;
+
+pub use error::Error;
+pub use kyso_pdf as pdf;
+pub use kyso_policy as policy;
+pub use kyso_sign as sign;
+pub use kyso_sign::{PadesOptions, SignedPdf, SigningTime, SubFilter};
+pub use kyso_token as token;
+pub use kyso_token::Signer;
+pub use kyso_verify as verify;
+pub use kyso_verify::{Report, RevocationMode, Verdict, VerifyOptions};
+pub use options::VerifyConfig;
+
+/// The current time (the facade is where the clock is read; lower layers take time as input).
+pub fn now() -> der::DateTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    der::DateTime::from_unix_duration(std::time::Duration::from_secs(secs)).unwrap_or(der::DateTime::UNIX_EPOCH)
+}
+
+/// Now, as a signing time shown in Vietnam time (+07:00).
+pub fn signing_time_now() -> SigningTime {
+    SigningTime { unix_seconds: now().unix_duration().as_secs(), offset_minutes: 7 * 60 }
+}
+
+/// Verify the signatures of a PDF held in memory.
+pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Error> {
+    Ok(kyso_verify::verify_pdf(bytes, options)?)
+}
+
+/// Verify the signatures of a PDF file. The report names the file.
+pub fn verify_pdf_file(path: &Path, options: &VerifyOptions) -> Result<Report, Error> {
+    let bytes = files::read(path)?;
+    let mut report = verify_pdf(&bytes, options)?;
+    report.file.get_or_insert_with(|| path.display().to_string());
+    Ok(report)
+}
+
+/// Sign a PDF held in memory; returns the new file's bytes (the input is their prefix).
+pub fn sign_pdf(bytes: &[u8], signer: &dyn Signer, options: &PadesOptions) -> Result<SignedPdf, Error> {
+    Ok(kyso_sign::sign_pdf(bytes, signer, options)?)
+}
+
+/// Sign `input` into `output`. The output is written atomically (temporary file, then rename),
+/// so it is never half-written; `output` may equal `input`.
+pub fn sign_pdf_file(
+    input: &Path,
+    output: &Path,
+    signer: &dyn Signer,
+    options: &PadesOptions,
+) -> Result<SignedPdf, Error> {
+    let bytes = files::read(input)?;
+    let signed = sign_pdf(&bytes, signer, options)?;
+    files::write_atomic(output, &signed.bytes)?;
+    Ok(signed)
+}

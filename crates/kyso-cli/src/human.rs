@@ -1,0 +1,174 @@
+//! Readable output: Vietnamese first, English below, as a clerk forwards it.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use kyso::token::pkcs11::{KeyEntry, TokenDescription};
+use kyso::verify::report::{Indication, Report, SignatureReport};
+use kyso::{Error, Verdict};
+
+fn verdict_words(v: Verdict) -> (&'static str, &'static str) {
+    match v {
+        Verdict::Valid => ("HỢP LỆ", "VALID"),
+        Verdict::Invalid => ("KHÔNG HỢP LỆ", "INVALID"),
+        Verdict::Indeterminate => ("CHƯA XÁC ĐỊNH ĐƯỢC", "INDETERMINATE"),
+        Verdict::NoSignatures => ("KHÔNG CÓ CHỮ KÝ", "NO SIGNATURES"),
+    }
+}
+
+fn indication_words(i: Indication) -> (&'static str, &'static str) {
+    match i {
+        Indication::TotalPassed => ("hợp lệ", "TOTAL_PASSED"),
+        Indication::TotalFailed => ("không hợp lệ", "TOTAL_FAILED"),
+        Indication::Indeterminate => ("chưa xác định", "INDETERMINATE"),
+    }
+}
+
+fn severity_vi(s: kyso::policy::reason::Severity) -> &'static str {
+    match s {
+        kyso::policy::reason::Severity::Error => "lỗi",
+        kyso::policy::reason::Severity::Warning => "cảnh báo",
+        kyso::policy::reason::Severity::Info => "thông tin",
+    }
+}
+
+/// The report as text.
+pub fn report_text(r: &Report) -> String {
+    let mut s = String::new();
+    let (vi, en) = verdict_words(r.verdict);
+    let file = r.file.as_deref().unwrap_or("-");
+    let _ = writeln!(s, "Tệp: {file}\nKết luận: {vi} — Verdict: {en}");
+    for (i, sig) in r.signatures.iter().enumerate() {
+        signature_text(&mut s, i + 1, sig);
+    }
+    for reason in &r.reasons {
+        let _ = writeln!(s, "  [{}] {}\n         {}", severity_vi(reason.severity), reason.vi, reason.en);
+    }
+    s
+}
+
+fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
+    let (vi, en) = indication_words(sig.indication);
+    let sub = sig.sub_indication.as_deref().map(|x| format!(" / {x}")).unwrap_or_default();
+    let _ = writeln!(s, "Chữ ký {n} ({}): {vi} — {en}{sub}", sig.field);
+    if let Some(signer) = &sig.signer {
+        let _ = writeln!(s, "  Người ký / Signer: {}", signer.common_name.as_deref().unwrap_or(&signer.subject));
+        if let Some(t) = &signer.title {
+            let _ = writeln!(s, "  Chức danh / Title: {t}");
+        }
+        if let Some(o) = &signer.organization {
+            let _ = writeln!(s, "  Cơ quan / Organisation: {o}");
+        }
+        let _ = writeln!(s, "  Cơ quan cấp chứng thư / Issuer: {}", signer.issuer);
+    }
+    if let Some(t) = &sig.signing_time {
+        let src = match t.source.as_str() {
+            "timestamp" => "dấu thời gian / time-stamp",
+            "signed_attribute" => "máy người ký khai / claimed by the signer",
+            _ => "tệp PDF khai / claimed in the PDF",
+        };
+        let _ = writeln!(s, "  Thời gian ký / Signing time: {} ({src})", t.value);
+    }
+    if let Some(ts) = &sig.timestamp {
+        let ok = if ts.valid { "hợp lệ / valid" } else { "không xác minh được / not verified" };
+        let _ = writeln!(s, "  Dấu thời gian / Time-stamp: {} — {} ({ok})", ts.time, ts.tsa.as_deref().unwrap_or("?"));
+    }
+    let c = &sig.checks;
+    let _ = writeln!(
+        s,
+        "  Toàn vẹn / integrity: {:?}; chữ ký / signature: {:?}; chuỗi chứng thư / chain: {:?}; hiệu lực khi ký / validity at signing: {:?}; thu hồi / revocation: {:?}; sửa đổi sau ký / modifications: {:?}",
+        c.integrity, c.signature, c.chain, c.validity_at_signing, c.revocation, c.modifications
+    );
+    for reason in &sig.reasons {
+        let _ = writeln!(s, "  [{}] {}\n         {}", severity_vi(reason.severity), reason.vi, reason.en);
+    }
+}
+
+/// A file that could not be evaluated, as text.
+pub fn error_text(file: &Path, e: &Error) -> String {
+    format!(
+        "Tệp: {}\nKết luận: KHÔNG ĐỌC ĐƯỢC — Verdict: not evaluated\n  [lỗi] Tệp không phải PDF hợp lệ hoặc bị hỏng: {e}\n         The file is not a readable PDF: {e}",
+        file.display()
+    )
+}
+
+/// A file that could not be evaluated, as a JSON line.
+pub fn error_json(file: &Path, e: &Error) -> String {
+    serde_json::json!({
+        "schema": kyso::verify::report::SCHEMA,
+        "file": file.display().to_string(),
+        "verdict": null,
+        "error": { "code": e.code(), "message": e.to_string() },
+    })
+    .to_string()
+}
+
+/// Tokens and keys as text.
+pub fn tokens_text(tokens: &[(TokenDescription, Vec<KeyEntry>)]) -> String {
+    let mut s = String::new();
+    for (t, keys) in tokens {
+        let f = &t.flags;
+        let _ = writeln!(
+            s,
+            "Thiết bị / token: {} (số sê-ri / serial {}, {} {}, slot {})",
+            t.label, t.serial, t.manufacturer, t.model, t.slot_id
+        );
+        let pin = if f.user_pin_locked {
+            "PIN ĐÃ BỊ KHÓA / PIN locked"
+        } else if f.user_pin_final_try {
+            "còn MỘT lần nhập PIN / one PIN try left"
+        } else if f.user_pin_count_low {
+            "đã nhập sai PIN / wrong PIN entered before"
+        } else {
+            "PIN bình thường / PIN OK"
+        };
+        let _ = writeln!(s, "  {pin}");
+        for k in keys {
+            let subject = k
+                .certificate
+                .as_ref()
+                .map(|c| c.tbs_certificate().subject().to_string())
+                .unwrap_or_else(|| "(không có chứng thư / no certificate)".into());
+            let _ = writeln!(
+                s,
+                "  - khóa / key {:?} id {} {:?} {} bit, khóa bí mật / private key: {} — {subject}",
+                k.label,
+                k.id,
+                k.key_type,
+                k.key_bits.unwrap_or(0),
+                if k.has_private_key { "có / yes" } else { "không / no" }
+            );
+        }
+    }
+    if tokens.is_empty() {
+        s.push_str("Không có thiết bị nào / no token present\n");
+    }
+    s
+}
+
+/// Tokens and keys as JSON.
+pub fn tokens_json(tokens: &[(TokenDescription, Vec<KeyEntry>)]) -> String {
+    let list: Vec<serde_json::Value> = tokens
+        .iter()
+        .map(|(t, keys)| {
+            serde_json::json!({
+                "label": t.label, "serial": t.serial, "manufacturer": t.manufacturer, "model": t.model,
+                "slot": t.slot_id,
+                "flags": {
+                    "login_required": t.flags.login_required,
+                    "user_pin_count_low": t.flags.user_pin_count_low,
+                    "user_pin_final_try": t.flags.user_pin_final_try,
+                    "user_pin_locked": t.flags.user_pin_locked,
+                    "token_initialized": t.flags.token_initialized,
+                },
+                "keys": keys.iter().map(|k| serde_json::json!({
+                    "label": k.label, "id": k.id, "key_type": format!("{:?}", k.key_type),
+                    "key_bits": k.key_bits, "has_private_key": k.has_private_key,
+                    "certificate_subject": k.certificate.as_ref().map(|c| c.tbs_certificate().subject().to_string()),
+                    "certificate_not_after": k.certificate.as_ref().map(|c| c.tbs_certificate().validity().not_after.to_string()),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({ "tokens": list }).to_string()
+}

@@ -1,0 +1,76 @@
+//! Verification options in one JSON shape, shared by the CLI, the C ABI and WASM:
+//! ```json
+//! {"trust": ["-----BEGIN CERTIFICATE-----…", "/path/to/root.pem"],
+//!  "intermediates": ["…"],
+//!  "at": "2026-01-31T00:00:00Z",
+//!  "revocation": "off" | "embedded" | "online"}
+//! ```
+
+use std::path::Path;
+
+use kyso_policy::trust::TrustStore;
+use kyso_verify::{RevocationMode, VerifyOptions};
+use serde::Deserialize;
+
+use crate::Error;
+
+/// The JSON options object.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyConfig {
+    /// Trust anchors: PEM text, or paths to files or directories.
+    #[serde(default)]
+    pub trust: Vec<String>,
+    /// Known intermediates: PEM text, or paths.
+    #[serde(default)]
+    pub intermediates: Vec<String>,
+    /// Validation time, RFC 3339; now by default.
+    #[serde(default)]
+    pub at: Option<String>,
+    /// `off`, `embedded` or `online`.
+    #[serde(default)]
+    pub revocation: Option<String>,
+    /// A file name to show in the report.
+    #[serde(default)]
+    pub file_name: Option<String>,
+}
+
+impl VerifyConfig {
+    /// Parse the JSON options object.
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        serde_json::from_str(json).map_err(|e| Error::Options(format!("options JSON: {e}")))
+    }
+
+    /// Build verifier options: read certificates, parse the time (default: now).
+    pub fn build(&self) -> Result<VerifyOptions, Error> {
+        let mut store = TrustStore::new();
+        for (entries, anchors) in [(&self.trust, true), (&self.intermediates, false)] {
+            for entry in entries {
+                if entry.contains("-----BEGIN") {
+                    let r = if anchors { store.add_anchors(entry.as_bytes()) } else { store.add_intermediates(entry.as_bytes()) };
+                    r.map_err(|e| Error::Options(format!("certificate in options: {e}")))?;
+                } else {
+                    crate::files::load_into(&mut store, &[Path::new(entry)], anchors)?;
+                }
+            }
+        }
+        let at = match &self.at {
+            Some(s) => parse_time(s)?,
+            None => crate::now(),
+        };
+        let mut options = VerifyOptions::new(store, at);
+        options.revocation = match self.revocation.as_deref() {
+            None | Some("online") => RevocationMode::Online,
+            Some("embedded") => RevocationMode::Embedded,
+            Some("off") => RevocationMode::Off,
+            Some(other) => return Err(Error::Options(format!("revocation must be off, embedded or online, not {other:?}"))),
+        };
+        options.file_name = self.file_name.clone();
+        Ok(options)
+    }
+}
+
+/// Parse an RFC 3339 time.
+pub fn parse_time(s: &str) -> Result<der::DateTime, Error> {
+    kyso_verify::report::parse_rfc3339(s).ok_or_else(|| Error::Options(format!("not an RFC 3339 time: {s:?}")))
+}
