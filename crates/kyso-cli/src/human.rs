@@ -42,17 +42,31 @@ pub fn report_text(r: &Report) -> String {
         signature_text(&mut s, i + 1, sig);
     }
     for reason in &r.reasons {
-        let _ = writeln!(s, "  [{}] {}\n         {}", severity_vi(reason.severity), reason.vi, reason.en);
+        let _ = writeln!(
+            s,
+            "  [{}] {}\n         {}",
+            severity_vi(reason.severity),
+            reason.vi,
+            reason.en
+        );
     }
     s
 }
 
 fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
     let (vi, en) = indication_words(sig.indication);
-    let sub = sig.sub_indication.as_deref().map(|x| format!(" / {x}")).unwrap_or_default();
+    let sub = sig
+        .sub_indication
+        .as_deref()
+        .map(|x| format!(" / {x}"))
+        .unwrap_or_default();
     let _ = writeln!(s, "Chữ ký {n} ({}): {vi} — {en}{sub}", sig.field);
     if let Some(signer) = &sig.signer {
-        let _ = writeln!(s, "  Người ký / Signer: {}", signer.common_name.as_deref().unwrap_or(&signer.subject));
+        let _ = writeln!(
+            s,
+            "  Người ký / Signer: {}",
+            signer.common_name.as_deref().unwrap_or(&signer.subject)
+        );
         if let Some(t) = &signer.title {
             let _ = writeln!(s, "  Chức danh / Title: {t}");
         }
@@ -70,8 +84,17 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
         let _ = writeln!(s, "  Thời gian ký / Signing time: {} ({src})", t.value);
     }
     if let Some(ts) = &sig.timestamp {
-        let ok = if ts.valid { "hợp lệ / valid" } else { "không xác minh được / not verified" };
-        let _ = writeln!(s, "  Dấu thời gian / Time-stamp: {} — {} ({ok})", ts.time, ts.tsa.as_deref().unwrap_or("?"));
+        let ok = if ts.valid {
+            "hợp lệ / valid"
+        } else {
+            "không xác minh được / not verified"
+        };
+        let _ = writeln!(
+            s,
+            "  Dấu thời gian / Time-stamp: {} — {} ({ok})",
+            ts.time,
+            ts.tsa.as_deref().unwrap_or("?")
+        );
     }
     let c = &sig.checks;
     let _ = writeln!(
@@ -80,7 +103,13 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
         c.integrity, c.signature, c.chain, c.validity_at_signing, c.revocation, c.modifications
     );
     for reason in &sig.reasons {
-        let _ = writeln!(s, "  [{}] {}\n         {}", severity_vi(reason.severity), reason.vi, reason.en);
+        let _ = writeln!(
+            s,
+            "  [{}] {}\n         {}",
+            severity_vi(reason.severity),
+            reason.vi,
+            reason.en
+        );
     }
 }
 
@@ -136,7 +165,11 @@ pub fn tokens_text(tokens: &[(TokenDescription, Vec<KeyEntry>)]) -> String {
                 k.id,
                 k.key_type,
                 k.key_bits.unwrap_or(0),
-                if k.has_private_key { "có / yes" } else { "không / no" }
+                if k.has_private_key {
+                    "có / yes"
+                } else {
+                    "không / no"
+                }
             );
         }
     }

@@ -13,7 +13,11 @@ use kyso::token::{PinSource, Signer};
 use kyso::{Error, PadesOptions, SubFilter, Verdict, VerifyConfig};
 
 #[derive(Parser)]
-#[command(name = "kyso", version, about = "Ký số và xác thực văn bản PDF (chữ ký số chuyên dùng công vụ) — sign and verify PDF documents")]
+#[command(
+    name = "kyso",
+    version,
+    about = "Ký số và xác thực văn bản PDF (chữ ký số chuyên dùng công vụ) — sign and verify PDF documents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -137,9 +141,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sign(args) => sign(args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => verify(args),
-        Command::Token { command: TokenCommand::List { pkcs11_module, pin_env, json } } => {
-            token_list(&pkcs11_module, pin_env, json).map(|()| ExitCode::SUCCESS)
-        }
+        Command::Token {
+            command:
+                TokenCommand::List {
+                    pkcs11_module,
+                    pin_env,
+                    json,
+                },
+        } => token_list(&pkcs11_module, pin_env, json).map(|()| ExitCode::SUCCESS),
         Command::Demo { out } => demo(&out),
     };
     match result {
@@ -161,34 +170,51 @@ fn read_certs(paths: &[PathBuf]) -> Result<Vec<x509_cert::Certificate>, Error> {
 
 fn sign(args: SignArgs) -> Result<(), Error> {
     let chain = read_certs(&args.chain)?;
-    let signer: Box<dyn Signer> = if let Some(p12) = &args.p12 {
-        let password = match &args.password_env {
-            Some(var) => PinSource::Env(var.clone()).resolve()?,
-            None => kyso::token::Zeroizing::new(String::new()),
+    let signer: Box<dyn Signer> =
+        if let Some(p12) = &args.p12 {
+            let password = match &args.password_env {
+                Some(var) => PinSource::Env(var.clone()).resolve()?,
+                None => kyso::token::Zeroizing::new(String::new()),
+            };
+            let s = SoftwareSigner::from_pkcs12_file(p12, &password)?;
+            Box::new(if chain.is_empty() {
+                s
+            } else {
+                s.with_chain(chain)
+            })
+        } else if let Some(key) = &args.key {
+            let cert = args
+                .cert
+                .as_deref()
+                .ok_or_else(|| Error::Options("--key needs --cert".into()))?;
+            let mut certs = vec![cert];
+            certs.extend(args.chain.iter().map(PathBuf::as_path));
+            Box::new(SoftwareSigner::from_key_files(key, None, &certs)?)
+        } else if let Some(module) = &args.pkcs11_module {
+            let token = args
+                .token
+                .as_deref()
+                .ok_or_else(|| Error::Options("--token is required with --pkcs11-module".into()))?;
+            let label = args.key_label.as_deref().ok_or_else(|| {
+                Error::Options("--key-label is required with --pkcs11-module".into())
+            })?;
+            let pin_env = args.pin_env.as_deref().ok_or_else(|| {
+                Error::Options("--pin-env is required with --pkcs11-module".into())
+            })?;
+            let module = Module::open(module)?;
+            let session = TokenSession::open(&module, token)?;
+            session.login(PinSource::Env(pin_env.into()), Default::default())?;
+            let mut options = SignerOptions::by_label(label);
+            options.chain = chain;
+            if let Some(cert) = &args.cert {
+                options.certificate = kyso::token::load_certificates(cert)?.into_iter().next();
+            }
+            Box::new(session.signer(options)?)
+        } else {
+            return Err(Error::Options(
+                "choose a key: --p12, --key or --pkcs11-module".into(),
+            ));
         };
-        let s = SoftwareSigner::from_pkcs12_file(p12, &password)?;
-        Box::new(if chain.is_empty() { s } else { s.with_chain(chain) })
-    } else if let Some(key) = &args.key {
-        let cert = args.cert.as_deref().ok_or_else(|| Error::Options("--key needs --cert".into()))?;
-        let mut certs = vec![cert];
-        certs.extend(args.chain.iter().map(PathBuf::as_path));
-        Box::new(SoftwareSigner::from_key_files(key, None, &certs)?)
-    } else if let Some(module) = &args.pkcs11_module {
-        let token = args.token.as_deref().ok_or_else(|| Error::Options("--token is required with --pkcs11-module".into()))?;
-        let label = args.key_label.as_deref().ok_or_else(|| Error::Options("--key-label is required with --pkcs11-module".into()))?;
-        let pin_env = args.pin_env.as_deref().ok_or_else(|| Error::Options("--pin-env is required with --pkcs11-module".into()))?;
-        let module = Module::open(module)?;
-        let session = TokenSession::open(&module, token)?;
-        session.login(PinSource::Env(pin_env.into()), Default::default())?;
-        let mut options = SignerOptions::by_label(label);
-        options.chain = chain;
-        if let Some(cert) = &args.cert {
-            options.certificate = kyso::token::load_certificates(cert)?.into_iter().next();
-        }
-        Box::new(session.signer(options)?)
-    } else {
-        return Err(Error::Options("choose a key: --p12, --key or --pkcs11-module".into()));
-    };
     let mut options = PadesOptions::new(kyso::signing_time_now());
     options.sub_filter = match args.sub_filter {
         SubFilterArg::Cades => SubFilter::CadesDetached,
@@ -209,7 +235,11 @@ fn sign(args: SignArgs) -> Result<(), Error> {
 }
 
 fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
-    let path_strings = |v: &[PathBuf]| v.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+    let path_strings = |v: &[PathBuf]| {
+        v.iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+    };
     let config = VerifyConfig {
         trust: path_strings(&args.trust),
         intermediates: path_strings(&args.intermediate),
@@ -241,7 +271,11 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
             println!("{}", human::report_text(&report));
         }
     }
-    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn token_list(module: &Path, pin_env: Option<String>, json: bool) -> Result<(), Error> {
@@ -265,7 +299,10 @@ fn token_list(module: &Path, pin_env: Option<String>, json: bool) -> Result<(), 
 }
 
 fn demo(out: &Path) -> Result<ExitCode, Error> {
-    std::fs::create_dir_all(out).map_err(|e| Error::Io { path: out.into(), source: e })?;
+    std::fs::create_dir_all(out).map_err(|e| Error::Io {
+        path: out.into(),
+        source: e,
+    })?;
     eprintln!("Tạo PKI mẫu (RSA-2048)… — making a demo PKI…");
     let now = kyso::now();
     let pki = kyso::demo::DemoPki::generate(now.unix_duration().as_secs())?;
@@ -291,10 +328,15 @@ fn demo(out: &Path) -> Result<ExitCode, Error> {
     let report = kyso::verify_pdf_file(&signed_path, &config.build()?)?;
     println!("{}", human::report_text(&report));
     println!("{}", report.to_json());
-    Ok(if report.verdict == Verdict::Valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.verdict == Verdict::Valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn pem(cert: &x509_cert::Certificate) -> Result<String, Error> {
     use der::EncodePem;
-    cert.to_pem(der::pem::LineEnding::LF).map_err(|e| Error::Options(e.to_string()))
+    cert.to_pem(der::pem::LineEnding::LF)
+        .map_err(|e| Error::Options(e.to_string()))
 }

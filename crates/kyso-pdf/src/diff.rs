@@ -65,14 +65,66 @@ pub struct ModificationReport {
     pub changes: Vec<Change>,
 }
 
-/// Compare the revision `file[..signed_len]` with the whole `file`.
+/// Most revisions a document may have after a signature before the analysis gives up
+/// (reported as an "other" change: nothing is declared harmless unseen).
+const MAX_REVISIONS: usize = 256;
+
+/// Compare the revision `file[..signed_len]` with every later revision of `file`, one
+/// incremental update at a time: some changes are allowed only together (a signature field's
+/// appearance may change only in the update that signs it).
 pub fn analyse_modifications(
     file: &[u8],
     signed_len: usize,
 ) -> Result<ModificationReport, PdfError> {
-    let signed = load_document(&file[..signed_len.min(file.len())])?;
-    let current = load_document(file)?;
-    Ok(compare(&signed, &current))
+    let signed_len = signed_len.min(file.len());
+    let mut ends: Vec<usize> = crate::load::revision_ends(file)
+        .into_iter()
+        .filter(|&e| e > signed_len)
+        .collect();
+    // Trailing bytes after the last %%EOF still belong to what a reader sees.
+    if ends.last().is_none_or(|&e| e < file.len())
+        && !file[ends.last().copied().unwrap_or(signed_len)..]
+            .iter()
+            .all(|b| b.is_ascii_whitespace() || *b == 0)
+    {
+        ends.push(file.len());
+    }
+    let mut changes = Vec::new();
+    if ends.len() > MAX_REVISIONS {
+        changes.push(Change {
+            object: None,
+            level: ModificationLevel::Other,
+            description: format!("more than {MAX_REVISIONS} updates after the signature"),
+        });
+        return Ok(ModificationReport {
+            level: ModificationLevel::Other,
+            changes,
+        });
+    }
+    let mut old = load_document(&file[..signed_len])?;
+    for end in ends {
+        let new = match load_document(&file[..end]) {
+            Ok(d) => d,
+            Err(_) => {
+                changes.push(Change {
+                    object: None,
+                    level: ModificationLevel::Other,
+                    description: "a later update cannot be read".into(),
+                });
+                continue;
+            }
+        };
+        changes.extend(compare(&old, &new).changes);
+        old = new;
+    }
+    // The final document as a whole must also be what the last readable update says.
+    let level = changes
+        .iter()
+        .map(|c| c.level)
+        .max()
+        .unwrap_or(ModificationLevel::None);
+    changes.truncate(200);
+    Ok(ModificationReport { level, changes })
 }
 
 /// Compare two parsed revisions of one document.
@@ -180,6 +232,10 @@ impl Differ<'_> {
                 self.signature_field_change(*id, old_obj, new_obj);
             } else if self.is_form_field(old_obj) {
                 self.form_field_change(*id, old_obj, new_obj);
+            } else if form_ids.field_appearances.contains(id)
+                || form_ids.signature_appearances.contains_key(id)
+            {
+                self.appearance_change(*id, &form_ids);
             } else {
                 let what = describe(old_obj);
                 self.note(
@@ -190,6 +246,49 @@ impl Differ<'_> {
             }
         }
         // Objects in the new revision with an id the old one had freed are fine only if new.
+    }
+
+    /// An appearance stream (or appearance dictionary) rewritten in place: allowed for a form
+    /// field being filled, or a signature field being signed in this update, as long as nothing
+    /// else shows the same object.
+    fn appearance_change(&mut self, id: ObjectId, ids: &FormIds) {
+        if ids.reference_counts.get(&id).copied().unwrap_or(0) > 1
+            || ids.shared_appearances.contains(&id)
+        {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "an appearance shared with other content was rewritten".into(),
+            );
+            return;
+        }
+        if let Some(field) = ids.signature_appearances.get(&id) {
+            let signed_now = self
+                .new
+                .objects
+                .get(field)
+                .and_then(|f| f.as_dict().ok())
+                .is_some_and(|f| f.has(b"V"));
+            if signed_now {
+                self.note(
+                    Some(id),
+                    ModificationLevel::Signing,
+                    "the appearance of a signature field being signed was set".into(),
+                );
+            } else {
+                self.note(
+                    Some(id),
+                    ModificationLevel::Other,
+                    "the appearance of an unsigned signature field was changed".into(),
+                );
+            }
+            return;
+        }
+        self.note(
+            Some(id),
+            ModificationLevel::FormFilling,
+            "a form field's appearance was updated".into(),
+        );
     }
 
     fn referenced_in_new(&self, id: ObjectId) -> bool {
@@ -492,6 +591,22 @@ impl Differ<'_> {
         }
     }
 
+    /// The field type of a widget or field, looked up through `/Parent` in the old revision.
+    fn field_type<'d>(&'d self, d: &'d Dictionary) -> Option<&'d [u8]> {
+        let mut cur = Some(d);
+        for _ in 0..16 {
+            let f = cur?;
+            if let Ok(ft) = f.get(b"FT") {
+                return ft.as_name().ok();
+            }
+            cur = f
+                .get(b"Parent")
+                .ok()
+                .and_then(|p| resolve_dict(self.old, p));
+        }
+        None
+    }
+
     fn is_form_field(&self, obj: &Object) -> bool {
         obj.as_dict()
             .is_ok_and(|d| d.has(b"FT") || (d.has(b"T") && d.has(b"V")))
@@ -557,6 +672,64 @@ impl Differ<'_> {
                 ids.arrays.insert(*f);
             }
         }
+        for obj in self.old.objects.values() {
+            count_references(obj, &mut ids.reference_counts, 0);
+        }
+        for value in self.old.trailer.iter().map(|(_, v)| v) {
+            count_references(value, &mut ids.reference_counts, 0);
+        }
+        for (widget_id, obj) in &self.old.objects {
+            let Ok(d) = obj.as_dict() else { continue };
+            let Some(ft) = self.field_type(d) else {
+                continue;
+            };
+            if !is_subtype(d, b"Widget") {
+                continue;
+            }
+            let is_sig = ft == b"Sig";
+            if is_sig && d.has(b"V") {
+                continue; // a signed field's appearance may never change
+            }
+            let Ok(ap) = d.get(b"AP") else { continue };
+            let mut found = Vec::new();
+            // An appearance dictionary used from elsewhere too makes everything under it shared.
+            let mut shared = false;
+            if let Object::Reference(r) = ap {
+                found.push(*r);
+                shared = ids.reference_counts.get(r).copied().unwrap_or(0) > 1;
+            }
+            if let Some(ap) = resolve_dict(self.old, ap) {
+                for (_, v) in ap.iter() {
+                    match v {
+                        Object::Reference(r) => {
+                            found.push(*r);
+                            if let Some(states) =
+                                self.old.objects.get(r).and_then(|o| o.as_dict().ok())
+                            {
+                                shared |= ids.reference_counts.get(r).copied().unwrap_or(0) > 1;
+                                found.extend(
+                                    states.iter().filter_map(|(_, s)| s.as_reference().ok()),
+                                );
+                            }
+                        }
+                        Object::Dictionary(states) => {
+                            found.extend(states.iter().filter_map(|(_, s)| s.as_reference().ok()));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            for r in found {
+                if shared {
+                    ids.shared_appearances.insert(r);
+                }
+                if is_sig {
+                    ids.signature_appearances.insert(r, *widget_id);
+                } else {
+                    ids.field_appearances.insert(r);
+                }
+            }
+        }
         for page in page_ids(self.old) {
             if let Some(Ok(Object::Reference(a))) = self
                 .old
@@ -574,9 +747,41 @@ impl Differ<'_> {
 
 #[derive(Default)]
 struct FormIds {
+    /// Appearance objects of empty signature fields, with the field that owns them.
+    signature_appearances: std::collections::HashMap<ObjectId, ObjectId>,
+    /// Appearance objects reachable through an appearance dictionary used elsewhere too.
+    shared_appearances: HashSet<ObjectId>,
+    /// How many times each object is referenced in the old revision.
+    reference_counts: std::collections::HashMap<ObjectId, usize>,
+    /// Appearance streams (and appearance dictionaries) of non-signature form fields' widgets.
+    field_appearances: HashSet<ObjectId>,
     acroforms: HashSet<ObjectId>,
     arrays: HashSet<ObjectId>,
     annots: HashSet<ObjectId>,
+}
+
+fn count_references(
+    obj: &Object,
+    counts: &mut std::collections::HashMap<ObjectId, usize>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    match obj {
+        Object::Reference(r) => *counts.entry(*r).or_default() += 1,
+        Object::Array(a) => a
+            .iter()
+            .for_each(|o| count_references(o, counts, depth + 1)),
+        Object::Dictionary(d) => d
+            .iter()
+            .for_each(|(_, o)| count_references(o, counts, depth + 1)),
+        Object::Stream(s) => s
+            .dict
+            .iter()
+            .for_each(|(_, o)| count_references(o, counts, depth + 1)),
+        _ => {}
+    }
 }
 
 fn keys(a: &Dictionary, b: &Dictionary) -> Vec<Vec<u8>> {

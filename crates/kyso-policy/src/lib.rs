@@ -1,1 +1,29 @@
-//! kyso-policy
+//! kyso-policy: certificate policy for kyso.
+//!
+//! - [`trust`]: the trust store (configured anchors, known intermediates) from PEM, DER or
+//!   PKCS#7 bytes;
+//! - [`path`]: RFC 5280 path building and basic validation, tolerant of the Vietnamese
+//!   Government CA's quirks (top-bit serials, empty IssuerAltName, Netscape extensions);
+//! - [`algorithms`]: digests, signature verification (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384)
+//!   and algorithm constraints with dates;
+//! - [`subject`]: signer information for reports (CN, O, title, MST/MNS codes, subscriber type);
+//! - [`reason`]: findings in Vietnamese and English.
+//!
+//! No file system, clock, network or threads: time and trust anchors are parameters, so the
+//! crate builds for `wasm32-unknown-unknown`.
+
+pub mod algorithms;
+pub mod error;
+pub mod path;
+pub mod reason;
+pub mod subject;
+pub mod trust;
+
+pub use error::PolicyError;
+pub use path::{PathOptions, PathStatus, PathValidation, validate_path, validate_path_stored};
+pub use reason::{Reason, Severity};
+pub use trust::{StoredCertificate, TrustStore};
+
+/// Re-exported so callers name the same types.
+pub use der::DateTime;
+pub use x509_cert::Certificate;

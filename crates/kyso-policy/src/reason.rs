@@ -35,7 +35,12 @@ impl Reason {
         vi: impl Into<String>,
         en: impl Into<String>,
     ) -> Self {
-        Self { code: code.to_owned(), severity, vi: vi.into(), en: en.into() }
+        Self {
+            code: code.to_owned(),
+            severity,
+            vi: vi.into(),
+            en: en.into(),
+        }
     }
 
     /// An error reason.

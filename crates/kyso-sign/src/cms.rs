@@ -60,20 +60,32 @@ pub fn sign_detached_digest(
     options: &CmsOptions,
 ) -> Result<Vec<u8>, SignError> {
     let scheme = signer.scheme();
-    let digest_alg = AlgorithmIdentifierOwned { oid: scheme.digest().oid(), parameters: None };
+    let digest_alg = AlgorithmIdentifierOwned {
+        oid: scheme.digest().oid(),
+        parameters: None,
+    };
     let cert = signer.certificate();
 
     let mut attrs = vec![
-        attribute(rfc5911::ID_CONTENT_TYPE, Any::encode_from(&rfc5911::ID_DATA)?)?,
+        attribute(
+            rfc5911::ID_CONTENT_TYPE,
+            Any::encode_from(&rfc5911::ID_DATA)?,
+        )?,
         attribute(
             rfc5911::ID_MESSAGE_DIGEST,
             Any::encode_from(&OctetString::new(content_digest.to_vec())?)?,
         )?,
-        attribute(ID_AA_SIGNING_CERTIFICATE_V2, Any::encode_from(&signing_certificate_v2(cert)?)?)?,
+        attribute(
+            ID_AA_SIGNING_CERTIFICATE_V2,
+            Any::encode_from(&signing_certificate_v2(cert)?)?,
+        )?,
     ];
     if let Some(t) = options.signing_time {
         let time = Time::from(t);
-        attrs.push(attribute(rfc5911::ID_SIGNING_TIME, Any::encode_from(&time)?)?);
+        attrs.push(attribute(
+            rfc5911::ID_SIGNING_TIME,
+            Any::encode_from(&time)?,
+        )?);
     }
     let signed_attrs: SetOfVec<Attribute> = SetOfVec::try_from(attrs)?;
     // The signature covers the DER of the attributes as a SET (RFC 5652 §5.4).
@@ -94,11 +106,20 @@ pub fn sign_detached_digest(
     };
 
     let mut certs = vec![cms::cert::CertificateChoices::Certificate(cert.clone())];
-    certs.extend(signer.chain().iter().cloned().map(cms::cert::CertificateChoices::Certificate));
+    certs.extend(
+        signer
+            .chain()
+            .iter()
+            .cloned()
+            .map(cms::cert::CertificateChoices::Certificate),
+    );
     let signed_data = SignedData {
         version: CmsVersion::V1,
         digest_algorithms: SetOfVec::try_from(vec![digest_alg])?,
-        encap_content_info: EncapsulatedContentInfo { econtent_type: rfc5911::ID_DATA, econtent: None },
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: rfc5911::ID_DATA,
+            econtent: None,
+        },
         certificates: Some(CertificateSet(SetOfVec::try_from(certs)?)),
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![signer_info])?),
@@ -118,12 +139,21 @@ pub fn estimated_size(signer: &dyn Signer, extra: usize) -> usize {
         .sum();
     // Issuer name and serial appear twice more (sid, signingCertificateV2); 2 KiB covers them
     // and the fixed attributes.
-    let issuer = signer.certificate().tbs_certificate().issuer().to_der().map(|d| d.len()).unwrap_or(1024);
+    let issuer = signer
+        .certificate()
+        .tbs_certificate()
+        .issuer()
+        .to_der()
+        .map(|d| d.len())
+        .unwrap_or(1024);
     certs + 2 * issuer + signer.max_signature_len() + 2048 + extra
 }
 
 fn attribute(oid: ObjectIdentifier, value: Any) -> Result<Attribute, SignError> {
-    Ok(Attribute { oid, values: SetOfVec::try_from(vec![value])? })
+    Ok(Attribute {
+        oid,
+        values: SetOfVec::try_from(vec![value])?,
+    })
 }
 
 fn signing_certificate_v2(cert: &Certificate) -> Result<SigningCertificateV2, SignError> {
@@ -132,7 +162,9 @@ fn signing_certificate_v2(cert: &Certificate) -> Result<SigningCertificateV2, Si
         certs: vec![EssCertIdV2 {
             cert_hash: OctetString::new(sha2::Sha256::digest(&der).to_vec())?,
             issuer_serial: IssuerSerial {
-                issuer: vec![GeneralName::DirectoryName(cert.tbs_certificate().issuer().clone())],
+                issuer: vec![GeneralName::DirectoryName(
+                    cert.tbs_certificate().issuer().clone(),
+                )],
                 serial_number: cert.tbs_certificate().serial_number().clone(),
             },
         }],
@@ -143,26 +175,35 @@ fn signing_certificate_v2(cert: &Certificate) -> Result<SigningCertificateV2, Si
 fn signature_algorithm(scheme: SignatureScheme) -> Result<AlgorithmIdentifierOwned, SignError> {
     let null = || Some(Any::from(der::asn1::Null));
     Ok(match scheme {
-        SignatureScheme::RsaPkcs1Sha256 => {
-            AlgorithmIdentifierOwned { oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION, parameters: null() }
-        }
-        SignatureScheme::RsaPkcs1Sha384 => {
-            AlgorithmIdentifierOwned { oid: rfc5912::SHA_384_WITH_RSA_ENCRYPTION, parameters: null() }
-        }
-        SignatureScheme::RsaPkcs1Sha512 => {
-            AlgorithmIdentifierOwned { oid: rfc5912::SHA_512_WITH_RSA_ENCRYPTION, parameters: null() }
-        }
-        SignatureScheme::EcdsaP256Sha256 => {
-            AlgorithmIdentifierOwned { oid: rfc5912::ECDSA_WITH_SHA_256, parameters: None }
-        }
-        SignatureScheme::EcdsaP384Sha384 => {
-            AlgorithmIdentifierOwned { oid: rfc5912::ECDSA_WITH_SHA_384, parameters: None }
-        }
+        SignatureScheme::RsaPkcs1Sha256 => AlgorithmIdentifierOwned {
+            oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+            parameters: null(),
+        },
+        SignatureScheme::RsaPkcs1Sha384 => AlgorithmIdentifierOwned {
+            oid: rfc5912::SHA_384_WITH_RSA_ENCRYPTION,
+            parameters: null(),
+        },
+        SignatureScheme::RsaPkcs1Sha512 => AlgorithmIdentifierOwned {
+            oid: rfc5912::SHA_512_WITH_RSA_ENCRYPTION,
+            parameters: null(),
+        },
+        SignatureScheme::EcdsaP256Sha256 => AlgorithmIdentifierOwned {
+            oid: rfc5912::ECDSA_WITH_SHA_256,
+            parameters: None,
+        },
+        SignatureScheme::EcdsaP384Sha384 => AlgorithmIdentifierOwned {
+            oid: rfc5912::ECDSA_WITH_SHA_384,
+            parameters: None,
+        },
         SignatureScheme::RsaPssSha256 => AlgorithmIdentifierOwned {
             oid: rfc5912::ID_RSASSA_PSS,
             parameters: Some(Any::from_der(&PSS_SHA256_PARAMS)?),
         },
-        other => return Err(SignError::Options(format!("unsupported signature scheme {other:?}"))),
+        other => {
+            return Err(SignError::Options(format!(
+                "unsupported signature scheme {other:?}"
+            )));
+        }
     })
 }
 

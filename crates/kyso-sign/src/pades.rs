@@ -46,8 +46,10 @@ impl SigningTime {
     /// The local date and time fields at the configured offset.
     pub fn local(self) -> Result<der::DateTime, SignError> {
         let shifted = self.unix_seconds as i64 + i64::from(self.offset_minutes) * 60;
-        let shifted = u64::try_from(shifted).map_err(|_| SignError::Options("time before 1970".into()))?;
-        der::DateTime::from_unix_duration(std::time::Duration::from_secs(shifted)).map_err(SignError::from)
+        let shifted =
+            u64::try_from(shifted).map_err(|_| SignError::Options("time before 1970".into()))?;
+        der::DateTime::from_unix_duration(std::time::Duration::from_secs(shifted))
+            .map_err(SignError::from)
     }
 
     /// PDF date string, e.g. `D:20250107160232+07'00'` (ISO 32000-1 §7.9.4).
@@ -128,7 +130,11 @@ pub struct SignedPdf {
 
 /// Sign `pdf` with `signer`: append a signature field as an incremental update, hash the
 /// covered bytes, build the CMS and embed it. The input stays an exact prefix of the output.
-pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, options: &PadesOptions) -> Result<SignedPdf, SignError> {
+pub fn sign_pdf(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    options: &PadesOptions,
+) -> Result<SignedPdf, SignError> {
     let capacity = estimated_size(signer, options.extra_reserve);
     let request = SignatureRequest {
         field_name: options.field_name.clone(),
@@ -163,12 +169,16 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, options: &PadesOptions) -> Resu
     let byte_range = prepared.byte_range();
     let field_name = prepared.field_name.clone();
     let bytes = prepared.finish(&cms)?;
-    Ok(SignedPdf { bytes, field_name, byte_range })
+    Ok(SignedPdf {
+        bytes,
+        field_name,
+        byte_range,
+    })
 }
 
 fn digest_parts(alg: kyso_token::DigestAlgorithm, a: &[u8], b: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
     use kyso_token::DigestAlgorithm as D;
+    use sha2::Digest;
     fn two<H: Digest>(a: &[u8], b: &[u8]) -> Vec<u8> {
         let mut h = H::new();
         h.update(a);

@@ -1,16 +1,41 @@
 //! Key access for kyso: the [`Signer`] trait, PKCS#11 tokens, software keys, key generation.
 //!
-//! (Skeleton: the PKCS#11, software-key and key-generation modules are being written.)
+//! - [`pkcs11`]: tokens through a vendor PKCS#11 module (SafeNet, bit4id, SoftHSM2), found by
+//!   label; [`pkcs11::Pkcs11Signer`] signs with a token key.
+//! - [`software`]: [`software::SoftwareSigner`] from PKCS#12 or PKCS#8 files.
+//! - [`keygen`]: key pairs generated on the token, PKCS#10 requests, certificate import.
+//! - [`PinSource`]: where a PIN comes from. PINs are never logged and never retried.
+//!
+//! Errors are [`TokenError`], each with a stable [`TokenError::code`] in 4000–4999.
+#![deny(unsafe_code)]
 
+mod certs;
+mod error;
+mod keys;
+mod pin;
+mod rv;
 mod signer;
 
-pub use signer::{DigestAlgorithm, SignatureScheme, Signer};
+pub mod keygen;
+pub mod pkcs11;
+pub mod software;
 
-/// Errors of key access. (Skeleton; extended by the token module.)
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TokenError {
-    /// The key refused to sign.
-    #[error("signing failed: {0}")]
-    SignFailed(String),
+pub use certs::{load_certificates, parse_certificates};
+pub use error::{PinState, Pkcs11Failure, TokenError};
+pub use pin::{PinCallback, PinSource};
+pub use pkcs11::KeyType;
+pub use signer::{DigestAlgorithm, SignatureScheme, Signer};
+pub use zeroize::Zeroizing;
+
+#[cfg(test)]
+mod tests {
+    /// Signers are shared across threads by callers (servers, GUIs); keep them Send + Sync.
+    #[test]
+    fn signers_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<crate::pkcs11::Pkcs11Signer>();
+        check::<crate::software::SoftwareSigner>();
+        check::<crate::pkcs11::TokenSession>();
+        check::<crate::TokenError>();
+    }
 }

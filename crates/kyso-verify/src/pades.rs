@@ -4,18 +4,18 @@
 use kyso_pdf::diff::ModificationLevel;
 use kyso_pdf::{Coverage, PdfSignature, SignatureKind};
 use kyso_policy::algorithms::{AlgorithmPolicy, Hasher};
-use kyso_policy::path::{PathStatus, validate_path};
+use kyso_policy::path::{PathOptions, PathStatus, PathValidation, validate_path};
 use kyso_policy::reason::{Reason, Severity};
 use kyso_policy::trust::TrustStore;
 use x509_cert::Certificate;
 
+use crate::VerifyError;
 use crate::cms::{CmsError, verify_detached};
 use crate::report::{
     CheckStatus, Checks, Indication, Report, SCHEMA, SignatureReport, SignerReport,
     SigningTimeReport, TimestampReport, Verdict, parse_pdf_date, rfc3339,
 };
 use crate::timestamp::read_timestamp;
-use crate::VerifyError;
 
 /// Where revocation status comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,7 +75,9 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
     let revision_ends = kyso_pdf::load::revision_ends(bytes);
     let docmdp = kyso_pdf::signatures::document_mdp(&doc)
         .or_else(|| signatures.iter().find_map(|s| s.docmdp_permissions));
-    let has_dss = kyso_pdf::load::catalog(&doc).map(|(_, c)| c.has(b"DSS")).unwrap_or(false);
+    let has_dss = kyso_pdf::load::catalog(&doc)
+        .map(|(_, c)| c.has(b"DSS"))
+        .unwrap_or(false);
     let mut doc_reasons = Vec::new();
     if doc.xref_recovery.is_some() {
         doc_reasons.push(Reason::warning(
@@ -87,7 +89,9 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
 
     let mut reports = Vec::new();
     for (index, sig) in signatures.iter().enumerate() {
-        let later_doc_ts = signatures[index + 1..].iter().any(|s| s.kind == SignatureKind::DocTimeStamp);
+        let later_doc_ts = signatures[index + 1..]
+            .iter()
+            .any(|s| s.kind == SignatureKind::DocTimeStamp);
         let ctx = SignatureContext {
             bytes,
             options,
@@ -101,13 +105,33 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
 
     let verdict = if reports.is_empty() {
         Verdict::NoSignatures
-    } else if reports.iter().any(|r| r.indication == Indication::TotalFailed) {
+    } else if reports
+        .iter()
+        .any(|r| r.indication == Indication::TotalFailed)
+    {
         Verdict::Invalid
-    } else if reports.iter().any(|r| r.indication == Indication::Indeterminate) {
+    } else if reports
+        .iter()
+        .any(|r| r.indication == Indication::Indeterminate)
+    {
         Verdict::Indeterminate
     } else {
         Verdict::Valid
     };
+    if reports.is_empty() && kyso_pdf::load::find(bytes, b"/ByteRange").is_some() {
+        doc_reasons.push(Reason::error(
+            "UNREFERENCED_SIGNATURE",
+            "Tệp có dữ liệu chữ ký nhưng không gắn với trường chữ ký nào của tài liệu",
+            "The file holds signature data that no signature field of the document refers to",
+        ));
+    }
+    if reports.is_empty() && doc.trailer.has(b"Encrypt") {
+        doc_reasons.push(Reason::error(
+            "ENCRYPTED_UNSUPPORTED",
+            "Tài liệu được mã hóa; không đọc được các trường chữ ký",
+            "The document is encrypted; its signature fields could not be read",
+        ));
+    }
     if reports.is_empty() {
         doc_reasons.push(Reason::error(
             "NO_SIGNATURES",
@@ -171,7 +195,12 @@ impl SignatureContext<'_> {
         let mut out = Outcome {
             report: SignatureReport {
                 field: sig.field_name.clone(),
-                role: if sig.docmdp_permissions.is_some() { "certification" } else { "unknown" }.into(),
+                role: if sig.docmdp_permissions.is_some() {
+                    "certification"
+                } else {
+                    "unknown"
+                }
+                .into(),
                 kind: match sig.kind {
                     SignatureKind::Signature => "signature",
                     SignatureKind::DocTimeStamp => "document_timestamp",
@@ -208,7 +237,10 @@ impl SignatureContext<'_> {
                     "FORMAT_FAILURE",
                     Reason::error(
                         "BYTE_RANGE_INVALID",
-                        format!("Phạm vi dữ liệu được ký (/ByteRange) không hợp lệ: {}", vi_coverage(reason)),
+                        format!(
+                            "Phạm vi dữ liệu được ký (/ByteRange) không hợp lệ: {}",
+                            vi_coverage(reason)
+                        ),
                         format!("The signed byte range (/ByteRange) is invalid: {reason}"),
                     ),
                 );
@@ -219,7 +251,11 @@ impl SignatureContext<'_> {
             }
         }
         let signed_len = sig.signed_len().unwrap_or(self.bytes.len());
-        out.report.revision = self.revision_ends.iter().position(|&e| e == signed_len).map(|i| i + 1);
+        out.report.revision = self
+            .revision_ends
+            .iter()
+            .position(|&e| e == signed_len)
+            .map(|i| i + 1);
 
         // 2. What changed afterwards.
         self.check_modifications(&coverage, &mut out);
@@ -294,7 +330,24 @@ impl SignatureContext<'_> {
         }
     }
 
-    fn digest_ranges(&self, sig: &PdfSignature, oid: &const_oid::ObjectIdentifier) -> Result<Vec<u8>, kyso_policy::PolicyError> {
+    fn path(
+        &self,
+        leaf: &Certificate,
+        extra: &[Certificate],
+        at: der::DateTime,
+        proven: bool,
+    ) -> PathValidation {
+        let mut options = PathOptions::at(at);
+        options.time_is_proven = proven;
+        options.algorithm_policy = self.options.algorithms.clone();
+        validate_path(leaf, extra, &self.options.trust, &options)
+    }
+
+    fn digest_ranges(
+        &self,
+        sig: &PdfSignature,
+        oid: &const_oid::ObjectIdentifier,
+    ) -> Result<Vec<u8>, kyso_policy::PolicyError> {
         let mut h = Hasher::new(oid)?;
         if let Some(ranges) = sig.ranges() {
             for (start, len) in ranges {
@@ -309,7 +362,10 @@ impl SignatureContext<'_> {
 
     fn verify_cms_signature(&self, sig: &PdfSignature, out: &mut Outcome) {
         let sub_filter = sig.sub_filter.as_deref().unwrap_or("");
-        if !matches!(sub_filter, "ETSI.CAdES.detached" | "adbe.pkcs7.detached" | "adbe.pkcs7.sha1") {
+        if !matches!(
+            sub_filter,
+            "ETSI.CAdES.detached" | "adbe.pkcs7.detached" | "adbe.pkcs7.sha1"
+        ) {
             out.fail(
                 "FORMAT_FAILURE",
                 Reason::error(
@@ -352,6 +408,19 @@ impl SignatureContext<'_> {
         };
         out.report.algorithm = Some(cms.algorithm_use.name());
         for r in &cms.reasons {
+            if r.code == "CONTENT_ATTACHED" {
+                // ISO 32000-1 §12.8.3.3: a PDF signature is detached; embedded content means
+                // the signed data is not (only) this document.
+                out.fail(
+                    "FORMAT_FAILURE",
+                    Reason::error(
+                        "CMS_NOT_DETACHED",
+                        "Chữ ký chứa sẵn nội dung khác thay vì ký tách rời trên tài liệu này",
+                        "The signature embeds its own content instead of signing this document detached",
+                    ),
+                );
+                continue;
+            }
             match r.severity {
                 Severity::Error => out.fail("FORMAT_FAILURE", r.clone()),
                 _ => out.report.reasons.push(r.clone()),
@@ -370,7 +439,11 @@ impl SignatureContext<'_> {
         };
         out.report.signer = Some(signer_report(&signer_cert));
 
-        out.report.checks.integrity = if cms.message_digest_ok { CheckStatus::Passed } else { CheckStatus::Failed };
+        out.report.checks.integrity = if cms.message_digest_ok {
+            CheckStatus::Passed
+        } else {
+            CheckStatus::Failed
+        };
         if !cms.message_digest_ok {
             out.fail(
                 "HASH_FAILURE",
@@ -381,7 +454,11 @@ impl SignatureContext<'_> {
                 ),
             );
         }
-        out.report.checks.signature = if cms.signature_ok { CheckStatus::Passed } else { CheckStatus::Failed };
+        out.report.checks.signature = if cms.signature_ok {
+            CheckStatus::Passed
+        } else {
+            CheckStatus::Failed
+        };
         if !cms.signature_ok {
             out.fail(
                 "SIG_CRYPTO_FAILURE",
@@ -398,17 +475,27 @@ impl SignatureContext<'_> {
         if let Some(token) = &cms.timestamp_token {
             proven = self.signature_timestamp(token, &cms, out);
         }
-        let claimed = match (proven, cms.signing_time, sig.signing_time.as_deref().and_then(parse_pdf_date)) {
+        let claimed = match (
+            proven,
+            cms.signing_time,
+            sig.signing_time.as_deref().and_then(parse_pdf_date),
+        ) {
             (Some(t), ..) => Some((t, "timestamp")),
             (None, Some(t), _) => Some((t, "signed_attribute")),
             (None, None, Some(t)) => Some((t, "pdf")),
             _ => None,
         };
         if let Some((t, source)) = claimed {
-            out.report.signing_time = Some(SigningTimeReport { value: rfc3339(&t), source: source.into() });
+            out.report.signing_time = Some(SigningTimeReport {
+                value: rfc3339(&t),
+                source: source.into(),
+            });
         }
         if let (Some(ts), Some(st)) = (proven, cms.signing_time) {
-            let diff = ts.unix_duration().as_secs().abs_diff(st.unix_duration().as_secs());
+            let diff = ts
+                .unix_duration()
+                .as_secs()
+                .abs_diff(st.unix_duration().as_secs());
             if diff > 300 {
                 out.report.reasons.push(Reason::warning(
                     "SIGNING_TIME_MISMATCH",
@@ -418,7 +505,12 @@ impl SignatureContext<'_> {
             }
         }
 
-        out.report.level = match (sub_filter, cms.timestamp_token.is_some(), self.has_dss, self.later_doc_ts) {
+        out.report.level = match (
+            sub_filter,
+            cms.timestamp_token.is_some(),
+            self.has_dss,
+            self.later_doc_ts,
+        ) {
             ("ETSI.CAdES.detached", false, _, _) => "B-B",
             ("ETSI.CAdES.detached", true, false, _) => "B-T",
             ("ETSI.CAdES.detached", true, true, false) => "B-LT",
@@ -429,24 +521,37 @@ impl SignatureContext<'_> {
 
         // Chain: validated at the proven time, or now.
         let at = proven.unwrap_or(self.options.validation_time);
-        let path = validate_path(&signer_cert, &cms.certificates, &self.options.trust, at);
-        out.report.path = path.path.iter().map(|c| kyso_policy::subject::format_name(c.tbs_certificate().subject())).collect();
+        let path = self.path(&signer_cert, &cms.certificates, at, proven.is_some());
+        out.report.path = path
+            .path
+            .iter()
+            .map(|c| kyso_policy::subject::format_name(c.tbs_certificate().subject()))
+            .collect();
         match path.status {
             PathStatus::Valid => {
                 out.report.checks.chain = CheckStatus::Passed;
                 out.report.checks.validity_at_signing = CheckStatus::Passed;
-                out.report.reasons.extend(path.reasons.into_iter().filter(|r| r.severity != Severity::Error));
+                out.report.reasons.extend(
+                    path.reasons
+                        .into_iter()
+                        .filter(|r| r.severity != Severity::Error),
+                );
             }
             status => {
                 let sub = path.sub_indication.unwrap_or("NO_CERTIFICATE_CHAIN_FOUND");
-                let out_of_bounds = sub.starts_with("OUT_OF_BOUNDS") || sub == "EXPIRED" || sub == "NOT_YET_VALID";
+                let out_of_bounds =
+                    sub.starts_with("OUT_OF_BOUNDS") || sub == "EXPIRED" || sub == "NOT_YET_VALID";
                 if out_of_bounds {
                     out.report.checks.chain = CheckStatus::Passed;
                     out.report.checks.validity_at_signing = CheckStatus::Failed;
                 } else {
                     out.report.checks.chain = CheckStatus::Failed;
                 }
-                let sub = if out_of_bounds && proven.is_none() { "OUT_OF_BOUNDS_NO_POE" } else { sub };
+                let sub = if out_of_bounds && proven.is_none() {
+                    "OUT_OF_BOUNDS_NO_POE"
+                } else {
+                    sub
+                };
                 for r in path.reasons {
                     if status == PathStatus::Invalid && r.severity == Severity::Error {
                         out.fail(sub, r);
@@ -490,9 +595,14 @@ impl SignatureContext<'_> {
 
         // Algorithms, with the proven time for legacy ones.
         let mut alg_reasons = self.options.algorithms.check(&cms.algorithm_use, proven);
-        alg_reasons.extend(self.options.algorithms.check_digest(cms.algorithm_use.digest, proven));
+        alg_reasons.extend(
+            self.options
+                .algorithms
+                .check_digest(cms.algorithm_use.digest, proven),
+        );
         dedup(&mut alg_reasons);
-        out.report.checks.algorithms = if alg_reasons.iter().any(|r| r.severity == Severity::Error) {
+        out.report.checks.algorithms = if alg_reasons.iter().any(|r| r.severity == Severity::Error)
+        {
             CheckStatus::Failed
         } else {
             CheckStatus::Passed
@@ -544,7 +654,7 @@ impl SignatureContext<'_> {
                 let imprint_ok = ts.imprint_ok == Some(true);
                 let mut trusted = false;
                 if let Some(tsa) = &ts.tsa_certificate {
-                    let path = validate_path(tsa, &ts.certificates, &self.options.trust, ts.gen_time);
+                    let path = self.path(tsa, &ts.certificates, ts.gen_time, false);
                     trusted = path.status == PathStatus::Valid;
                 }
                 let valid = ts.signature_ok && imprint_ok && trusted;
@@ -596,14 +706,29 @@ impl SignatureContext<'_> {
                     .digest_ranges(sig, &ts.imprint_algorithm)
                     .map(|d| d == ts.imprint)
                     .unwrap_or(false);
-                out.report.checks.integrity = if imprint_ok { CheckStatus::Passed } else { CheckStatus::Failed };
-                out.report.checks.signature = if ts.signature_ok { CheckStatus::Passed } else { CheckStatus::Failed };
-                out.report.signing_time =
-                    Some(SigningTimeReport { value: rfc3339(&ts.gen_time), source: "timestamp".into() });
+                out.report.checks.integrity = if imprint_ok {
+                    CheckStatus::Passed
+                } else {
+                    CheckStatus::Failed
+                };
+                out.report.checks.signature = if ts.signature_ok {
+                    CheckStatus::Passed
+                } else {
+                    CheckStatus::Failed
+                };
+                out.report.signing_time = Some(SigningTimeReport {
+                    value: rfc3339(&ts.gen_time),
+                    source: "timestamp".into(),
+                });
                 if let Some(tsa) = &ts.tsa_certificate {
                     out.report.signer = Some(signer_report(tsa));
-                    let path = validate_path(tsa, &ts.certificates, &self.options.trust, self.options.validation_time);
-                    out.report.path = path.path.iter().map(|c| kyso_policy::subject::format_name(c.tbs_certificate().subject())).collect();
+                    let path =
+                        self.path(tsa, &ts.certificates, self.options.validation_time, false);
+                    out.report.path = path
+                        .path
+                        .iter()
+                        .map(|c| kyso_policy::subject::format_name(c.tbs_certificate().subject()))
+                        .collect();
                     if path.status == PathStatus::Valid {
                         out.report.checks.chain = CheckStatus::Passed;
                     } else {
@@ -676,7 +801,7 @@ fn vi_coverage(reason: &str) -> &'static str {
 
 /// The signer section of the report, from a certificate.
 pub fn signer_report(cert: &Certificate) -> SignerReport {
-    let info = kyso_policy::subject::SubjectInfo::from_certificate(cert);
+    let info = kyso_policy::subject::subject_info(cert);
     let tbs = cert.tbs_certificate();
     let v = tbs.validity();
     SignerReport {
@@ -698,4 +823,3 @@ pub fn signer_report(cert: &Certificate) -> SignerReport {
 fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
-

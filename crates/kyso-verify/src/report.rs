@@ -207,7 +207,8 @@ pub struct Report {
 impl Report {
     /// The report as one line of JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"schema\":\"{SCHEMA}\",\"error\":\"{e}\"}}"))
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| format!("{{\"schema\":\"{SCHEMA}\",\"error\":\"{e}\"}}"))
     }
 }
 
@@ -228,11 +229,22 @@ pub fn rfc3339(t: &der::DateTime) -> String {
 pub fn parse_rfc3339(s: &str) -> Option<der::DateTime> {
     let s = s.trim();
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
-    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, se) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     let mut rest = &s[19..];
     if let Some(frac) = rest.strip_prefix('.') {
         rest = frac.trim_start_matches(|c: char| c.is_ascii_digit());
@@ -250,9 +262,11 @@ pub fn parse_rfc3339(s: &str) -> Option<der::DateTime> {
             sign * (oh * 3600 + om * 60)
         }
     };
-    let local = der::DateTime::new(y as u16, mo as u8, d as u8, h as u8, mi as u8, se as u8).ok()?;
+    let local =
+        der::DateTime::new(y as u16, mo as u8, d as u8, h as u8, mi as u8, se as u8).ok()?;
     let unix = local.unix_duration().as_secs() as i64 - offset_secs;
-    der::DateTime::from_unix_duration(std::time::Duration::from_secs(u64::try_from(unix).ok()?)).ok()
+    der::DateTime::from_unix_duration(std::time::Duration::from_secs(u64::try_from(unix).ok()?))
+        .ok()
 }
 
 /// Parse a PDF date string (`D:20250107160232+07'00'`) as UTC.
@@ -283,9 +297,11 @@ pub fn parse_pdf_date(s: &str) -> Option<der::DateTime> {
         }
         _ => 0,
     };
-    let local = der::DateTime::new(y as u16, mo as u8, d as u8, h as u8, mi as u8, se as u8).ok()?;
+    let local =
+        der::DateTime::new(y as u16, mo as u8, d as u8, h as u8, mi as u8, se as u8).ok()?;
     let unix = local.unix_duration().as_secs() as i64 - offset;
-    der::DateTime::from_unix_duration(std::time::Duration::from_secs(u64::try_from(unix).ok()?)).ok()
+    der::DateTime::from_unix_duration(std::time::Duration::from_secs(u64::try_from(unix).ok()?))
+        .ok()
 }
 
 #[cfg(test)]

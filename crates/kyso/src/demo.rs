@@ -8,7 +8,7 @@ use std::time::Duration;
 use const_oid::db::rfc5912;
 use der::asn1::{BitString, OctetString};
 use der::{Any, Decode, Encode, Sequence};
-use rsa::RsaPrivateKey;
+use rsa::PrivateKey as RsaPrivateKey;
 use rsa::pkcs1v15::SigningKey;
 use rsa::pkcs8::EncodePrivateKey;
 use sha2::Sha256;
@@ -63,21 +63,35 @@ pub struct DemoPki {
 
 impl std::fmt::Debug for DemoPki {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DemoPki").field("signer", &self.signer.tbs_certificate().subject().to_string()).finish_non_exhaustive()
+        f.debug_struct("DemoPki")
+            .field(
+                "signer",
+                &self.signer.tbs_certificate().subject().to_string(),
+            )
+            .finish_non_exhaustive()
     }
 }
 
 fn rsa_key() -> Result<RsaPrivateKey, Error> {
-    RsaPrivateKey::new(&mut getrandom::SysRng, 2048).map_err(|e| Error::Options(format!("demo key generation: {e}")))
+    RsaPrivateKey::new(&mut getrandom::SysRng, 2048)
+        .map_err(|e| Error::Options(format!("demo key generation: {e}")))
 }
 
 fn name(s: &str) -> Result<Name, Error> {
     Name::from_str(s).map_err(|e| Error::Options(format!("demo name {s:?}: {e}")))
 }
 
-fn ext(oid: const_oid::ObjectIdentifier, critical: bool, value: &impl Encode) -> Result<Extension, Error> {
+fn ext(
+    oid: const_oid::ObjectIdentifier,
+    critical: bool,
+    value: &impl Encode,
+) -> Result<Extension, Error> {
     let der = value.to_der().map_err(der_err)?;
-    Ok(Extension { extn_id: oid, critical, extn_value: OctetString::new(der).map_err(der_err)? })
+    Ok(Extension {
+        extn_id: oid,
+        critical,
+        extn_value: OctetString::new(der).map_err(der_err)?,
+    })
 }
 
 fn der_err(e: der::Error) -> Error {
@@ -96,8 +110,15 @@ struct Issue<'a> {
 }
 
 fn issue(p: Issue<'_>) -> Result<Certificate, Error> {
-    let alg = AlgorithmIdentifierOwned { oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION, parameters: Some(Any::from(der::asn1::Null)) };
-    let spki_der = p.key.to_public_key().to_public_key_der().map_err(|e| Error::Options(e.to_string()))?;
+    let alg = AlgorithmIdentifierOwned {
+        oid: rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+        parameters: Some(Any::from(der::asn1::Null)),
+    };
+    let spki_der = p
+        .key
+        .to_public_key()
+        .to_public_key_der()
+        .map_err(|e| Error::Options(e.to_string()))?;
     let spki = SubjectPublicKeyInfoOwned::from_der(spki_der.as_bytes()).map_err(der_err)?;
     let mut extensions = Vec::new();
     let usage = match p.ca {
@@ -105,7 +126,10 @@ fn issue(p: Issue<'_>) -> Result<Certificate, Error> {
             extensions.push(ext(
                 rfc5912::ID_CE_BASIC_CONSTRAINTS,
                 true,
-                &BasicConstraints { ca: true, path_len_constraint: path_len },
+                &BasicConstraints {
+                    ca: true,
+                    path_len_constraint: path_len,
+                },
             )?);
             KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign)
         }
@@ -113,21 +137,32 @@ fn issue(p: Issue<'_>) -> Result<Certificate, Error> {
     };
     extensions.push(ext(rfc5912::ID_CE_KEY_USAGE, true, &usage)?);
     let time = |s: u64| -> Result<Time, Error> {
-        Ok(Time::from(der::DateTime::from_unix_duration(Duration::from_secs(s)).map_err(der_err)?))
+        Ok(Time::from(
+            der::DateTime::from_unix_duration(Duration::from_secs(s)).map_err(der_err)?,
+        ))
     };
     let tbs = Tbs {
         version: 2,
         serial: der::asn1::Uint::new(&p.serial.to_be_bytes()).map_err(der_err)?,
         signature: alg.clone(),
         issuer: p.issuer,
-        validity: Validity { not_before: time(p.from)?, not_after: time(p.to)? },
+        validity: Validity {
+            not_before: time(p.from)?,
+            not_after: time(p.to)?,
+        },
         subject: p.subject,
         spki,
         extensions,
     };
     let tbs_der = tbs.to_der().map_err(der_err)?;
-    let sig = SigningKey::<Sha256>::new(p.issuer_key.clone()).sign(&tbs_der).to_vec();
-    let raw = RawCertificate { tbs: Any::from_der(&tbs_der).map_err(der_err)?, algorithm: alg, signature: BitString::from_bytes(&sig).map_err(der_err)? };
+    let sig = SigningKey::<Sha256>::new(p.issuer_key.clone())
+        .sign(&tbs_der)
+        .to_vec();
+    let raw = RawCertificate {
+        tbs: Any::from_der(&tbs_der).map_err(der_err)?,
+        algorithm: alg,
+        signature: BitString::from_bytes(&sig).map_err(der_err)?,
+    };
     Certificate::from_der(&raw.to_der().map_err(der_err)?).map_err(der_err)
 }
 
@@ -136,20 +171,62 @@ impl DemoPki {
     pub fn generate(now_unix: u64) -> Result<Self, Error> {
         let (root_key, ca_key, signer_key) = (rsa_key()?, rsa_key()?, rsa_key()?);
         let root_name = name("CN=RootCA Demo kyso,O=Ban Cơ yếu Chính phủ (demo),C=VN")?;
-        let ca_name = name("CN=CA Demo phục vụ các cơ quan Nhà nước,O=Ban Cơ yếu Chính phủ (demo),C=VN")?;
-        let signer_name = name("CN=Nguyễn Văn An,title=Giám đốc,O=Sở Khoa học và Công nghệ tỉnh Gia Lai (demo),L=Gia Lai,C=VN")?;
+        let ca_name =
+            name("CN=CA Demo phục vụ các cơ quan Nhà nước,O=Ban Cơ yếu Chính phủ (demo),C=VN")?;
+        let signer_name = name(
+            "CN=Nguyễn Văn An,title=Giám đốc,O=Sở Khoa học và Công nghệ tỉnh Gia Lai (demo),L=Gia Lai,C=VN",
+        )?;
         let from = now_unix.saturating_sub(86_400);
         let to = now_unix + 10 * 365 * 86_400;
-        let root = issue(Issue { subject: root_name.clone(), issuer: root_name.clone(), serial: 1, key: &root_key, issuer_key: &root_key, ca: Some(None), from, to })?;
-        let ca = issue(Issue { subject: ca_name.clone(), issuer: root_name, serial: 2, key: &ca_key, issuer_key: &root_key, ca: Some(Some(0)), from, to })?;
-        let signer = issue(Issue { subject: signer_name, issuer: ca_name, serial: 0x1001, key: &signer_key, issuer_key: &ca_key, ca: None, from, to: now_unix + 3 * 365 * 86_400 })?;
-        Ok(Self { root, ca, signer, signer_key })
+        let root = issue(Issue {
+            subject: root_name.clone(),
+            issuer: root_name.clone(),
+            serial: 1,
+            key: &root_key,
+            issuer_key: &root_key,
+            ca: Some(None),
+            from,
+            to,
+        })?;
+        let ca = issue(Issue {
+            subject: ca_name.clone(),
+            issuer: root_name,
+            serial: 2,
+            key: &ca_key,
+            issuer_key: &root_key,
+            ca: Some(Some(0)),
+            from,
+            to,
+        })?;
+        let signer = issue(Issue {
+            subject: signer_name,
+            issuer: ca_name,
+            serial: 0x1001,
+            key: &signer_key,
+            issuer_key: &ca_key,
+            ca: None,
+            from,
+            to: now_unix + 3 * 365 * 86_400,
+        })?;
+        Ok(Self {
+            root,
+            ca,
+            signer,
+            signer_key,
+        })
     }
 
     /// A software signer holding the demo signer's key, with the CA certificate as its chain.
     pub fn software_signer(&self) -> Result<kyso_token::software::SoftwareSigner, Error> {
-        let key = self.signer_key.to_pkcs8_der().map_err(|e| Error::Options(format!("demo key: {e}")))?;
-        Ok(kyso_token::software::SoftwareSigner::from_key_bytes(key.as_bytes(), None, vec![self.signer.clone(), self.ca.clone()])?)
+        let key = self
+            .signer_key
+            .to_pkcs8_der()
+            .map_err(|e| Error::Options(format!("demo key: {e}")))?;
+        Ok(kyso_token::software::SoftwareSigner::from_key_bytes(
+            key.as_bytes(),
+            None,
+            vec![self.signer.clone(), self.ca.clone()],
+        )?)
     }
 }
 
@@ -173,12 +250,18 @@ pub fn sample_pdf() -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }

@@ -22,8 +22,16 @@ pub fn certificate_files(path: &Path) -> Result<Vec<std::path::PathBuf>, Error> 
     let mut files = Vec::new();
     for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
         let p = entry.map_err(|e| Error::io(path, e))?.path();
-        let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        if p.is_file() && matches!(ext.as_deref(), Some("pem" | "crt" | "cer" | "der" | "p7b" | "p7c")) {
+        let ext = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if p.is_file()
+            && matches!(
+                ext.as_deref(),
+                Some("pem" | "crt" | "cer" | "der" | "p7b" | "p7c")
+            )
+        {
             files.push(p);
         }
     }
@@ -32,12 +40,20 @@ pub fn certificate_files(path: &Path) -> Result<Vec<std::path::PathBuf>, Error> 
 }
 
 /// Add the certificates found at each path to `store`, as anchors or as intermediates.
-pub fn load_into(store: &mut TrustStore, paths: &[impl AsRef<Path>], anchors: bool) -> Result<usize, Error> {
+pub fn load_into(
+    store: &mut TrustStore,
+    paths: &[impl AsRef<Path>],
+    anchors: bool,
+) -> Result<usize, Error> {
     let mut added = 0;
     for path in paths {
         for file in certificate_files(path.as_ref())? {
             let bytes = read(&file)?;
-            let n = if anchors { store.add_anchors(&bytes) } else { store.add_intermediates(&bytes) };
+            let n = if anchors {
+                store.add_anchors(&bytes)
+            } else {
+                store.add_intermediates(&bytes)
+            };
             added += n.map_err(|e| Error::Options(format!("{}: {e}", file.display())))?;
         }
     }

@@ -42,12 +42,18 @@ pub fn now() -> der::DateTime {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    der::DateTime::from_unix_duration(std::time::Duration::from_secs(secs)).unwrap_or(der::DateTime::UNIX_EPOCH)
+    // Fails only past year 9999; the epoch is an unreachable fallback that no certificate passes.
+    der::DateTime::from_unix_duration(std::time::Duration::from_secs(secs))
+        .or_else(|_| der::DateTime::new(1970, 1, 1, 0, 0, 0))
+        .unwrap_or(der::DateTime::INFINITY)
 }
 
 /// Now, as a signing time shown in Vietnam time (+07:00).
 pub fn signing_time_now() -> SigningTime {
-    SigningTime { unix_seconds: now().unix_duration().as_secs(), offset_minutes: 7 * 60 }
+    SigningTime {
+        unix_seconds: now().unix_duration().as_secs(),
+        offset_minutes: 7 * 60,
+    }
 }
 
 /// Verify the signatures of a PDF held in memory.
@@ -59,12 +65,18 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Error
 pub fn verify_pdf_file(path: &Path, options: &VerifyOptions) -> Result<Report, Error> {
     let bytes = files::read(path)?;
     let mut report = verify_pdf(&bytes, options)?;
-    report.file.get_or_insert_with(|| path.display().to_string());
+    report
+        .file
+        .get_or_insert_with(|| path.display().to_string());
     Ok(report)
 }
 
 /// Sign a PDF held in memory; returns the new file's bytes (the input is their prefix).
-pub fn sign_pdf(bytes: &[u8], signer: &dyn Signer, options: &PadesOptions) -> Result<SignedPdf, Error> {
+pub fn sign_pdf(
+    bytes: &[u8],
+    signer: &dyn Signer,
+    options: &PadesOptions,
+) -> Result<SignedPdf, Error> {
     Ok(kyso_sign::sign_pdf(bytes, signer, options)?)
 }
 

@@ -47,7 +47,11 @@ impl VerifyConfig {
         for (entries, anchors) in [(&self.trust, true), (&self.intermediates, false)] {
             for entry in entries {
                 if entry.contains("-----BEGIN") {
-                    let r = if anchors { store.add_anchors(entry.as_bytes()) } else { store.add_intermediates(entry.as_bytes()) };
+                    let r = if anchors {
+                        store.add_anchors(entry.as_bytes())
+                    } else {
+                        store.add_intermediates(entry.as_bytes())
+                    };
                     r.map_err(|e| Error::Options(format!("certificate in options: {e}")))?;
                 } else {
                     crate::files::load_into(&mut store, &[Path::new(entry)], anchors)?;
@@ -63,7 +67,11 @@ impl VerifyConfig {
             None | Some("online") => RevocationMode::Online,
             Some("embedded") => RevocationMode::Embedded,
             Some("off") => RevocationMode::Off,
-            Some(other) => return Err(Error::Options(format!("revocation must be off, embedded or online, not {other:?}"))),
+            Some(other) => {
+                return Err(Error::Options(format!(
+                    "revocation must be off, embedded or online, not {other:?}"
+                )));
+            }
         };
         options.file_name = self.file_name.clone();
         Ok(options)
@@ -72,5 +80,6 @@ impl VerifyConfig {
 
 /// Parse an RFC 3339 time.
 pub fn parse_time(s: &str) -> Result<der::DateTime, Error> {
-    kyso_verify::report::parse_rfc3339(s).ok_or_else(|| Error::Options(format!("not an RFC 3339 time: {s:?}")))
+    kyso_verify::report::parse_rfc3339(s)
+        .ok_or_else(|| Error::Options(format!("not an RFC 3339 time: {s:?}")))
 }
