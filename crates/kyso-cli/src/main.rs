@@ -26,7 +26,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Ký một tệp PDF — sign a PDF.
-    Sign(SignArgs),
+    Sign(Box<SignArgs>),
     /// Xác thực chữ ký trong tệp PDF — verify the signatures of PDF files.
     Verify(VerifyArgs),
     /// Thiết bị lưu khóa (PKCS#11) — token commands.
@@ -139,7 +139,7 @@ struct VerifyArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Sign(args) => sign(args).map(|()| ExitCode::SUCCESS),
+        Command::Sign(args) => sign(*args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => verify(args),
         Command::Token {
             command:

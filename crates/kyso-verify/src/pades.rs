@@ -575,21 +575,21 @@ impl SignatureContext<'_> {
         }
         // Without proof of the signing time the claimed time must at least fall inside the
         // certificate's validity.
-        if proven.is_none() {
-            if let Some((t, _)) = claimed {
-                let v = signer_cert.tbs_certificate().validity();
-                let (nb, na) = (v.not_before.to_date_time(), v.not_after.to_date_time());
-                if t < nb || t > na {
-                    out.report.checks.validity_at_signing = CheckStatus::Failed;
-                    out.indeterminate(
-                        "OUT_OF_BOUNDS_NO_POE",
-                        Reason::error(
-                            "SIGNED_OUTSIDE_VALIDITY",
-                            "Thời gian ký nằm ngoài thời hạn hiệu lực của chứng thư số",
-                            "The claimed signing time is outside the certificate's validity period",
-                        ),
-                    );
-                }
+        if proven.is_none()
+            && let Some((t, _)) = claimed
+        {
+            let v = signer_cert.tbs_certificate().validity();
+            let (nb, na) = (v.not_before.to_date_time(), v.not_after.to_date_time());
+            if t < nb || t > na {
+                out.report.checks.validity_at_signing = CheckStatus::Failed;
+                out.indeterminate(
+                    "OUT_OF_BOUNDS_NO_POE",
+                    Reason::error(
+                        "SIGNED_OUTSIDE_VALIDITY",
+                        "Thời gian ký nằm ngoài thời hạn hiệu lực của chứng thư số",
+                        "The claimed signing time is outside the certificate's validity period",
+                    ),
+                );
             }
         }
 
