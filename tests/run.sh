@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command (run tests/setup.sh once first).
+# The project's test command; it first runs tests/setup.sh (quick when everything is installed).
 #
 #   bash tests/run.sh
 #
@@ -19,6 +19,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 WORK=$ROOT/tests/work
 step() { echo; echo "==== $* ===="; }
+
+step "tools (tests/setup.sh)"
+bash tests/setup.sh
 
 step "test data in $WORK"
 bash tests/pki/make-pki.sh "$WORK/pki"

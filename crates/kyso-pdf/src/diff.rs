@@ -218,7 +218,10 @@ impl Differ<'_> {
             if old_obj == new_obj {
                 continue;
             }
-            if *id == old_root {
+            if self.is_info(*id) {
+                // Document information (ModDate, Producer) is updated by every writer.
+                self.note(Some(*id), ModificationLevel::Signing, "document information updated".into());
+            } else if *id == old_root {
                 self.catalog_change(*id, old_obj, new_obj);
             } else if page_set.contains(id) {
                 self.page_change(*id, old_obj, new_obj);
@@ -289,6 +292,10 @@ impl Differ<'_> {
             ModificationLevel::FormFilling,
             "a form field's appearance was updated".into(),
         );
+    }
+
+    fn is_info(&self, id: ObjectId) -> bool {
+        [self.old, self.new].iter().any(|d| d.trailer.get(b"Info").ok().and_then(|i| i.as_reference().ok()) == Some(id))
     }
 
     fn referenced_in_new(&self, id: ObjectId) -> bool {

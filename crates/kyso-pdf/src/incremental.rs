@@ -175,9 +175,15 @@ pub fn prepare_signature(
         objects: BTreeMap::new(),
     };
 
-    let field_name = match &request.field_name {
-        Some(n) => n.clone(),
-        None => free_field_name(&doc),
+    let field_name = match (&request.field_name, empty_signature_field(&doc, request.field_name.as_deref())) {
+        (_, Some(empty)) => empty.name,
+        (Some(n), None) => {
+            if all_field_names(&doc).contains(n) {
+                return Err(PdfError::Unsupported(format!("field {n:?} exists and is not an empty signature field")));
+            }
+            n.clone()
+        }
+        (None, None) => free_field_name(&doc),
     };
 
     // The signature dictionary with its fixed-width placeholders, written by hand so the
@@ -222,27 +228,52 @@ pub fn prepare_signature(
         &Object::Stream(lopdf::Stream::new(ap_dict, appearance.content.clone())),
     );
 
-    // The field, merged with its widget annotation.
-    let field_id = w.allocate();
-    let mut field = Dictionary::new();
-    field.set("Type", Object::Name(b"Annot".to_vec()));
-    field.set("Subtype", Object::Name(b"Widget".to_vec()));
-    field.set("FT", Object::Name(b"Sig".to_vec()));
-    field.set("T", text_string(&field_name));
-    field.set("V", Object::Reference(sig_id));
-    field.set("F", Object::Integer(132)); // Print | Locked
-    field.set("P", Object::Reference(page_id));
-    field.set(
-        "Rect",
-        Object::Array(request.rect.iter().map(|&v| Object::Real(v)).collect()),
-    );
-    let mut ap = Dictionary::new();
-    ap.set("N", Object::Reference(ap_id));
-    field.set("AP", Object::Dictionary(ap));
-    w.put(field_id, &Object::Dictionary(field));
+    match empty_signature_field(&doc, request.field_name.as_deref()) {
+        // Fill a signature field the document already has (prepared by the sender's software):
+        // only the field (and its widget's appearance) change.
+        Some(empty) => {
+            let mut field = empty.field.clone();
+            field.set("V", Object::Reference(sig_id));
+            let mut ap = Dictionary::new();
+            ap.set("N", Object::Reference(ap_id));
+            match empty.widget {
+                None => {
+                    if request.appearance.is_some() || !field.has(b"AP") {
+                        field.set("AP", Object::Dictionary(ap));
+                    }
+                }
+                Some((widget_id, widget)) => {
+                    if request.appearance.is_some() || !widget.has(b"AP") {
+                        let mut widget = widget.clone();
+                        widget.set("AP", Object::Dictionary(ap));
+                        w.put(widget_id, &Object::Dictionary(widget));
+                    }
+                }
+            }
+            w.put(empty.id, &Object::Dictionary(field));
+            ensure_sig_flags(&doc, &mut w, root_id, catalog_dict)?;
+        }
+        None => {
+            // A new field, merged with its widget annotation.
+            let field_id = w.allocate();
+            let mut field = Dictionary::new();
+            field.set("Type", Object::Name(b"Annot".to_vec()));
+            field.set("Subtype", Object::Name(b"Widget".to_vec()));
+            field.set("FT", Object::Name(b"Sig".to_vec()));
+            field.set("T", text_string(&field_name));
+            field.set("V", Object::Reference(sig_id));
+            field.set("F", Object::Integer(132)); // Print | Locked
+            field.set("P", Object::Reference(page_id));
+            field.set("Rect", Object::Array(request.rect.iter().map(|&v| Object::Real(v)).collect()));
+            let mut ap = Dictionary::new();
+            ap.set("N", Object::Reference(ap_id));
+            field.set("AP", Object::Dictionary(ap));
+            w.put(field_id, &Object::Dictionary(field));
 
-    add_to_page_annots(&doc, &mut w, page_id, field_id)?;
-    add_to_acroform(&doc, &mut w, root_id, catalog_dict, field_id)?;
+            add_to_page_annots(&doc, &mut w, page_id, field_id)?;
+            add_to_acroform(&doc, &mut w, root_id, catalog_dict, field_id)?;
+        }
+    }
 
     // Assemble: original, new objects, cross-reference data, trailer.
     let mut out = original.to_vec();
@@ -368,6 +399,75 @@ fn signature_dictionary_bytes(d: &SignatureDictionary, capacity: usize) -> (Vec<
     out.push(b'>');
     out.extend_from_slice(b">>");
     (out, contents_at)
+}
+
+/// An existing signature field without a value.
+struct EmptyField {
+    id: ObjectId,
+    name: String,
+    field: Dictionary,
+    /// The separate widget (first kid) when the field is not merged with its widget.
+    widget: Option<(ObjectId, Dictionary)>,
+}
+
+/// The empty signature field called `name`, or the first one when no name is given.
+fn empty_signature_field(doc: &Document, name: Option<&str>) -> Option<EmptyField> {
+    let (_, cat) = catalog(doc).ok()?;
+    let form = resolve_dict(doc, cat.get(b"AcroForm").ok()?)?;
+    let Object::Array(fields) = resolve(doc, form.get(b"Fields").ok()?)? else { return None };
+    for f in fields {
+        let Object::Reference(id) = f else { continue };
+        let Some(field) = doc.objects.get(id).and_then(|o| o.as_dict().ok()) else { continue };
+        let is_sig = field.get(b"FT").ok().and_then(|t| t.as_name().ok()) == Some(b"Sig".as_slice());
+        if !is_sig || field.has(b"V") {
+            continue;
+        }
+        let t = field.get(b"T").ok().and_then(|t| t.as_str().ok()).map(crate::serialize::decode_text_string).unwrap_or_default();
+        if name.is_some_and(|n| n != t) {
+            continue;
+        }
+        let widget = if field.has(b"Rect") {
+            None
+        } else {
+            let kid = field.get(b"Kids").ok().and_then(|k| resolve(doc, k)).and_then(|k| k.as_array().ok()).and_then(|k| k.first());
+            match kid {
+                Some(Object::Reference(kid_id)) => {
+                    doc.objects.get(kid_id).and_then(|o| o.as_dict().ok()).map(|d| (*kid_id, d.clone()))
+                }
+                _ => None,
+            }
+        };
+        return Some(EmptyField { id: *id, name: t, field: field.clone(), widget });
+    }
+    None
+}
+
+/// Set `/SigFlags 3` on the form when filling an existing field of a form that lacks it.
+fn ensure_sig_flags(doc: &Document, w: &mut UpdateWriter, root_id: ObjectId, catalog_dict: &Dictionary) -> Result<(), PdfError> {
+    let set = |form: &Dictionary| -> Option<Dictionary> {
+        if form.get(b"SigFlags").ok().and_then(|f| f.as_i64().ok()) == Some(3) {
+            return None;
+        }
+        let mut form = form.clone();
+        form.set("SigFlags", Object::Integer(3));
+        Some(form)
+    };
+    match catalog_dict.get(b"AcroForm") {
+        Ok(Object::Reference(id)) => {
+            if let Some(form) = doc.objects.get(id).and_then(|o| o.as_dict().ok()).and_then(set) {
+                w.put(*id, &Object::Dictionary(form));
+            }
+        }
+        Ok(Object::Dictionary(form)) => {
+            if let Some(form) = set(form) {
+                let mut cat = catalog_dict.clone();
+                cat.set("AcroForm", Object::Dictionary(form));
+                w.put(root_id, &Object::Dictionary(cat));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn free_field_name(doc: &Document) -> String {
