@@ -11,7 +11,11 @@ fn main() -> ExitCode {
         eprintln!("usage: batch_verify DIR TRUST_DIR");
         return ExitCode::from(2);
     };
-    let config = kyso::VerifyConfig { trust: vec![trust.clone()], revocation: Some("off".into()), ..Default::default() };
+    let config = kyso::VerifyConfig {
+        trust: vec![trust.clone()],
+        revocation: Some("off".into()),
+        ..Default::default()
+    };
     let options = match config.build() {
         Ok(o) => o,
         Err(e) => {
@@ -40,5 +44,9 @@ fn main() -> ExitCode {
             }
         }
     }
-    if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -18,7 +18,9 @@ fn main() -> ExitCode {
         revocation: Some("off".into()),
         ..Default::default()
     };
-    let result = config.build().and_then(|o| kyso::verify_pdf_file(file.as_ref(), &o));
+    let result = config
+        .build()
+        .and_then(|o| kyso::verify_pdf_file(file.as_ref(), &o));
     match result {
         Ok(report) if report.verdict == kyso::Verdict::Valid => {
             println!("Tiếp nhận / accepted: {file}");
@@ -28,7 +30,11 @@ fn main() -> ExitCode {
             // The reasons a clerk forwards to the sender (Decree 30 Art. 21(2)).
             println!("Trả lại / returned: {file} ({:?})", report.verdict);
             for s in &report.signatures {
-                for r in s.reasons.iter().filter(|r| r.severity != kyso::policy::Severity::Info) {
+                for r in s
+                    .reasons
+                    .iter()
+                    .filter(|r| r.severity != kyso::policy::Severity::Info)
+                {
                     println!("- {}: {}\n  {}", s.field, r.vi, r.en);
                 }
             }

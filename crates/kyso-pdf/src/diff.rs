@@ -220,7 +220,11 @@ impl Differ<'_> {
             }
             if self.is_info(*id) {
                 // Document information (ModDate, Producer) is updated by every writer.
-                self.note(Some(*id), ModificationLevel::Signing, "document information updated".into());
+                self.note(
+                    Some(*id),
+                    ModificationLevel::Signing,
+                    "document information updated".into(),
+                );
             } else if *id == old_root {
                 self.catalog_change(*id, old_obj, new_obj);
             } else if page_set.contains(id) {
@@ -295,7 +299,13 @@ impl Differ<'_> {
     }
 
     fn is_info(&self, id: ObjectId) -> bool {
-        [self.old, self.new].iter().any(|d| d.trailer.get(b"Info").ok().and_then(|i| i.as_reference().ok()) == Some(id))
+        [self.old, self.new].iter().any(|d| {
+            d.trailer
+                .get(b"Info")
+                .ok()
+                .and_then(|i| i.as_reference().ok())
+                == Some(id)
+        })
     }
 
     fn referenced_in_new(&self, id: ObjectId) -> bool {

@@ -175,11 +175,16 @@ pub fn prepare_signature(
         objects: BTreeMap::new(),
     };
 
-    let field_name = match (&request.field_name, empty_signature_field(&doc, request.field_name.as_deref())) {
+    let field_name = match (
+        &request.field_name,
+        empty_signature_field(&doc, request.field_name.as_deref()),
+    ) {
         (_, Some(empty)) => empty.name,
         (Some(n), None) => {
             if all_field_names(&doc).contains(n) {
-                return Err(PdfError::Unsupported(format!("field {n:?} exists and is not an empty signature field")));
+                return Err(PdfError::Unsupported(format!(
+                    "field {n:?} exists and is not an empty signature field"
+                )));
             }
             n.clone()
         }
@@ -264,7 +269,10 @@ pub fn prepare_signature(
             field.set("V", Object::Reference(sig_id));
             field.set("F", Object::Integer(132)); // Print | Locked
             field.set("P", Object::Reference(page_id));
-            field.set("Rect", Object::Array(request.rect.iter().map(|&v| Object::Real(v)).collect()));
+            field.set(
+                "Rect",
+                Object::Array(request.rect.iter().map(|&v| Object::Real(v)).collect()),
+            );
             let mut ap = Dictionary::new();
             ap.set("N", Object::Reference(ap_id));
             field.set("AP", Object::Dictionary(ap));
@@ -414,36 +422,63 @@ struct EmptyField {
 fn empty_signature_field(doc: &Document, name: Option<&str>) -> Option<EmptyField> {
     let (_, cat) = catalog(doc).ok()?;
     let form = resolve_dict(doc, cat.get(b"AcroForm").ok()?)?;
-    let Object::Array(fields) = resolve(doc, form.get(b"Fields").ok()?)? else { return None };
+    let Object::Array(fields) = resolve(doc, form.get(b"Fields").ok()?)? else {
+        return None;
+    };
     for f in fields {
         let Object::Reference(id) = f else { continue };
-        let Some(field) = doc.objects.get(id).and_then(|o| o.as_dict().ok()) else { continue };
-        let is_sig = field.get(b"FT").ok().and_then(|t| t.as_name().ok()) == Some(b"Sig".as_slice());
+        let Some(field) = doc.objects.get(id).and_then(|o| o.as_dict().ok()) else {
+            continue;
+        };
+        let is_sig =
+            field.get(b"FT").ok().and_then(|t| t.as_name().ok()) == Some(b"Sig".as_slice());
         if !is_sig || field.has(b"V") {
             continue;
         }
-        let t = field.get(b"T").ok().and_then(|t| t.as_str().ok()).map(crate::serialize::decode_text_string).unwrap_or_default();
+        let t = field
+            .get(b"T")
+            .ok()
+            .and_then(|t| t.as_str().ok())
+            .map(crate::serialize::decode_text_string)
+            .unwrap_or_default();
         if name.is_some_and(|n| n != t) {
             continue;
         }
         let widget = if field.has(b"Rect") {
             None
         } else {
-            let kid = field.get(b"Kids").ok().and_then(|k| resolve(doc, k)).and_then(|k| k.as_array().ok()).and_then(|k| k.first());
+            let kid = field
+                .get(b"Kids")
+                .ok()
+                .and_then(|k| resolve(doc, k))
+                .and_then(|k| k.as_array().ok())
+                .and_then(|k| k.first());
             match kid {
-                Some(Object::Reference(kid_id)) => {
-                    doc.objects.get(kid_id).and_then(|o| o.as_dict().ok()).map(|d| (*kid_id, d.clone()))
-                }
+                Some(Object::Reference(kid_id)) => doc
+                    .objects
+                    .get(kid_id)
+                    .and_then(|o| o.as_dict().ok())
+                    .map(|d| (*kid_id, d.clone())),
                 _ => None,
             }
         };
-        return Some(EmptyField { id: *id, name: t, field: field.clone(), widget });
+        return Some(EmptyField {
+            id: *id,
+            name: t,
+            field: field.clone(),
+            widget,
+        });
     }
     None
 }
 
 /// Set `/SigFlags 3` on the form when filling an existing field of a form that lacks it.
-fn ensure_sig_flags(doc: &Document, w: &mut UpdateWriter, root_id: ObjectId, catalog_dict: &Dictionary) -> Result<(), PdfError> {
+fn ensure_sig_flags(
+    doc: &Document,
+    w: &mut UpdateWriter,
+    root_id: ObjectId,
+    catalog_dict: &Dictionary,
+) -> Result<(), PdfError> {
     let set = |form: &Dictionary| -> Option<Dictionary> {
         if form.get(b"SigFlags").ok().and_then(|f| f.as_i64().ok()) == Some(3) {
             return None;
@@ -454,7 +489,12 @@ fn ensure_sig_flags(doc: &Document, w: &mut UpdateWriter, root_id: ObjectId, cat
     };
     match catalog_dict.get(b"AcroForm") {
         Ok(Object::Reference(id)) => {
-            if let Some(form) = doc.objects.get(id).and_then(|o| o.as_dict().ok()).and_then(set) {
+            if let Some(form) = doc
+                .objects
+                .get(id)
+                .and_then(|o| o.as_dict().ok())
+                .and_then(set)
+            {
                 w.put(*id, &Object::Dictionary(form));
             }
         }

@@ -30,7 +30,9 @@ fn options() -> VerifyOptions {
 
 fn sign(pdf: &[u8]) -> Vec<u8> {
     let s = signer();
-    kyso::sign_pdf(pdf, &s, &PadesOptions::new(kyso::signing_time_now())).unwrap().bytes
+    kyso::sign_pdf(pdf, &s, &PadesOptions::new(kyso::signing_time_now()))
+        .unwrap()
+        .bytes
 }
 
 #[test]
@@ -42,8 +44,15 @@ fn signed_sample_verifies_and_keeps_the_original_as_prefix() {
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_json());
     let s = &r.signatures[0];
     assert_eq!(s.level, "B-B");
-    assert_eq!(s.signer.as_ref().unwrap().title.as_deref(), Some("Giám đốc"));
-    assert!(s.reasons.iter().any(|x| x.code == "REVOCATION_SKIPPED" && x.severity == kyso::policy::Severity::Warning));
+    assert_eq!(
+        s.signer.as_ref().unwrap().title.as_deref(),
+        Some("Giám đốc")
+    );
+    assert!(
+        s.reasons.iter().any(
+            |x| x.code == "REVOCATION_SKIPPED" && x.severity == kyso::policy::Severity::Warning
+        )
+    );
 }
 
 #[test]
@@ -63,13 +72,19 @@ fn untrusted_root_is_not_valid() {
     o.trust = TrustStore::new();
     let r = kyso::verify_pdf(&signed, &o).unwrap();
     assert_eq!(r.verdict, Verdict::Indeterminate);
-    assert_eq!(r.signatures[0].sub_indication.as_deref(), Some("NO_CERTIFICATE_CHAIN_FOUND"));
+    assert_eq!(
+        r.signatures[0].sub_indication.as_deref(),
+        Some("NO_CERTIFICATE_CHAIN_FOUND")
+    );
     // An intermediate is never trusted by being present.
     let mut o = options();
     let mut t = TrustStore::new();
     t.add_intermediate(pki().ca.clone()).unwrap();
     o.trust = t;
-    assert_ne!(kyso::verify_pdf(&signed, &o).unwrap().verdict, Verdict::Valid);
+    assert_ne!(
+        kyso::verify_pdf(&signed, &o).unwrap().verdict,
+        Verdict::Valid
+    );
 }
 
 #[test]
@@ -82,7 +97,10 @@ fn adbe_pkcs7_detached_carries_signing_time() {
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_json());
     let sig = &r.signatures[0];
     assert_eq!(sig.sub_filter.as_deref(), Some("adbe.pkcs7.detached"));
-    assert_eq!(sig.signing_time.as_ref().unwrap().source, "signed_attribute");
+    assert_eq!(
+        sig.signing_time.as_ref().unwrap().source,
+        "signed_attribute"
+    );
 }
 
 #[test]
@@ -152,13 +170,18 @@ fn change_page_content(pdf: &[u8]) -> Vec<u8> {
     let doc = kyso::pdf::load_document(pdf).unwrap();
     let page = kyso::pdf::load::page_ids(&doc)[0];
     let page_dict = doc.objects[&page].as_dict().unwrap();
-    let Object::Reference(content) = page_dict.get(b"Contents").unwrap() else { panic!() };
+    let Object::Reference(content) = page_dict.get(b"Contents").unwrap() else {
+        panic!()
+    };
     let prev = kyso::pdf::load::last_startxref(pdf).unwrap();
     let mut out = pdf.to_vec();
     let offset = out.len();
     out.extend_from_slice(format!("{} 0 obj\n", content.0).as_bytes());
     let body = b"BT /F1 14 Tf 72 770 Td (So tien: 999.000.000 dong) Tj ET".to_vec();
-    kyso::pdf::serialize::write_object(&mut out, &Object::Stream(Stream::new(dictionary! {}, body)));
+    kyso::pdf::serialize::write_object(
+        &mut out,
+        &Object::Stream(Stream::new(dictionary! {}, body)),
+    );
     out.extend_from_slice(b"\nendobj\n");
     let xref = out.len();
     let size = doc.trailer.get(b"Size").unwrap().as_i64().unwrap();
@@ -181,7 +204,11 @@ fn content_changed_after_signing_is_reported() {
     let s = &r.signatures[0];
     assert!(s.modified_after_signing);
     assert_eq!(s.checks.modifications, CheckStatus::Failed);
-    assert_eq!(s.checks.integrity, CheckStatus::Passed, "the signed revision itself is intact");
+    assert_eq!(
+        s.checks.integrity,
+        CheckStatus::Passed,
+        "the signed revision itself is intact"
+    );
     assert!(s.reasons.iter().any(|x| x.code == "MODIFIED_AFTER_SIGNING"));
 }
 
@@ -203,9 +230,21 @@ fn failed_signing_writes_no_file() {
     let output = dir.path().join("out.pdf");
     std::fs::write(&input, b"%PDF-1.7\ntruncated").unwrap();
     let s = signer();
-    assert!(kyso::sign_pdf_file(&input, &output, &s, &PadesOptions::new(kyso::signing_time_now())).is_err());
+    assert!(
+        kyso::sign_pdf_file(
+            &input,
+            &output,
+            &s,
+            &PadesOptions::new(kyso::signing_time_now())
+        )
+        .is_err()
+    );
     assert!(!output.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
 }
 
 #[test]
@@ -213,13 +252,28 @@ fn fixtures_with_xref_streams_forms_and_pyhanko_signatures() {
     let work = common::work_dir();
     let pdf = work.join("pdf");
     let mut trust = TrustStore::new();
-    trust.add_anchors(&std::fs::read(work.join("pki/root-g2.pem")).unwrap()).unwrap();
+    trust
+        .add_anchors(&std::fs::read(work.join("pki/root-g2.pem")).unwrap())
+        .unwrap();
     let mut o = VerifyOptions::new(trust, kyso::now());
     o.revocation = RevocationMode::Off;
     let p12 = SoftwareSigner::from_pkcs12_file(work.join("pki/ca-nhan.p12"), "kyso-test").unwrap();
-    for f in ["classic-xref", "xref-stream", "acroform", "sig-field", "multipage", "rotate90", "pyhanko-signed"] {
+    for f in [
+        "classic-xref",
+        "xref-stream",
+        "acroform",
+        "sig-field",
+        "multipage",
+        "rotate90",
+        "pyhanko-signed",
+    ] {
         let original = std::fs::read(pdf.join(format!("{f}.pdf"))).unwrap();
-        let signed = kyso::sign_pdf(&original, &p12, &PadesOptions::new(kyso::signing_time_now())).unwrap();
+        let signed = kyso::sign_pdf(
+            &original,
+            &p12,
+            &PadesOptions::new(kyso::signing_time_now()),
+        )
+        .unwrap();
         assert!(signed.bytes.starts_with(&original));
         let r = kyso::verify_pdf(&signed.bytes, &o).unwrap();
         assert_eq!(r.verdict, Verdict::Valid, "{f}: {}", r.to_json());
