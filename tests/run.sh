@@ -56,3 +56,11 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 step "interop (pyHanko, pdfsig)"
 bash tests/interop/run-interop.sh
+
+# Further suites (bindings, rendering, revocation services…), each a script in tests/run.d/, run in name
+# order with the environment above.
+for suite in tests/run.d/*.sh; do
+  [[ -e $suite ]] || continue
+  step "suite $suite"
+  bash "$suite"
+done

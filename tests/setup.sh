@@ -60,4 +60,10 @@ if command -v rustup > /dev/null; then
 else
   say "WARNING: rustup not found; cannot add wasm32-unknown-unknown"
 fi
+# ---- Extra tools of individual test suites (bindings, rendering, …): tests/setup.d/*.sh ----
+for extra in "$HERE"/setup.d/*.sh; do
+  [[ -e $extra ]] || continue
+  say "running ${extra#"$HERE"/}"
+  bash "$extra"
+done
 say "done"
