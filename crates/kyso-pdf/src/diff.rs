@@ -323,11 +323,7 @@ impl Differ<'_> {
             );
             return;
         };
-        for key in keys(old, new) {
-            let (a, b) = (old.get(&key).ok(), new.get(&key).ok());
-            if a == b {
-                continue;
-            }
+        for (key, a, b) in changed_entries(old, new) {
             match key.as_slice() {
                 b"DSS" => self.note(
                     Some(id),
@@ -379,11 +375,7 @@ impl Differ<'_> {
     }
 
     fn acroform_dict_change(&mut self, id: ObjectId, old: &Dictionary, new: &Dictionary) {
-        for key in keys(old, new) {
-            let (a, b) = (old.get(&key).ok(), new.get(&key).ok());
-            if a == b {
-                continue;
-            }
+        for (key, a, b) in changed_entries(old, new) {
             match key.as_slice() {
                 b"Fields" => {
                     match (
@@ -484,11 +476,7 @@ impl Differ<'_> {
             );
             return;
         };
-        for key in keys(a, b) {
-            let (x, y) = (a.get(&key).ok(), b.get(&key).ok());
-            if x == y {
-                continue;
-            }
+        for (key, x, y) in changed_entries(a, b) {
             if key.as_slice() == b"Annots" {
                 let old_arr = x
                     .and_then(|x| resolve(self.old, x))
@@ -579,11 +567,7 @@ impl Differ<'_> {
             );
             return;
         };
-        for key in keys(a, b) {
-            let (x, y) = (a.get(&key).ok(), b.get(&key).ok());
-            if x == y {
-                continue;
-            }
+        for (key, x, _) in changed_entries(a, b) {
             match key.as_slice() {
                 // Filling an empty signature field; a field that already had a value keeps it.
                 b"V" if x.is_none() => self.note(
@@ -638,11 +622,7 @@ impl Differ<'_> {
             );
             return;
         };
-        for key in keys(a, b) {
-            let (x, y) = (a.get(&key).ok(), b.get(&key).ok());
-            if x == y {
-                continue;
-            }
+        for (key, _, _) in changed_entries(a, b) {
             match key.as_slice() {
                 b"V" | b"AS" | b"AP" => self.note(
                     Some(id),
@@ -801,14 +781,17 @@ fn count_references(
     }
 }
 
-fn keys(a: &Dictionary, b: &Dictionary) -> Vec<Vec<u8>> {
-    let mut k: Vec<Vec<u8>> = a.iter().map(|(k, _)| k.clone()).collect();
-    for (key, _) in b.iter() {
-        if !a.has(key) {
-            k.push(key.clone());
-        }
-    }
-    k
+/// The entries whose values differ between two versions of a dictionary: (key, old, new).
+fn changed_entries<'a>(
+    a: &'a Dictionary,
+    b: &'a Dictionary,
+) -> Vec<(Vec<u8>, Option<&'a Object>, Option<&'a Object>)> {
+    let mut keys: Vec<&Vec<u8>> = a.iter().map(|(k, _)| k).collect();
+    keys.extend(b.iter().map(|(k, _)| k).filter(|k| !a.has(k)));
+    keys.into_iter()
+        .map(|k| (k.clone(), a.get(k).ok(), b.get(k).ok()))
+        .filter(|(_, x, y)| x != y)
+        .collect()
 }
 
 fn is_type(d: &Dictionary, t: &[u8]) -> bool {
