@@ -164,6 +164,28 @@ if [[ -x $KYSO ]]; then
   if [[ -f $OUT/p12-plain.pdf ]]; then
     check verify-own-p12 verify_json "$OUT/p12-plain.pdf" 0 VALID --no-revocation --trust "$PKI/root-g2.pem"
   fi
+
+  # ---- certificate lifecycle on a fresh token: key pair on the token, request, issued cert back ----
+  lifecycle() {
+    local d=$OUT/lifecycle
+    rm -rf "$d" && mkdir -p "$d/tokens"
+    printf 'directories.tokendir = %s\nobjectstore.backend = file\n' "$d/tokens" > "$d/softhsm2.conf"
+    SOFTHSM2_CONF=$d/softhsm2.conf softhsm2-util --init-token --free --label lifecycle \
+      --so-pin 12345678 --pin 1234 > /dev/null || return 1
+    SOFTHSM2_CONF=$d/softhsm2.conf "$KYSO" token keygen --pkcs11-module "$MODULE" --token lifecycle \
+      --pin-env KYSO_TOKEN_PIN --label moi --subject "CN=Trần Thị Bình,title=Chuyên viên,O=Sở Khoa học và Công nghệ tỉnh Gia Lai,C=VN" \
+      -o "$d/req.pem" || return 1
+    openssl req -in "$d/req.pem" -verify -noout -subject -nameopt utf8 || return 1
+    # The test CA issues the certificate; it goes back onto the token and signs a PDF.
+    openssl x509 -req -in "$d/req.pem" -CA "$PKI/ca-g2.pem" -CAkey "$PKI/ca-g2.key.pem" \
+      -set_serial 0x4242 -days 30 -sha256 -out "$d/cert.pem" 2> /dev/null || return 1
+    SOFTHSM2_CONF=$d/softhsm2.conf "$KYSO" token import-cert --pkcs11-module "$MODULE" --token lifecycle \
+      --pin-env KYSO_TOKEN_PIN --label moi "$d/cert.pem" || return 1
+    SOFTHSM2_CONF=$d/softhsm2.conf "$KYSO" sign "$PDF/plain.pdf" -o "$d/signed.pdf" --pkcs11-module "$MODULE" \
+      --token lifecycle --key-label moi --pin-env KYSO_TOKEN_PIN --chain "$PKI/ca-g2.pem" || return 1
+    "$KYSO" verify "$d/signed.pdf" --trust "$PKI/root-g2.pem" --no-revocation
+  }
+  check token-lifecycle lifecycle
 else
   echo "FAIL: no kyso binary at $KYSO"
   failed=$((failed + 1)); failures+=(kyso-binary)

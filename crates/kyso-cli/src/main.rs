@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod human;
+mod token_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,6 +57,12 @@ enum TokenCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Tạo cặp khóa trên thiết bị và yêu cầu chứng thư (PKCS#10) — generate a key pair on the
+    /// token and write a certificate request for the CA.
+    Keygen(token_cmd::KeygenArgs),
+    /// Nạp chứng thư do CA cấp vào thiết bị, cạnh khóa của nó — store the certificate the CA
+    /// issued on the token next to its key.
+    ImportCert(token_cmd::ImportArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -149,6 +156,12 @@ fn main() -> ExitCode {
                     json,
                 },
         } => token_list(&pkcs11_module, pin_env, json).map(|()| ExitCode::SUCCESS),
+        Command::Token {
+            command: TokenCommand::Keygen(args),
+        } => token_cmd::keygen(args).map(|()| ExitCode::SUCCESS),
+        Command::Token {
+            command: TokenCommand::ImportCert(args),
+        } => token_cmd::import_cert(args).map(|()| ExitCode::SUCCESS),
         Command::Demo { out } => demo(&out),
     };
     match result {
