@@ -286,3 +286,50 @@ fn fixtures_with_xref_streams_forms_and_pyhanko_signatures() {
     assert_eq!(r.verdict, Verdict::Invalid);
     assert!(r.signatures[0].modified_after_signing);
 }
+
+#[test]
+fn government_ca_quirks_of_the_test_pki() {
+    let work = common::work_dir();
+    let pki = work.join("pki");
+    let verify_with = |p12: &str, root: &str| {
+        let signer = SoftwareSigner::from_pkcs12_file(pki.join(p12), "kyso-test").unwrap();
+        let signed = kyso::sign_pdf(
+            &sample_pdf(),
+            &signer,
+            &PadesOptions::new(kyso::signing_time_now()),
+        )
+        .unwrap();
+        let mut trust = TrustStore::new();
+        trust
+            .add_anchors(&std::fs::read(pki.join(root)).unwrap())
+            .unwrap();
+        let mut o = VerifyOptions::new(trust, kyso::now());
+        o.revocation = RevocationMode::Off;
+        kyso::verify_pdf(&signed.bytes, &o).unwrap()
+    };
+    // A leaf with a negative serial (other CAs issue them): read, reported, valid.
+    let r = verify_with("neg-serial.p12", "root-g2.pem");
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_json());
+    // A G1-style chain (SHA-1 root with a top-bit serial, sub-CA with an empty IssuerAltName):
+    // the path is found, but SHA-1 certificate signatures are legacy and nothing proves this
+    // signature is older than the cut-off, so it cannot be VALID.
+    let r = verify_with("g1-leaf.p12", "root-g1.pem");
+    let s = &r.signatures[0];
+    assert_eq!(r.verdict, Verdict::Indeterminate, "{}", r.to_json());
+    assert_eq!(
+        s.sub_indication.as_deref(),
+        Some("CRYPTO_CONSTRAINTS_FAILURE"),
+        "{}",
+        r.to_json()
+    );
+    assert_eq!(s.path.len(), 3, "the G1 path itself is built: {:?}", s.path);
+    // An expired signer certificate with only a claimed signing time: no proof of existence.
+    let r = verify_with("expired.p12", "root-g2.pem");
+    assert_ne!(r.verdict, Verdict::Valid);
+    assert_eq!(
+        r.signatures[0].checks.validity_at_signing,
+        CheckStatus::Failed,
+        "{}",
+        r.to_json()
+    );
+}
