@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use kyso::token::pkcs11::{KeyEntry, TokenDescription};
-use kyso::verify::report::{Indication, Report, SignatureReport};
+use kyso::verify::report::{CheckStatus, Indication, Report, SignatureReport};
 use kyso::{Error, Verdict};
 
 fn verdict_words(v: Verdict) -> (&'static str, &'static str) {
@@ -29,6 +29,35 @@ fn severity_vi(s: kyso::policy::reason::Severity) -> &'static str {
         kyso::policy::reason::Severity::Error => "lỗi",
         kyso::policy::reason::Severity::Warning => "cảnh báo",
         kyso::policy::reason::Severity::Info => "thông tin",
+    }
+}
+
+/// An RFC 3339 UTC time shown as Vietnamese documents write it: `07/01/2025 16:02:32 +07:00`.
+fn vietnam_time(rfc3339: &str) -> String {
+    let local = kyso::verify::report::parse_rfc3339(rfc3339)
+        .map(|t| t.unix_duration() + std::time::Duration::from_secs(7 * 3600))
+        .and_then(|d| der::DateTime::from_unix_duration(d).ok());
+    match local {
+        Some(t) => format!(
+            "{:02}/{:02}/{:04} {:02}:{:02}:{:02} +07:00",
+            t.day(),
+            t.month(),
+            t.year(),
+            t.hour(),
+            t.minutes(),
+            t.seconds()
+        ),
+        None => rfc3339.to_owned(),
+    }
+}
+
+fn status_words(c: CheckStatus) -> (&'static str, &'static str) {
+    match c {
+        CheckStatus::Passed => ("đạt", "passed"),
+        CheckStatus::Failed => ("KHÔNG ĐẠT", "FAILED"),
+        CheckStatus::Skipped => ("bỏ qua", "skipped"),
+        CheckStatus::Indeterminate => ("chưa xác định", "indeterminate"),
+        CheckStatus::NotApplicable => ("không áp dụng", "not applicable"),
     }
 }
 
@@ -81,7 +110,11 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
             "signed_attribute" => "máy người ký khai / claimed by the signer",
             _ => "tệp PDF khai / claimed in the PDF",
         };
-        let _ = writeln!(s, "  Thời gian ký / Signing time: {} ({src})", t.value);
+        let _ = writeln!(
+            s,
+            "  Thời gian ký / Signing time: {} ({src})",
+            vietnam_time(&t.value)
+        );
     }
     if let Some(ts) = &sig.timestamp {
         let ok = if ts.valid {
@@ -92,16 +125,33 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
         let _ = writeln!(
             s,
             "  Dấu thời gian / Time-stamp: {} — {} ({ok})",
-            ts.time,
+            vietnam_time(&ts.time),
             ts.tsa.as_deref().unwrap_or("?")
         );
     }
     let c = &sig.checks;
-    let _ = writeln!(
-        s,
-        "  Toàn vẹn / integrity: {:?}; chữ ký / signature: {:?}; chuỗi chứng thư / chain: {:?}; hiệu lực khi ký / validity at signing: {:?}; thu hồi / revocation: {:?}; sửa đổi sau ký / modifications: {:?}",
-        c.integrity, c.signature, c.chain, c.validity_at_signing, c.revocation, c.modifications
-    );
+    let rows = [
+        ("Toàn vẹn nội dung", "integrity", c.integrity),
+        ("Chữ ký số", "signature", c.signature),
+        ("Chuỗi chứng thư", "certificate chain", c.chain),
+        (
+            "Hiệu lực chứng thư khi ký",
+            "validity at signing",
+            c.validity_at_signing,
+        ),
+        ("Tình trạng thu hồi", "revocation", c.revocation),
+        ("Thuật toán", "algorithms", c.algorithms),
+        ("Phạm vi ký", "coverage", c.coverage),
+        (
+            "Sửa đổi sau khi ký",
+            "changes after signing",
+            c.modifications,
+        ),
+    ];
+    for (vi, en, status) in rows {
+        let (svi, sen) = status_words(status);
+        let _ = writeln!(s, "  {vi}: {svi} — {en}: {sen}");
+    }
     for reason in &sig.reasons {
         let _ = writeln!(
             s,
