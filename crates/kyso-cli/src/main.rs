@@ -1,6 +1,7 @@
 //! `kyso`: sign and verify PDF documents with Vietnamese public-service digital signatures.
 #![forbid(unsafe_code)]
 
+mod cert;
 mod human;
 mod token_cmd;
 
@@ -30,6 +31,11 @@ enum Command {
     Sign(Box<SignArgs>),
     /// Xác thực chữ ký trong tệp PDF — verify the signatures of PDF files.
     Verify(VerifyArgs),
+    /// Chứng thư số: kiểm tra, xem — certificate commands (verify a chain, inspect).
+    Cert {
+        #[command(subcommand)]
+        command: cert::CertCommand,
+    },
     /// Thiết bị lưu khóa (PKCS#11) — token commands.
     Token {
         #[command(subcommand)]
@@ -119,6 +125,38 @@ struct SignArgs {
     /// /Location.
     #[arg(long)]
     location: Option<String>,
+    /// Visible Decree 30 signature: approval (signature image), issuance (seal over the
+    /// approval image), attachment or copy (text block at the top right of page 1). Without
+    /// it the signature is invisible.
+    #[arg(long, value_parser = ["approval", "issuance", "attachment", "copy"])]
+    profile: Option<String>,
+    /// PNG: the signature image (approval) or the seal (issuance).
+    #[arg(long, requires = "profile")]
+    image: Option<PathBuf>,
+    /// 1-based page of the visible signature.
+    #[arg(long, requires = "profile")]
+    page: Option<u32>,
+    /// Rectangle X,Y,W,H in points, origin at the bottom left of the page.
+    #[arg(long, requires = "profile", allow_hyphen_values = true)]
+    rect: Option<String>,
+    /// Document number and symbol (attachment), e.g. 125/QĐ-UBND.
+    #[arg(long, requires = "profile")]
+    doc_number: Option<String>,
+    /// SAO Y, SAO LỤC or TRÍCH SAO (copy).
+    #[arg(long, requires = "profile")]
+    copy_type: Option<String>,
+    /// Copying organisation (copy), or organisation name shown next to the seal (issuance).
+    #[arg(long, requires = "profile")]
+    organization: Option<String>,
+    /// TrueType font for text (default: Liberation Serif or Tinos found on the system).
+    #[arg(long, requires = "profile")]
+    font: Option<PathBuf>,
+    /// The seal's real width in millimetres (issuance), when the PNG has no pHYs.
+    #[arg(long, requires = "profile")]
+    seal_width_mm: Option<f32>,
+    /// Allow the rectangle to cover other signatures' images.
+    #[arg(long, requires = "profile")]
+    allow_overlap: bool,
 }
 
 #[derive(Args)]
@@ -138,6 +176,12 @@ struct VerifyArgs {
     /// Do not check revocation (reported as a warning).
     #[arg(long)]
     no_revocation: bool,
+    /// Fetch missing revocation data (OCSP, CRL, AIA) over HTTP.
+    #[arg(long, conflicts_with = "no_revocation")]
+    online: bool,
+    /// A CRL file (DER or PEM) to use for revocation.
+    #[arg(long)]
+    crl: Vec<PathBuf>,
     /// One JSON report per file, one per line.
     #[arg(long)]
     json: bool,
@@ -148,6 +192,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sign(args) => sign(*args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => verify(args),
+        Command::Cert { command } => cert::run(command),
         Command::Token {
             command:
                 TokenCommand::List {
@@ -236,7 +281,38 @@ fn sign(args: SignArgs) -> Result<(), Error> {
     options.field_name = args.field;
     options.reason = args.reason;
     options.location = args.location;
-    let signed = kyso::sign_pdf_file(&args.input, &args.output, signer.as_ref(), &options)?;
+    let signed = match args.profile.as_deref() {
+        None => kyso::sign_pdf_file(&args.input, &args.output, signer.as_ref(), &options)?,
+        Some(profile) => {
+            use kyso::workflows::{ProfileRequest, Role};
+            let role = Role::from_name(profile)
+                .ok_or_else(|| Error::Options(format!("unknown profile {profile:?}")))?;
+            let request = ProfileRequest {
+                image: args.image,
+                page: args.page,
+                rect: args
+                    .rect
+                    .as_deref()
+                    .map(kyso::workflows::parse_rect)
+                    .transpose()?,
+                doc_number: args.doc_number,
+                copy_type: args.copy_type,
+                organization: args.organization,
+                font: args.font,
+                seal_width_mm: args.seal_width_mm,
+                allow_overlap: args.allow_overlap,
+                ..ProfileRequest::new(role)
+            };
+            let workflow = request.workflow()?;
+            kyso::workflows::sign_file(
+                &args.input,
+                &args.output,
+                signer.as_ref(),
+                &workflow,
+                &options,
+            )?
+        }
+    };
     eprintln!(
         "Đã ký trường {} vào {} — signed field {} into {}",
         signed.field_name,
@@ -257,8 +333,19 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
         trust: path_strings(&args.trust),
         intermediates: path_strings(&args.intermediate),
         at: args.at.clone(),
-        revocation: Some(if args.no_revocation { "off" } else { "online" }.into()),
+        revocation: Some(
+            if args.no_revocation {
+                "off"
+            } else if args.online {
+                "online"
+            } else {
+                "embedded"
+            }
+            .into(),
+        ),
         file_name: None,
+        crls: path_strings(&args.crl),
+        ..Default::default()
     };
     let options = config.build()?;
     let mut all_valid = true;

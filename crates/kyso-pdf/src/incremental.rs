@@ -36,6 +36,11 @@ pub struct SignatureDictionary {
     pub location: Option<String>,
     /// `/ContactInfo`.
     pub contact_info: Option<String>,
+    /// Further entries written as given, after the standard ones (e.g. `/Prop_Build` and the
+    /// private `/KysoRole` that record a Decree 30 workflow role). Keys that the standard
+    /// fields above write (`Type`, `Filter`, `SubFilter`, `M`, `Name`, `Reason`, `Location`,
+    /// `ContactInfo`, `ByteRange`, `Contents`) are ignored here.
+    pub extra: Dictionary,
 }
 
 /// A visible appearance for the widget: a form XObject and the objects it uses.
@@ -396,6 +401,26 @@ fn signature_dictionary_bytes(d: &SignatureDictionary, capacity: usize) -> (Vec<
         out.push(b' ');
         write_object(&mut out, v);
     }
+    const RESERVED: [&[u8]; 10] = [
+        b"Type",
+        b"Filter",
+        b"SubFilter",
+        b"M",
+        b"Name",
+        b"Reason",
+        b"Location",
+        b"ContactInfo",
+        b"ByteRange",
+        b"Contents",
+    ];
+    for (k, v) in d.extra.iter() {
+        if RESERVED.contains(&k.as_slice()) {
+            continue;
+        }
+        write_name(&mut out, k);
+        out.push(b' ');
+        write_object(&mut out, v);
+    }
     let placeholder = format!("{:<width$}", 0, width = BYTE_RANGE_DIGITS);
     out.extend_from_slice(
         format!("/ByteRange [{placeholder} {placeholder} {placeholder} {placeholder}]").as_bytes(),
@@ -508,6 +533,93 @@ fn ensure_sig_flags(
         _ => {}
     }
     Ok(())
+}
+
+/// An unsigned signature field the document already has (prepared by the sender's software).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnsignedField {
+    /// The field's `/T`.
+    pub name: String,
+    /// 1-based page of its widget, when the widget names its page (`/P`) or a page lists it.
+    pub page: Option<u32>,
+    /// The widget's `/Rect`.
+    pub rect: Option<[f32; 4]>,
+}
+
+/// Every unsigned signature field at the top level of the form, in order.
+pub fn unsigned_signature_fields(doc: &Document) -> Vec<UnsignedField> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    while let Some(f) = next_unsigned(doc, &seen) {
+        seen.insert(f.name.clone());
+        let widget = f
+            .widget
+            .as_ref()
+            .map(|(id, d)| (*id, d))
+            .unwrap_or((f.id, &f.field));
+        let rect = widget
+            .1
+            .get(b"Rect")
+            .ok()
+            .and_then(|r| resolve(doc, r))
+            .and_then(|r| r.as_array().ok())
+            .and_then(|a| {
+                let v: Vec<f32> = a
+                    .iter()
+                    .filter_map(|o| match resolve(doc, o)? {
+                        Object::Integer(i) => Some(*i as f32),
+                        Object::Real(r) => Some(*r),
+                        _ => None,
+                    })
+                    .collect();
+                <[f32; 4]>::try_from(v.as_slice()).ok()
+            });
+        let pages = page_ids(doc);
+        let page = match widget.1.get(b"P") {
+            Ok(Object::Reference(p)) => pages.iter().position(|id| id == p),
+            _ => pages.iter().position(|pid| {
+                doc.objects
+                    .get(pid)
+                    .and_then(|o| o.as_dict().ok())
+                    .and_then(|d| d.get(b"Annots").ok())
+                    .and_then(|a| resolve(doc, a))
+                    .and_then(|a| a.as_array().ok())
+                    .is_some_and(|a| a.contains(&Object::Reference(widget.0)))
+            }),
+        }
+        .map(|i| i as u32 + 1);
+        out.push(UnsignedField {
+            name: f.name,
+            page,
+            rect,
+        });
+    }
+    out
+}
+
+fn next_unsigned(doc: &Document, seen: &HashSet<String>) -> Option<EmptyField> {
+    // empty_signature_field by name finds each; walk the names in form order.
+    let (_, cat) = catalog(doc).ok()?;
+    let form = resolve_dict(doc, cat.get(b"AcroForm").ok()?)?;
+    let Object::Array(fields) = resolve(doc, form.get(b"Fields").ok()?)? else {
+        return None;
+    };
+    fields.iter().find_map(|f| {
+        let name = resolve_dict(doc, f)?
+            .get(b"T")
+            .ok()
+            .and_then(|t| t.as_str().ok())
+            .map(crate::serialize::decode_text_string)?;
+        if seen.contains(&name) {
+            return None;
+        }
+        empty_signature_field(doc, Some(&name))
+    })
+}
+
+/// A field name the document does not use yet (`SignatureN`).
+pub fn free_signature_field_name(doc: &Document) -> String {
+    free_field_name(doc)
 }
 
 fn free_field_name(doc: &Document) -> String {

@@ -6,16 +6,25 @@
 //!   Government CA's quirks (top-bit serials, empty IssuerAltName, Netscape extensions);
 //! - [`algorithms`]: digests, signature verification (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384)
 //!   and algorithm constraints with dates;
+//! - [`revocation`]: CRL and OCSP evaluation at the signing time without I/O (the caller
+//!   fetches what [`revocation::revocation_needs`] lists); [`ocsp`]: the RFC 6960 structures;
 //! - [`subject`]: signer information for reports (CN, O, title, MST/MNS codes, subscriber type);
+//! - [`profile`]: the Decree 68 profile as data (Government policy OID, validity length,
+//!   workflow rules);
 //! - [`reason`]: findings in Vietnamese and English.
 //!
 //! No file system, clock, network or threads: time and trust anchors are parameters, so the
 //! crate builds for `wasm32-unknown-unknown`.
 
 pub mod algorithms;
+pub mod constraints;
 pub mod error;
+pub mod ocsp;
 pub mod path;
+pub mod policy;
+pub mod profile;
 pub mod reason;
+pub mod revocation;
 pub mod subject;
 pub mod trust;
 

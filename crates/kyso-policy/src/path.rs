@@ -18,10 +18,19 @@
 //!   existence at that time, e.g. a time-stamp).
 //!
 //! The anchor is trusted by configuration: its self-signature is not checked, its extensions are
-//! not processed, but its validity period is. Revocation is not checked here.
+//! not processed (except its nameConstraints, which apply below it), but its validity period is.
+//! Revocation is not checked here (see [`crate::revocation`]).
 //!
-//! Name constraints, policy mappings, policy constraints and inhibitAnyPolicy are not processed;
-//! when such an extension is critical the path fails (conservative).
+//! Also processed: name constraints ([`crate::constraints`]), certificate policies with policy
+//! mappings and the explicit-policy / policy-mapping / inhibit-anyPolicy inputs and extensions
+//! ([`crate::policy`], inputs in [`PathOptions::policy`]), and structural rules that do not
+//! weaken the Government CA quirks (duplicate extensions, malformed subjectAltName, empty
+//! subjects, nameConstraints in a leaf, empty extendedKeyUsage, critical authorityInfoAccess,
+//! keyCertSign without cA).
+//!
+//! Conformance: NIST PKITS 230 of 249 and the document-signing-relevant x509-limbo cases 104 of
+//! 137 pass; the others are listed with reasons in `tests/pkits-exceptions.txt` and
+//! `tests/limbo-exceptions.txt`.
 
 use const_oid::ObjectIdentifier;
 use der::{Decode, Encode};
@@ -110,6 +119,8 @@ pub struct PathOptions {
     pub max_work: usize,
     /// Maximum number of complete paths evaluated (default 16).
     pub max_paths: usize,
+    /// Certificate policy inputs (RFC 5280 §6.1.1): default {anyPolicy}, nothing required.
+    pub policy: crate::policy::PolicyInputs,
 }
 
 impl PathOptions {
@@ -122,6 +133,7 @@ impl PathOptions {
             max_depth: 10,
             max_work: 1000,
             max_paths: 16,
+            policy: crate::policy::PolicyInputs::default(),
         }
     }
 }
@@ -141,6 +153,10 @@ const OID_FRESHEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.46")
 const OID_AIA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
 const OID_QC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.3");
 const OID_OCSP_NOCHECK: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.5");
+const OID_NC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.30");
+const OID_PM: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.33");
+const OID_PC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.36");
+const OID_IAP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.54");
 
 /// Extensions whose criticality we can honour (others, when critical, fail the path).
 const KNOWN_EXTENSIONS: &[ObjectIdentifier] = &[
@@ -159,6 +175,10 @@ const KNOWN_EXTENSIONS: &[ObjectIdentifier] = &[
     OID_AIA,
     OID_QC,
     OID_OCSP_NOCHECK,
+    OID_NC,
+    OID_PM,
+    OID_PC,
+    OID_IAP,
 ];
 
 struct Node<'a> {
@@ -626,6 +646,26 @@ fn evaluate(nodes: &[&Node<'_>], options: &PathOptions) -> PathValidation {
         }
     }
 
+    structure_checks(nodes, &mut subs, &mut reasons);
+    let certs: Vec<&Certificate> = nodes.iter().map(|n| &n.stored.certificate).collect();
+    if let Err(f) = crate::policy::process(&certs, &options.policy) {
+        let (vi, en) = match f {
+            crate::policy::PolicyFailure::Malformed(i) => (
+                format!("Chứng thư số \"{}\" có phần mở rộng chính sách không đọc được", display_name(certs[i])),
+                format!("Certificate \"{}\" has an unreadable policy extension", display_name(certs[i])),
+            ),
+            crate::policy::PolicyFailure::AnyPolicyMapping(i) => (
+                format!("Chứng thư số \"{}\" ánh xạ chính sách anyPolicy", display_name(certs[i])),
+                format!("Certificate \"{}\" maps anyPolicy", display_name(certs[i])),
+            ),
+            crate::policy::PolicyFailure::NoAcceptablePolicy => (
+                "Chuỗi chứng thư số không có chính sách chứng thư được chấp nhận (yêu cầu chính sách tường minh)".to_owned(),
+                "The certificate path has no acceptable certificate policy (an explicit policy is required)".to_owned(),
+            ),
+        };
+        constraint(&mut subs, &mut reasons, "CERTIFICATE_POLICY", vi, en);
+    }
+
     // Status from the most severe sub-indication.
     const ORDER: &[(&str, PathStatus)] = &[
         (si::SIG_CRYPTO_FAILURE, PathStatus::Invalid),
@@ -671,4 +711,143 @@ fn constraint(
 /// Whether `a` and `b` are the same certificate or the same entity (subject and key).
 pub fn same_certificate_entity(a: &Certificate, b: &Certificate) -> bool {
     same_entity(a, b)
+}
+
+/// Name constraints along the path and the structural rules of RFC 5280 §4.2 that a
+/// relying party can check without weakening the Government CA quirks (DOMAIN.md §2): each
+/// extension at most once; a readable subjectAltName, critical when the subject is empty;
+/// nameConstraints only in CA certificates; a non-empty extendedKeyUsage; a non-critical
+/// authorityInfoAccess; keyCertSign only with cA; a CA subject that is not empty.
+fn structure_checks(nodes: &[&Node<'_>], subs: &mut Vec<&'static str>, reasons: &mut Vec<Reason>) {
+    let n = nodes.len() - 1;
+    for (i, node) in nodes.iter().enumerate().take(n) {
+        let cert = &node.stored.certificate;
+        let name = display_name(cert);
+        let exts: Vec<_> = cert
+            .tbs_certificate()
+            .extensions()
+            .map(|e| e.iter().collect())
+            .unwrap_or_default();
+        let mut bad = |code: &str, vi: String, en: String| constraint(subs, reasons, code, vi, en);
+        for (k, e) in exts.iter().enumerate() {
+            if exts[..k].iter().any(|p| p.extn_id == e.extn_id) {
+                bad(
+                    "DUPLICATE_EXTENSION",
+                    format!(
+                        "Chứng thư số \"{name}\" có phần mở rộng {} lặp lại",
+                        e.extn_id
+                    ),
+                    format!("Certificate \"{name}\" repeats extension {}", e.extn_id),
+                );
+            }
+        }
+        let ext = |oid: &ObjectIdentifier| exts.iter().find(|e| e.extn_id == *oid);
+        let is_ca = ext(&OID_BC)
+            .and_then(|e| BasicConstraints::from_der(e.extn_value.as_bytes()).ok())
+            .is_some_and(|b| b.ca);
+        let empty_subject = cert.tbs_certificate().subject().is_empty();
+        match crate::constraints::subject_alt_names(cert) {
+            Err(_) => bad(
+                "SAN_MALFORMED",
+                format!("Chứng thư số \"{name}\" có subjectAltName không đọc được"),
+                format!("Certificate \"{name}\" has an unreadable subjectAltName"),
+            ),
+            Ok(sans) => {
+                if empty_subject && (sans.is_empty() || ext(&OID_SAN).is_some_and(|e| !e.critical))
+                {
+                    bad(
+                        "EMPTY_SUBJECT",
+                        format!(
+                            "Chứng thư số có tên chủ thể rỗng mà thiếu subjectAltName bắt buộc (\"{name}\")"
+                        ),
+                        format!(
+                            "Certificate \"{name}\" has an empty subject without a critical subjectAltName"
+                        ),
+                    );
+                }
+            }
+        }
+        if i >= 1 && empty_subject {
+            bad(
+                "CA_EMPTY_SUBJECT",
+                "Chứng thư số của tổ chức cấp có tên chủ thể rỗng".into(),
+                "A CA certificate has an empty subject".into(),
+            );
+        }
+        if ext(&OID_NC).is_some() && !is_ca {
+            bad(
+                "NAME_CONSTRAINTS_IN_LEAF",
+                format!("Chứng thư số \"{name}\" không phải CA nhưng có nameConstraints"),
+                format!("Certificate \"{name}\" is not a CA but carries nameConstraints"),
+            );
+        }
+        if let Some(e) = ext(&OID_EKU)
+            && x509_cert::ext::pkix::ExtendedKeyUsage::from_der(e.extn_value.as_bytes())
+                .map_or(e.critical, |k| k.0.is_empty())
+        {
+            bad(
+                "EKU_MALFORMED",
+                format!("Chứng thư số \"{name}\" có extendedKeyUsage rỗng hoặc không đọc được"),
+                format!("Certificate \"{name}\" has an empty or unreadable extendedKeyUsage"),
+            );
+        }
+        if ext(&OID_AIA).is_some_and(|e| e.critical) {
+            bad(
+                "AIA_CRITICAL",
+                format!("Chứng thư số \"{name}\" đánh dấu authorityInfoAccess là bắt buộc"),
+                format!("Certificate \"{name}\" marks authorityInfoAccess critical"),
+            );
+        }
+        if i == 0
+            && !is_ca
+            && ext(&OID_KU)
+                .and_then(|e| KeyUsage::from_der(e.extn_value.as_bytes()).ok())
+                .is_some_and(|k| k.0.contains(KeyUsages::KeyCertSign))
+        {
+            bad(
+                "LEAF_KEY_CERT_SIGN",
+                format!("Chứng thư số \"{name}\" có keyUsage keyCertSign nhưng không phải CA"),
+                format!("Certificate \"{name}\" asserts keyCertSign without being a CA"),
+            );
+        }
+    }
+    // Name constraints of every CA on the path, the anchor's included.
+    for node in nodes.iter().skip(1) {
+        if crate::constraints::name_constraints(&node.stored.certificate).is_err() {
+            let name = display_name(&node.stored.certificate);
+            constraint(
+                subs,
+                reasons,
+                "NAME_CONSTRAINTS_MALFORMED",
+                format!("Chứng thư số \"{name}\" có nameConstraints không đọc được"),
+                format!("Certificate \"{name}\" has unreadable nameConstraints"),
+            );
+        }
+    }
+    let certs: Vec<&Certificate> = nodes.iter().map(|n| &n.stored.certificate).collect();
+    for v in crate::constraints::check_path(&certs) {
+        let ca = display_name(certs[v.ca_index]);
+        let cert = display_name(certs[v.index]);
+        let (how_vi, how_en) = if v.excluded {
+            ("bị loại trừ", "is excluded")
+        } else {
+            (
+                "nằm ngoài phạm vi cho phép",
+                "is outside the permitted names",
+            )
+        };
+        constraint(
+            subs,
+            reasons,
+            "NAME_CONSTRAINTS_VIOLATED",
+            format!(
+                "Tên \"{}\" của chứng thư số \"{cert}\" {how_vi} theo ràng buộc tên của \"{ca}\"",
+                v.name
+            ),
+            format!(
+                "Name \"{}\" of certificate \"{cert}\" {how_en} by the name constraints of \"{ca}\"",
+                v.name
+            ),
+        );
+    }
 }

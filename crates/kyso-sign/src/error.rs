@@ -16,6 +16,9 @@ pub enum SignError {
     /// The options are inconsistent.
     #[error("invalid signing options: {0}")]
     Options(String),
+    /// A visible appearance could not be made (unreadable PNG or font, missing glyph, placement).
+    #[error("signature appearance: {0}")]
+    Appearance(String),
 }
 
 impl SignError {
@@ -26,6 +29,7 @@ impl SignError {
             Self::Token(e) => u32::from(e.code()),
             Self::Encoding(_) => 5001,
             Self::Options(_) => 5002,
+            Self::Appearance(_) => 5003,
         }
     }
 }

@@ -1,9 +1,13 @@
-//! Document signing for kyso: CMS SignedData ([`cms`]) and PAdES signatures in PDF ([`pades`]).
+//! Document signing for kyso: CMS SignedData ([`cms`]), PAdES signatures in PDF ([`pades`]),
+//! visible appearances ([`appearance`]) and the Decree 30 workflows ([`workflow`]).
 #![forbid(unsafe_code)]
 
+pub mod appearance;
 pub mod cms;
 mod error;
 pub mod pades;
+pub mod workflow;
 
 pub use error::SignError;
 pub use pades::{PadesOptions, SignedPdf, SigningTime, SubFilter, sign_pdf};
+pub use workflow::{Role, Workflow, sign_workflow};

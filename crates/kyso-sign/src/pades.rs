@@ -96,6 +96,9 @@ pub struct PadesOptions {
     pub name: Option<String>,
     /// Extra bytes reserved in `/Contents` (e.g. for a time-stamp token added later).
     pub extra_reserve: usize,
+    /// Further signature dictionary entries (the workflows record their role here: see
+    /// [`crate::workflow`]).
+    pub extra_entries: kyso_pdf::lopdf::Dictionary,
 }
 
 impl PadesOptions {
@@ -113,6 +116,7 @@ impl PadesOptions {
             contact_info: None,
             name: None,
             extra_reserve: 0,
+            extra_entries: kyso_pdf::lopdf::Dictionary::new(),
         }
     }
 }
@@ -149,6 +153,7 @@ pub fn sign_pdf(
             reason: options.reason.clone(),
             location: options.location.clone(),
             contact_info: options.contact_info.clone(),
+            extra: options.extra_entries.clone(),
         },
         contents_capacity: capacity,
         appearance: options.appearance.clone(),

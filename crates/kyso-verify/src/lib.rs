@@ -8,6 +8,8 @@
 pub mod cms;
 pub mod pades;
 pub mod report;
+pub mod revocation;
+pub mod role;
 pub mod timestamp;
 
 pub use pades::{RevocationMode, VerifyOptions, verify_pdf};

@@ -53,6 +53,11 @@ pub struct VerifyOptions {
     pub algorithms: AlgorithmPolicy,
     /// A file name to put in the report.
     pub file_name: Option<String>,
+    /// Revocation data supplied by the caller (CRLs, OCSP responses), used first.
+    pub revocation_data: kyso_policy::revocation::RevocationData,
+    /// Fetches missing revocation data in [`RevocationMode::Online`] (the fetcher does the
+    /// I/O, e.g. `kyso_net::HttpFetcher`; without one, Online uses only supplied data).
+    pub fetcher: Option<crate::revocation::Fetcher>,
 }
 
 impl VerifyOptions {
@@ -64,6 +69,8 @@ impl VerifyOptions {
             revocation: RevocationMode::default(),
             algorithms: AlgorithmPolicy::default(),
             file_name: None,
+            revocation_data: Default::default(),
+            fetcher: None,
         }
     }
 }
@@ -78,6 +85,17 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
     let has_dss = kyso_pdf::load::catalog(&doc)
         .map(|(_, c)| c.has(b"DSS"))
         .unwrap_or(false);
+    // Revocation data embedded in the document (DSS) is used with what the caller supplied.
+    let with_dss;
+    let options = match (options.revocation, crate::revocation::dss_data(&doc)) {
+        (RevocationMode::Off, _) | (_, None) => options,
+        (_, Some(dss)) => {
+            let mut o = options.clone();
+            o.revocation_data.extend(dss);
+            with_dss = o;
+            &with_dss
+        }
+    };
     let mut doc_reasons = Vec::new();
     if doc.xref_recovery.is_some() {
         doc_reasons.push(Reason::warning(
@@ -195,12 +213,7 @@ impl SignatureContext<'_> {
         let mut out = Outcome {
             report: SignatureReport {
                 field: sig.field_name.clone(),
-                role: if sig.docmdp_permissions.is_some() {
-                    "certification"
-                } else {
-                    "unknown"
-                }
-                .into(),
+                role: crate::role::signature_role(self.bytes, sig).into(),
                 kind: match sig.kind {
                     SignatureKind::Signature => "signature",
                     SignatureKind::DocTimeStamp => "document_timestamp",
@@ -340,7 +353,24 @@ impl SignatureContext<'_> {
         let mut options = PathOptions::at(at);
         options.time_is_proven = proven;
         options.algorithm_policy = self.options.algorithms.clone();
-        validate_path(leaf, extra, &self.options.trust, &options)
+        let mut result = validate_path(leaf, extra, &self.options.trust, &options);
+        // Online: complete a missing chain from AIA caIssuers (at most 3 more levels).
+        let mut more: Vec<Certificate> = extra.to_vec();
+        for _ in 0..3 {
+            if result.sub_indication != Some("NO_CERTIFICATE_CHAIN_FOUND") {
+                break;
+            }
+            let Some(last) = result.path.last() else {
+                break;
+            };
+            let found = crate::revocation::fetch_issuers(self.options, last);
+            if found.is_empty() {
+                break;
+            }
+            more.extend(found);
+            result = validate_path(leaf, &more, &self.options.trust, &options);
+        }
+        result
     }
 
     fn digest_ranges(
@@ -421,8 +451,10 @@ impl SignatureContext<'_> {
                 );
                 continue;
             }
-            match r.severity {
-                Severity::Error => out.fail("FORMAT_FAILURE", r.clone()),
+            match (r.severity, r.code.as_str()) {
+                // Reported below with the check they belong to (and their own sub-indication).
+                (_, "HASH_FAILURE" | "SIG_CRYPTO_FAILURE" | "NO_SIGNING_CERTIFICATE_FOUND") => {}
+                (Severity::Error, _) => out.fail("FORMAT_FAILURE", r.clone()),
                 _ => out.report.reasons.push(r.clone()),
             }
         }
@@ -522,6 +554,7 @@ impl SignatureContext<'_> {
         // Chain: validated at the proven time, or now.
         let at = proven.unwrap_or(self.options.validation_time);
         let path = self.path(&signer_cert, &cms.certificates, at, proven.is_some());
+        let chain = (path.status == PathStatus::Valid).then(|| path.path.clone());
         out.report.path = path
             .path
             .iter()
@@ -615,31 +648,34 @@ impl SignatureContext<'_> {
             }
         }
 
-        self.revocation(out);
+        self.revocation(
+            out,
+            chain.as_deref(),
+            at,
+            proven.is_some(),
+            claimed.map(|(t, _)| t),
+        );
     }
 
-    fn revocation(&self, out: &mut Outcome) {
-        match self.options.revocation {
-            RevocationMode::Off => {
-                out.report.checks.revocation = CheckStatus::Skipped;
-                out.report.reasons.push(Reason::warning(
-                    "REVOCATION_SKIPPED",
-                    "Không kiểm tra tình trạng thu hồi của chứng thư số (theo yêu cầu); chưa khẳng định được chứng thư không bị thu hồi tại thời điểm ký",
-                    "Certificate revocation was not checked (as requested); it is not established that the certificate was unrevoked at the signing time",
-                ));
-            }
-            RevocationMode::Embedded | RevocationMode::Online => {
-                out.report.checks.revocation = CheckStatus::Indeterminate;
-                out.indeterminate(
-                    "TRY_LATER",
-                    Reason::warning(
-                        "REVOCATION_UNAVAILABLE",
-                        "Không xác định được tình trạng thu hồi của chứng thư số tại thời điểm ký (không có CRL/OCSP); cần kiểm tra lại sau",
-                        "The certificate's revocation status at the signing time could not be obtained (no CRL/OCSP available); check again later",
-                    ),
-                );
+    fn revocation(
+        &self,
+        out: &mut Outcome,
+        chain: Option<&[Certificate]>,
+        at: der::DateTime,
+        proven: bool,
+        claimed: Option<der::DateTime>,
+    ) {
+        let d = crate::revocation::decide(self.options, chain, at, proven, claimed);
+        out.report.checks.revocation = d.check;
+        let sub = d.sub_indication.unwrap_or("TRY_LATER");
+        for r in d.decisive {
+            if d.failed {
+                out.fail(sub, r);
+            } else {
+                out.indeterminate(sub, r);
             }
         }
+        out.report.reasons.extend(d.notes);
     }
 
     /// Verify the signature time-stamp; returns genTime when it proves the signing time.
@@ -720,10 +756,12 @@ impl SignatureContext<'_> {
                     value: rfc3339(&ts.gen_time),
                     source: "timestamp".into(),
                 });
+                let mut chain: Option<Vec<Certificate>> = None;
                 if let Some(tsa) = &ts.tsa_certificate {
                     out.report.signer = Some(signer_report(tsa));
                     let path =
                         self.path(tsa, &ts.certificates, self.options.validation_time, false);
+                    chain = (path.status == PathStatus::Valid).then(|| path.path.clone());
                     out.report.path = path
                         .path
                         .iter()
@@ -770,7 +808,13 @@ impl SignatureContext<'_> {
                 }
                 out.report.checks.validity_at_signing = CheckStatus::NotApplicable;
                 out.report.checks.algorithms = CheckStatus::Passed;
-                self.revocation(out);
+                self.revocation(
+                    out,
+                    chain.as_deref(),
+                    self.options.validation_time,
+                    false,
+                    None,
+                );
             }
             Err(e) => out.fail(
                 "FORMAT_FAILURE",

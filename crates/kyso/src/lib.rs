@@ -22,19 +22,24 @@ pub mod demo;
 mod error;
 pub mod files;
 pub mod options;
+pub mod sign_config;
+pub mod workflows;
 
 use std::path::Path;
 
 pub use error::Error;
+pub use kyso_net as net;
 pub use kyso_pdf as pdf;
 pub use kyso_policy as policy;
 pub use kyso_sign as sign;
 pub use kyso_sign::{PadesOptions, SignedPdf, SigningTime, SubFilter};
+pub use kyso_sign::{Role, Workflow};
 pub use kyso_token as token;
 pub use kyso_token::Signer;
 pub use kyso_verify as verify;
 pub use kyso_verify::{Report, RevocationMode, Verdict, VerifyOptions};
 pub use options::VerifyConfig;
+pub use sign_config::{SignConfig, SignConfigError, sign_pdf_json};
 
 /// The current time (the facade is where the clock is read; lower layers take time as input).
 pub fn now() -> der::DateTime {

@@ -3,8 +3,12 @@
 //! {"trust": ["-----BEGIN CERTIFICATE-----…", "/path/to/root.pem"],
 //!  "intermediates": ["…"],
 //!  "at": "2026-01-31T00:00:00Z",
-//!  "revocation": "off" | "embedded" | "online"}
+//!  "revocation": "off" | "embedded" | "online",
+//!  "crls": ["/path/to/ca.crl"], "ocsp_responses": ["/path/to/resp.der"]}
 //! ```
+//! `online` (the default) fetches missing CRLs/OCSP responses (and missing issuers from AIA)
+//! over HTTP through kyso-net; `embedded` uses only the supplied `crls`/`ocsp_responses`;
+//! `off` skips revocation with a warning.
 
 use std::path::Path;
 
@@ -33,6 +37,12 @@ pub struct VerifyConfig {
     /// A file name to show in the report.
     #[serde(default)]
     pub file_name: Option<String>,
+    /// CRLs to use (DER or PEM): PEM text, or paths to files.
+    #[serde(default)]
+    pub crls: Vec<String>,
+    /// DER OCSP responses to use: paths to files.
+    #[serde(default)]
+    pub ocsp_responses: Vec<String>,
 }
 
 impl VerifyConfig {
@@ -74,6 +84,23 @@ impl VerifyConfig {
             }
         };
         options.file_name = self.file_name.clone();
+        for crl in &self.crls {
+            let bytes = if crl.contains("-----BEGIN") {
+                crl.as_bytes().to_vec()
+            } else {
+                crate::files::read(Path::new(crl))?
+            };
+            options.revocation_data.crls.push(bytes);
+        }
+        for resp in &self.ocsp_responses {
+            let bytes = crate::files::read(Path::new(resp))?;
+            options.revocation_data.ocsp_responses.push(bytes);
+        }
+        if options.revocation == RevocationMode::Online {
+            options.fetcher = Some(kyso_verify::revocation::Fetcher::new(
+                kyso_net::HttpFetcher::default(),
+            ));
+        }
         Ok(options)
     }
 }

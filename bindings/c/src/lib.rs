@@ -1,0 +1,487 @@
+//! kyso-ffi: the C ABI of kyso, for C, Java (JNA) and .NET (P/Invoke).
+//!
+//! The header `include/kyso.h` is generated from this file by cbindgen (`cbindgen.toml`) and
+//! committed; `tests/run.d/40-bindings.sh` fails when it drifts.
+//!
+//! Conventions (the same for every function):
+//! - functions that can fail return an `int32_t`: `KYSO_OK` (0) on success, else a stable code
+//!   (the `kyso::Error::code()` ranges: PDF, CMS, PKI, PKCS#11, I/O 6000–6999, misuse
+//!   7000–7999); a verification that finds an invalid signature *succeeds* and returns a report
+//!   whose verdict says so;
+//! - bytes come in as `(const uint8_t *, size_t)`; strings as NUL-terminated UTF-8;
+//! - library output comes back as a `kyso_buffer` that the caller frees with `kyso_buffer_free`;
+//!   text buffers (JSON) are also NUL-terminated just past their length;
+//! - on failure, if `error_out` is not NULL, `*error_out` receives a `kyso_error` (code and
+//!   message) that the caller frees with `kyso_error_free`; on success it is set to NULL;
+//! - every `_free` accepts NULL; NULL where a value is required gives `KYSO_ERR_NULL_ARGUMENT`;
+//! - no `bool` crosses the boundary; no panic crosses it either (`catch_unwind` around every
+//!   body, reported as `KYSO_ERR_PANIC`);
+//! - every function may be called from any thread; handles are not shared between calls.
+//!
+//! `unsafe` is allowed in this crate only (raw pointers from C), and only in the small helpers
+//! at the bottom of this file and the accessors.
+#![allow(unsafe_code)]
+
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+
+/// Version of this C ABI: raised when a function's signature or meaning changes.
+pub const KYSO_ABI_VERSION: u32 = 1;
+
+/// Success.
+pub const KYSO_OK: i32 = 0;
+/// Invalid options (malformed JSON, unknown key, bad value).
+pub const KYSO_ERR_INVALID_OPTIONS: i32 = 7001;
+/// A well-formed option value this version does not support yet (e.g. a signing level).
+pub const KYSO_ERR_UNSUPPORTED: i32 = 7002;
+/// A required pointer argument was NULL.
+pub const KYSO_ERR_NULL_ARGUMENT: i32 = 7101;
+/// A string argument was not valid UTF-8.
+pub const KYSO_ERR_INVALID_UTF8: i32 = 7102;
+/// An internal error (a panic inside the library, caught at the boundary).
+pub const KYSO_ERR_PANIC: i32 = 7999;
+
+/// Bytes produced by the library (a report's JSON, a signed PDF). Opaque: read it with
+/// `kyso_buffer_data` and `kyso_buffer_len`, release it with `kyso_buffer_free`.
+pub struct KysoBuffer {
+    /// The bytes, followed by one NUL byte that `len` does not count.
+    bytes: Box<[u8]>,
+}
+
+/// Why a call failed: a stable code and a message (English, or Vietnamese and English).
+/// Opaque: read it with `kyso_error_code` and `kyso_error_message`, release it with
+/// `kyso_error_free`.
+pub struct KysoError {
+    code: i32,
+    message: CString,
+}
+
+impl KysoBuffer {
+    fn new(mut bytes: Vec<u8>) -> Box<Self> {
+        bytes.push(0);
+        Box::new(Self {
+            bytes: bytes.into_boxed_slice(),
+        })
+    }
+}
+
+/// A failure on the Rust side of the boundary, before it becomes a `kyso_error`.
+struct Failure {
+    code: i32,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: i32, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+fn code_of(code: u32) -> i32 {
+    // Library codes are small positive numbers; anything that does not fit is an internal error.
+    i32::try_from(code).unwrap_or(KYSO_ERR_PANIC)
+}
+
+impl From<kyso::Error> for Failure {
+    fn from(e: kyso::Error) -> Self {
+        Self::new(code_of(e.code()), e.to_string())
+    }
+}
+
+impl From<kyso::SignConfigError> for Failure {
+    fn from(e: kyso::SignConfigError) -> Self {
+        Self::new(code_of(e.code()), e.to_string())
+    }
+}
+
+/// The library version, e.g. `"0.1.0"`: a static NUL-terminated string (do not free it).
+#[unsafe(no_mangle)]
+pub extern "C" fn kyso_version() -> *const c_char {
+    static VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => c"unknown",
+        };
+    VERSION.as_ptr()
+}
+
+/// The ABI version this library implements (`KYSO_ABI_VERSION` of its header).
+#[unsafe(no_mangle)]
+pub extern "C" fn kyso_abi_version() -> u32 {
+    KYSO_ABI_VERSION
+}
+
+/// Verify the signatures of the PDF `pdf[0..pdf_len]`.
+///
+/// `options_json` is the verification options object, e.g.
+/// `{"trust": ["-----BEGIN CERTIFICATE-----…" or "/path/root.pem"], "intermediates": […],
+///   "at": "2026-01-31T00:00:00Z", "revocation": "off" | "embedded" | "online"}`
+/// (`"{}"` for the defaults: no trust anchors, now, online).
+///
+/// On success returns `KYSO_OK` and stores the `kyso.report/1` JSON report (whatever the
+/// verdict) in `*report_json_out`. `error_out` may be NULL.
+///
+/// # Safety
+/// `pdf` must point to `pdf_len` readable bytes; `options_json` to a NUL-terminated string;
+/// `report_json_out` (and `error_out` unless NULL) to writable pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_verify_pdf(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    report_json_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run(error_out, report_json_out, || {
+            let pdf = bytes_arg(pdf, pdf_len, "pdf")?;
+            let options = str_arg(options_json, "options_json")?;
+            let options = kyso::VerifyConfig::from_json(options)?.build()?;
+            let report = kyso::verify_pdf(pdf, &options)?;
+            Ok(report.to_json().into_bytes())
+        })
+    }
+}
+
+/// Sign the PDF `pdf[0..pdf_len]`; the signed file (the input followed by an incremental
+/// update) goes to `*signed_pdf_out`.
+///
+/// `options_json` is the signing options object, e.g.
+/// `{"signer": {"pkcs11": {"module": "…", "token": "…", "key_label": "…", "pin": "…"}}
+///            | {"p12": {"path": "…", "password": "…"}},
+///   "level": "B-B", "profile": "invisible", "sub_filter": "ETSI.CAdES.detached",
+///   "field": "…", "reason": "…", "location": "…", "chain": ["PEM text or path", …]}`
+/// (`pin_env`/`password_env` may name an environment variable instead; `chain` embeds issuing
+/// CA certificates when the token holds only the signer's). Other levels and profiles give
+/// `KYSO_ERR_UNSUPPORTED` for now, before the key is touched.
+///
+/// # Safety
+/// As for `kyso_verify_pdf`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_sign_pdf(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    signed_pdf_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run(error_out, signed_pdf_out, || {
+            let pdf = bytes_arg(pdf, pdf_len, "pdf")?;
+            let options = str_arg(options_json, "options_json")?;
+            Ok(kyso::sign_pdf_json(pdf, options)?.bytes)
+        })
+    }
+}
+
+/// List the tokens of the PKCS#11 module at `module_path` and their public objects, as JSON
+/// (`{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags", "keys": […]}]}`,
+/// the shape of `kyso token list --json`), without logging in.
+///
+/// # Safety
+/// `module_path` must be a NUL-terminated string; `json_out` (and `error_out` unless NULL)
+/// writable pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_token_list(
+    module_path: *const c_char,
+    json_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run(error_out, json_out, || {
+            let module = str_arg(module_path, "module_path")?;
+            Ok(kyso::sign_config::token_list_json(module)?.into_bytes())
+        })
+    }
+}
+
+/// The buffer's bytes (NULL when `buffer` is NULL). Valid until `kyso_buffer_free`.
+///
+/// # Safety
+/// `buffer` must be NULL or a live buffer returned by this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_buffer_data(buffer: *const KysoBuffer) -> *const u8 {
+    // SAFETY: NULL or a live buffer, as the caller guarantees.
+    match unsafe { buffer.as_ref() } {
+        Some(b) => b.bytes.as_ptr(),
+        None => ptr::null(),
+    }
+}
+
+/// The buffer's length in bytes, not counting the trailing NUL (0 when `buffer` is NULL).
+///
+/// # Safety
+/// `buffer` must be NULL or a live buffer returned by this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_buffer_len(buffer: *const KysoBuffer) -> usize {
+    // SAFETY: NULL or a live buffer, as the caller guarantees.
+    match unsafe { buffer.as_ref() } {
+        Some(b) => b.bytes.len().saturating_sub(1),
+        None => 0,
+    }
+}
+
+/// Release a buffer. NULL is accepted and ignored.
+///
+/// # Safety
+/// `buffer` must be NULL or a buffer returned by this library and not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_buffer_free(buffer: *mut KysoBuffer) {
+    if !buffer.is_null() {
+        // SAFETY: the pointer came from Box::into_raw in `run` and is freed once.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(buffer) })));
+    }
+}
+
+/// The error's code (`KYSO_ERR_NULL_ARGUMENT` when `error` is NULL).
+///
+/// # Safety
+/// `error` must be NULL or a live error returned by this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_error_code(error: *const KysoError) -> i32 {
+    // SAFETY: NULL or a live error, as the caller guarantees.
+    match unsafe { error.as_ref() } {
+        Some(e) => e.code,
+        None => KYSO_ERR_NULL_ARGUMENT,
+    }
+}
+
+/// The error's message, NUL-terminated UTF-8, valid until `kyso_error_free` (NULL when
+/// `error` is NULL).
+///
+/// # Safety
+/// `error` must be NULL or a live error returned by this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_error_message(error: *const KysoError) -> *const c_char {
+    // SAFETY: NULL or a live error, as the caller guarantees.
+    match unsafe { error.as_ref() } {
+        Some(e) => e.message.as_ptr(),
+        None => ptr::null(),
+    }
+}
+
+/// Release an error. NULL is accepted and ignored.
+///
+/// # Safety
+/// `error` must be NULL or an error returned by this library and not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_error_free(error: *mut KysoError) {
+    if !error.is_null() {
+        // SAFETY: the pointer came from Box::into_raw in `run` and is freed once.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(error) })));
+    }
+}
+
+/// The body of every fallible function: clears the out-parameters, runs `body` under
+/// `catch_unwind`, and stores its output or its failure.
+///
+/// # Safety
+/// `out` must be NULL or writable; `error_out` must be NULL or writable.
+unsafe fn run(
+    error_out: *mut *mut KysoError,
+    out: *mut *mut KysoBuffer,
+    body: impl FnOnce() -> Result<Vec<u8>, Failure>,
+) -> i32 {
+    if !error_out.is_null() {
+        // SAFETY: writable, as the caller guarantees.
+        unsafe { error_out.write(ptr::null_mut()) };
+    }
+    let result = if out.is_null() {
+        Err(Failure::new(
+            KYSO_ERR_NULL_ARGUMENT,
+            "the output pointer argument is NULL",
+        ))
+    } else {
+        // SAFETY: writable, as the caller guarantees.
+        unsafe { out.write(ptr::null_mut()) };
+        catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Failure::new(
+                KYSO_ERR_PANIC,
+                format!("internal error in kyso (please report it): {what}"),
+            ))
+        })
+    };
+    match result {
+        Ok(bytes) => {
+            // SAFETY: `out` is not NULL (checked above) and writable.
+            unsafe { out.write(Box::into_raw(KysoBuffer::new(bytes))) };
+            KYSO_OK
+        }
+        Err(f) => {
+            if !error_out.is_null() {
+                let message = CString::new(f.message.replace('\0', " "))
+                    .unwrap_or_else(|_| c"(unprintable error message)".to_owned());
+                let error = Box::new(KysoError {
+                    code: f.code,
+                    message,
+                });
+                // SAFETY: writable, as the caller guarantees.
+                unsafe { error_out.write(Box::into_raw(error)) };
+            }
+            f.code
+        }
+    }
+}
+
+/// Borrow `(ptr, len)` as bytes.
+///
+/// # Safety
+/// `ptr` must be NULL or point to `len` readable bytes that outlive the call.
+unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, name: &str) -> Result<&'a [u8], Failure> {
+    if ptr.is_null() {
+        return Err(Failure::new(
+            KYSO_ERR_NULL_ARGUMENT,
+            format!("argument {name} is NULL"),
+        ));
+    }
+    // SAFETY: not NULL, and `len` bytes readable as the caller guarantees.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Borrow a NUL-terminated UTF-8 string.
+///
+/// # Safety
+/// `ptr` must be NULL or point to a NUL-terminated string that outlives the call.
+unsafe fn str_arg<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::new(
+            KYSO_ERR_NULL_ARGUMENT,
+            format!("argument {name} is NULL"),
+        ));
+    }
+    // SAFETY: not NULL, and NUL-terminated as the caller guarantees.
+    unsafe { CStr::from_ptr(ptr) }.to_str().map_err(|_| {
+        Failure::new(
+            KYSO_ERR_INVALID_UTF8,
+            format!("argument {name} is not valid UTF-8"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn message(e: *const KysoError) -> String {
+        unsafe { CStr::from_ptr(kyso_error_message(e)) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn version_and_abi() {
+        let v = unsafe { CStr::from_ptr(kyso_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+        assert_eq!(kyso_abi_version(), KYSO_ABI_VERSION);
+    }
+
+    #[test]
+    fn null_and_bad_arguments_give_codes() {
+        let mut out: *mut KysoBuffer = ptr::null_mut();
+        let mut err: *mut KysoError = ptr::null_mut();
+        let code = unsafe { kyso_verify_pdf(ptr::null(), 0, c"{}".as_ptr(), &mut out, &mut err) };
+        assert_eq!(code, KYSO_ERR_NULL_ARGUMENT);
+        assert!(out.is_null());
+        assert_eq!(unsafe { kyso_error_code(err) }, KYSO_ERR_NULL_ARGUMENT);
+        assert!(message(err).contains("pdf"));
+        unsafe { kyso_error_free(err) };
+
+        let pdf = b"%PDF-1.7\n";
+        let code =
+            unsafe { kyso_verify_pdf(pdf.as_ptr(), pdf.len(), c"{".as_ptr(), &mut out, &mut err) };
+        assert_eq!(code, KYSO_ERR_INVALID_OPTIONS);
+        unsafe { kyso_error_free(err) };
+        // No error_out: the code alone.
+        let code = unsafe {
+            kyso_verify_pdf(
+                pdf.as_ptr(),
+                pdf.len(),
+                c"{}".as_ptr(),
+                &mut out,
+                ptr::null_mut(),
+            )
+        };
+        assert_ne!(code, KYSO_OK);
+        assert!(out.is_null());
+        // No output pointer.
+        let code = unsafe {
+            kyso_verify_pdf(
+                pdf.as_ptr(),
+                pdf.len(),
+                c"{}".as_ptr(),
+                ptr::null_mut(),
+                &mut err,
+            )
+        };
+        assert_eq!(code, KYSO_ERR_NULL_ARGUMENT);
+        unsafe { kyso_error_free(err) };
+
+        let code = unsafe {
+            kyso_sign_pdf(
+                pdf.as_ptr(),
+                pdf.len(),
+                cr#"{"signer":{"p12":{"path":"x"}},"level":"B-LTA"}"#.as_ptr(),
+                &mut out,
+                &mut err,
+            )
+        };
+        assert_eq!(code, KYSO_ERR_UNSUPPORTED);
+        assert!(message(err).contains("B-LTA"));
+        unsafe { kyso_error_free(err) };
+
+        unsafe {
+            kyso_buffer_free(ptr::null_mut());
+            kyso_error_free(ptr::null_mut());
+            assert!(kyso_buffer_data(ptr::null()).is_null());
+            assert_eq!(kyso_buffer_len(ptr::null()), 0);
+            assert!(kyso_error_message(ptr::null()).is_null());
+        }
+    }
+
+    #[test]
+    fn verifies_an_unsigned_pdf() {
+        let pdf = kyso::demo::sample_pdf();
+        let mut out: *mut KysoBuffer = ptr::null_mut();
+        let mut err: *mut KysoError = ptr::null_mut();
+        let code = unsafe {
+            kyso_verify_pdf(
+                pdf.as_ptr(),
+                pdf.len(),
+                cr#"{"revocation":"off"}"#.as_ptr(),
+                &mut out,
+                &mut err,
+            )
+        };
+        assert_eq!(
+            code,
+            KYSO_OK,
+            "{}",
+            if err.is_null() {
+                String::new()
+            } else {
+                message(err)
+            }
+        );
+        assert!(err.is_null());
+        let json =
+            unsafe { std::slice::from_raw_parts(kyso_buffer_data(out), kyso_buffer_len(out)) };
+        let report: serde_json::Value = serde_json::from_slice(json).unwrap();
+        assert_eq!(report["schema"], "kyso.report/1");
+        assert_eq!(report["verdict"], "NO_SIGNATURES");
+        unsafe { kyso_buffer_free(out) };
+    }
+}

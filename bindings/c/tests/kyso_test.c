@@ -1,0 +1,321 @@
+/*
+ * Tests of the kyso C ABI, run under AddressSanitizer (leaks included) by tests/run.d/40-bindings.sh:
+ *
+ *   kyso_test SIGNED.pdf PLAIN.pdf ROOT.pem P12 P12_PASSWORD PKCS11_MODULE CHAIN.pem
+ *
+ * SIGNED.pdf was signed by `kyso sign`; the token "kyso-test" (key "ca-nhan", PIN 1234) is found through
+ * SOFTHSM2_CONF. Prints one line per check and exits non-zero if any failed.
+ */
+#include "kyso.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond, ...)                                                                   \
+  do {                                                                                     \
+    checks++;                                                                              \
+    if (cond) {                                                                            \
+      printf("ok   ");                                                                     \
+    } else {                                                                               \
+      printf("FAIL ");                                                                     \
+      failures++;                                                                          \
+    }                                                                                      \
+    printf(__VA_ARGS__);                                                                   \
+    printf("\n");                                                                          \
+  } while (0)
+
+static unsigned char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    perror(path);
+    exit(2);
+  }
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  unsigned char *buf = malloc((size_t)n + 1);
+  if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    perror(path);
+    exit(2);
+  }
+  buf[n] = 0;
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+/* Append s to out as a JSON string literal (with quotes). */
+static void json_string(char *out, size_t cap, const char *s) {
+  size_t n = strlen(out);
+  out[n++] = '"';
+  for (; *s && n + 8 < cap; s++) {
+    if (*s == '"' || *s == '\\') {
+      out[n++] = '\\';
+      out[n++] = *s;
+    } else if (*s == '\n') {
+      out[n++] = '\\';
+      out[n++] = 'n';
+    } else if ((unsigned char)*s >= 0x20) {
+      out[n++] = *s;
+    }
+  }
+  out[n++] = '"';
+  out[n] = 0;
+}
+
+static int contains(const kyso_buffer *b, const char *needle) {
+  /* Text buffers are NUL-terminated just past their length. */
+  const char *text = (const char *)kyso_buffer_data(b);
+  return text && text[kyso_buffer_len(b)] == 0 && strstr(text, needle) != NULL;
+}
+
+/* Verify; returns the code, and the report in *out (caller frees). */
+static int32_t verify(const unsigned char *pdf, size_t len, const char *options, kyso_buffer **out) {
+  kyso_error *err = NULL;
+  int32_t code = kyso_verify_pdf(pdf, len, options, out, &err);
+  if (code != KYSO_OK) {
+    printf("     (error %d: %s)\n", kyso_error_code(err), kyso_error_message(err));
+  }
+  kyso_error_free(err);
+  return code;
+}
+
+struct thread_job {
+  const unsigned char *pdf;
+  size_t len;
+  const char *options;
+  int ok;
+};
+
+static void *verify_thread(void *arg) {
+  struct thread_job *job = arg;
+  job->ok = 1;
+  for (int i = 0; i < 3; i++) {
+    kyso_buffer *report = NULL;
+    if (verify(job->pdf, job->len, job->options, &report) != KYSO_OK || !contains(report, "\"verdict\":\"VALID\"")) {
+      job->ok = 0;
+    }
+    kyso_buffer_free(report);
+  }
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 8) {
+    fprintf(stderr, "usage: %s SIGNED.pdf PLAIN.pdf ROOT.pem P12 P12_PASSWORD PKCS11_MODULE CHAIN.pem\n", argv[0]);
+    return 2;
+  }
+  setvbuf(stdout, NULL, _IONBF, 0);
+  const char *signed_path = argv[1], *plain_path = argv[2], *root_path = argv[3];
+  const char *p12 = argv[4], *p12_password = argv[5], *module = argv[6], *chain = argv[7];
+  size_t signed_len, plain_len, root_len;
+  unsigned char *signed_pdf = read_file(signed_path, &signed_len);
+  unsigned char *plain_pdf = read_file(plain_path, &plain_len);
+  char *root_pem = (char *)read_file(root_path, &root_len);
+
+  /* ---- version ---- */
+  CHECK(kyso_abi_version() == KYSO_ABI_VERSION, "kyso_abi_version() == %u", KYSO_ABI_VERSION);
+  CHECK(kyso_version() != NULL && strlen(kyso_version()) > 0, "kyso_version() = %s", kyso_version());
+
+  /* ---- verify: trust as a path, and as PEM text ---- */
+  static char opts_path[4096], opts_pem[16384];
+  snprintf(opts_path, sizeof opts_path, "{\"revocation\":\"off\",\"trust\":[");
+  json_string(opts_path, sizeof opts_path, root_path);
+  strcat(opts_path, "]}");
+  snprintf(opts_pem, sizeof opts_pem, "{\"revocation\":\"off\",\"trust\":[");
+  json_string(opts_pem, sizeof opts_pem, root_pem);
+  strcat(opts_pem, "]}");
+
+  kyso_buffer *report = NULL;
+  int32_t code = verify(signed_pdf, signed_len, opts_path, &report);
+  CHECK(code == KYSO_OK, "verify signed PDF (trust path) returns KYSO_OK (%d)", code);
+  CHECK(contains(report, "\"schema\":\"kyso.report/1\""), "report has schema kyso.report/1");
+  CHECK(contains(report, "\"verdict\":\"VALID\""), "signed PDF verdict VALID");
+  CHECK(contains(report, "\"indication\":\"TOTAL_PASSED\""), "signature TOTAL_PASSED");
+  CHECK(contains(report, "REVOCATION_SKIPPED"), "revocation off is reported as a reason");
+  kyso_buffer_free(report);
+
+  report = NULL;
+  code = verify(signed_pdf, signed_len, opts_pem, &report);
+  CHECK(code == KYSO_OK && contains(report, "\"verdict\":\"VALID\""), "verify with trust as PEM text: VALID");
+  kyso_buffer_free(report);
+
+  /* Without trust anchors the chain is not found: a report, not an error. */
+  report = NULL;
+  code = verify(signed_pdf, signed_len, "{\"revocation\":\"off\"}", &report);
+  CHECK(code == KYSO_OK && !contains(report, "\"verdict\":\"VALID\""), "no trust anchors: report, verdict not VALID");
+  kyso_buffer_free(report);
+
+  /* Tampered: change the page's /MediaBox (inside the first signed range). */
+  unsigned char *tampered = malloc(signed_len);
+  memcpy(tampered, signed_pdf, signed_len);
+  static const char media_box[] = "/MediaBox [ 0 0 595 842 ]";
+  size_t at = 0;
+  for (size_t i = 0; i + sizeof media_box - 1 <= signed_len; i++) {
+    if (memcmp(tampered + i, media_box, sizeof media_box - 1) == 0) {
+      at = i + sizeof media_box - 4; /* the last digit of 842 */
+      break;
+    }
+  }
+  CHECK(at != 0, "found the /MediaBox to tamper with");
+  tampered[at] = '3';
+  report = NULL;
+  code = verify(tampered, signed_len, opts_path, &report);
+  CHECK(code == KYSO_OK, "verify tampered PDF returns KYSO_OK (a report)");
+  CHECK(contains(report, "\"verdict\":\"INVALID\""), "tampered PDF verdict INVALID");
+  CHECK(contains(report, "HASH_FAILURE"), "tampered PDF sub-indication HASH_FAILURE");
+  kyso_buffer_free(report);
+  free(tampered);
+
+  /* ---- concurrent verification from 4 threads ---- */
+  pthread_t threads[4];
+  struct thread_job jobs[4];
+  for (int i = 0; i < 4; i++) {
+    jobs[i] = (struct thread_job){signed_pdf, signed_len, opts_path, 0};
+    pthread_create(&threads[i], NULL, verify_thread, &jobs[i]);
+  }
+  int all_ok = 1;
+  for (int i = 0; i < 4; i++) {
+    pthread_join(threads[i], NULL);
+    all_ok &= jobs[i].ok;
+  }
+  CHECK(all_ok, "4 threads x 3 concurrent verifications: all VALID");
+
+  /* ---- token list ---- */
+  kyso_buffer *tokens = NULL;
+  kyso_error *err = NULL;
+  code = kyso_token_list(module, &tokens, &err);
+  CHECK(code == KYSO_OK && contains(tokens, "\"label\":\"kyso-test\""), "kyso_token_list finds token kyso-test (%d)", code);
+  if (err) printf("     (error %d: %s)\n", kyso_error_code(err), kyso_error_message(err));
+  kyso_buffer_free(tokens);
+  kyso_error_free(err);
+
+  /* ---- sign through SoftHSM, then verify the result ---- */
+  static char sign_opts[4096];
+  snprintf(sign_opts, sizeof sign_opts, "{\"signer\":{\"pkcs11\":{\"module\":");
+  json_string(sign_opts, sizeof sign_opts, module);
+  strcat(sign_opts, ",\"token\":\"kyso-test\",\"key_label\":\"ca-nhan\",\"pin\":\"1234\"}},"
+                    "\"level\":\"B-B\",\"reason\":\"Ph\xc3\xaa duy\xe1\xbb\x87t (C ABI)\",\"location\":\"H\xc3\xa0 N\xe1\xbb\x99i\","
+                    "\"field\":\"ChuKyC\",\"chain\":[");
+  json_string(sign_opts, sizeof sign_opts, chain);
+  strcat(sign_opts, "]}");
+  kyso_buffer *signed_out = NULL;
+  err = NULL;
+  code = kyso_sign_pdf(plain_pdf, plain_len, sign_opts, &signed_out, &err);
+  CHECK(code == KYSO_OK && err == NULL, "kyso_sign_pdf through SoftHSM returns KYSO_OK (%d)", code);
+  if (err) printf("     (error %d: %s)\n", kyso_error_code(err), kyso_error_message(err));
+  kyso_error_free(err);
+  CHECK(kyso_buffer_len(signed_out) > plain_len && memcmp(kyso_buffer_data(signed_out), plain_pdf, plain_len) == 0,
+        "signed PDF extends the input (incremental update)");
+  report = NULL;
+  code = verify(kyso_buffer_data(signed_out), kyso_buffer_len(signed_out), opts_path, &report);
+  CHECK(code == KYSO_OK && contains(report, "\"verdict\":\"VALID\"") && contains(report, "\"field\":\"ChuKyC\""),
+        "the token-signed PDF verifies VALID, field ChuKyC");
+  kyso_buffer_free(report);
+  if (getenv("KYSO_C_TEST_OUT")) {
+    FILE *f = fopen(getenv("KYSO_C_TEST_OUT"), "wb");
+    if (f) {
+      fwrite(kyso_buffer_data(signed_out), 1, kyso_buffer_len(signed_out), f);
+      fclose(f);
+    }
+  }
+  kyso_buffer_free(signed_out);
+
+  /* ---- sign with a PKCS#12 file ---- */
+  static char p12_opts[4096];
+  snprintf(p12_opts, sizeof p12_opts, "{\"signer\":{\"p12\":{\"path\":");
+  json_string(p12_opts, sizeof p12_opts, p12);
+  strcat(p12_opts, ",\"password\":");
+  json_string(p12_opts, sizeof p12_opts, p12_password);
+  strcat(p12_opts, "}},\"sub_filter\":\"adbe.pkcs7.detached\"}");
+  signed_out = NULL;
+  code = kyso_sign_pdf(plain_pdf, plain_len, p12_opts, &signed_out, NULL);
+  CHECK(code == KYSO_OK, "kyso_sign_pdf with a PKCS#12 file, adbe.pkcs7.detached (%d)", code);
+  report = NULL;
+  code = verify(kyso_buffer_data(signed_out), kyso_buffer_len(signed_out), opts_path, &report);
+  CHECK(code == KYSO_OK && contains(report, "\"verdict\":\"VALID\""), "the PKCS#12-signed PDF verifies VALID");
+  kyso_buffer_free(report);
+  kyso_buffer_free(signed_out);
+
+  /* ---- misuse: error codes, no crash, nothing leaked ---- */
+  kyso_buffer *out = (kyso_buffer *)0x1; /* must be overwritten with NULL */
+  err = NULL;
+  code = kyso_verify_pdf(NULL, 10, "{}", &out, &err);
+  CHECK(code == KYSO_ERR_NULL_ARGUMENT && out == NULL && kyso_error_code(err) == code && kyso_error_message(err) != NULL,
+        "NULL pdf -> KYSO_ERR_NULL_ARGUMENT (%d: %s)", code, kyso_error_message(err));
+  kyso_error_free(err);
+
+  code = kyso_verify_pdf(signed_pdf, signed_len, NULL, &out, &err);
+  CHECK(code == KYSO_ERR_NULL_ARGUMENT, "NULL options -> KYSO_ERR_NULL_ARGUMENT (%d)", code);
+  kyso_error_free(err);
+
+  code = kyso_verify_pdf(signed_pdf, signed_len, "{}", NULL, &err);
+  CHECK(code == KYSO_ERR_NULL_ARGUMENT, "NULL output pointer -> KYSO_ERR_NULL_ARGUMENT (%d)", code);
+  kyso_error_free(err);
+
+  code = kyso_verify_pdf(signed_pdf, signed_len, "{\"trust\": [", &out, &err);
+  CHECK(code == KYSO_ERR_INVALID_OPTIONS && out == NULL, "bad JSON -> KYSO_ERR_INVALID_OPTIONS (%d: %s)", code,
+        kyso_error_message(err));
+  kyso_error_free(err);
+
+  code = kyso_verify_pdf(signed_pdf, signed_len, "{\"revocation\":\"sometimes\"}", &out, &err);
+  CHECK(code == KYSO_ERR_INVALID_OPTIONS, "bad revocation value -> KYSO_ERR_INVALID_OPTIONS (%d)", code);
+  kyso_error_free(err);
+
+  code = kyso_verify_pdf(signed_pdf, signed_len, "{\"trust\":[\"\xff\xfe\"]}", &out, &err);
+  CHECK(code != KYSO_OK, "invalid UTF-8 in options -> error (%d)", code);
+  kyso_error_free(err);
+
+  code = kyso_verify_pdf(signed_pdf, 100, opts_path, &out, &err);
+  CHECK(code != KYSO_OK && out == NULL && err != NULL, "PDF truncated to 100 bytes -> error %d: %s", code,
+        kyso_error_message(err));
+  kyso_error_free(err);
+
+  /* Cut inside the signature: the tolerant parser repairs the cross-reference table, so this is a report
+     (never VALID) or an error, never a crash. */
+  code = kyso_verify_pdf(signed_pdf, signed_len / 2, opts_path, &out, &err);
+  CHECK((code == KYSO_OK && out != NULL && !contains(out, "\"verdict\":\"VALID\"")) || (code != KYSO_OK && out == NULL),
+        "PDF truncated to half -> code %d, not VALID", code);
+  kyso_buffer_free(out);
+  kyso_error_free(err);
+
+  code = kyso_verify_pdf((const unsigned char *)"", 0, "{}", &out, NULL);
+  CHECK(code != KYSO_OK && out == NULL, "empty PDF, no error_out -> error %d", code);
+
+  code = kyso_sign_pdf(plain_pdf, plain_len, "{\"signer\":{\"p12\":{\"path\":\"x.p12\"}},\"level\":\"B-LTA\"}", &out, &err);
+  CHECK(code == KYSO_ERR_UNSUPPORTED, "signing level B-LTA -> KYSO_ERR_UNSUPPORTED (%d: %s)", code, kyso_error_message(err));
+  kyso_error_free(err);
+
+  code = kyso_sign_pdf(plain_pdf, plain_len, "{\"signer\":{}}", &out, &err);
+  CHECK(code == KYSO_ERR_INVALID_OPTIONS, "signing without a key -> KYSO_ERR_INVALID_OPTIONS (%d)", code);
+  kyso_error_free(err);
+
+  code = kyso_sign_pdf(plain_pdf, plain_len, "{\"signer\":{\"p12\":{\"path\":\"/nonexistent/x.p12\"}}}", &out, &err);
+  CHECK(code != KYSO_OK && out == NULL, "missing PKCS#12 file -> error %d: %s", code, kyso_error_message(err));
+  kyso_error_free(err);
+
+  code = kyso_token_list(NULL, &out, &err);
+  CHECK(code == KYSO_ERR_NULL_ARGUMENT, "kyso_token_list(NULL) -> KYSO_ERR_NULL_ARGUMENT (%d)", code);
+  kyso_error_free(err);
+
+  code = kyso_token_list("/nonexistent/module.so", &out, &err);
+  CHECK(code != KYSO_OK && out == NULL, "kyso_token_list(missing module) -> error %d", code);
+  kyso_error_free(err);
+
+  kyso_buffer_free(NULL);
+  kyso_error_free(NULL);
+  CHECK(kyso_buffer_data(NULL) == NULL && kyso_buffer_len(NULL) == 0 && kyso_error_message(NULL) == NULL &&
+            kyso_error_code(NULL) == KYSO_ERR_NULL_ARGUMENT,
+        "accessors and _free accept NULL");
+
+  free(signed_pdf);
+  free(plain_pdf);
+  free(root_pem);
+  printf("%d passed, %d failed\n", checks - failures, failures);
+  return failures == 0 ? 0 : 1;
+}

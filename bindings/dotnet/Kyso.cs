@@ -1,0 +1,158 @@
+// kyso for .NET: verify and sign PDF documents through the kyso C ABI (bindings/c/include/kyso.h).
+// P/Invoke declarations with SafeHandle wrappers; built with Mono's mcs (bindings/dotnet/run-tests.sh).
+//
+//   string report = Kyso.Kyso.VerifyPdf(File.ReadAllBytes(path),
+//       "{\"trust\":[\"/etc/kyso/root-g2.pem\"],\"revocation\":\"embedded\"}");
+//
+// Options and the report are the JSON objects of the C ABI and the CLI (kyso.report/1). No C bool crosses
+// the boundary; strings go in as NUL-terminated UTF-8. Every method is thread-safe.
+using System;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Kyso
+{
+    /// <summary>A kyso call failed; <see cref="Code"/> is the stable code of the C ABI.</summary>
+    public sealed class KysoException : Exception
+    {
+        public int Code { get; private set; }
+
+        public KysoException(int code, string message) : base("kyso error " + code + ": " + message)
+        {
+            Code = code;
+        }
+    }
+
+    /// <summary>A kyso_buffer; released with kyso_buffer_free when disposed or finalised.</summary>
+    public sealed class BufferHandle : SafeHandle
+    {
+        public BufferHandle() : base(IntPtr.Zero, true) { }
+
+        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
+        protected override bool ReleaseHandle()
+        {
+            Native.kyso_buffer_free(handle);
+            return true;
+        }
+
+        /// <summary>A copy of the bytes.</summary>
+        public byte[] ToArray()
+        {
+            ulong len = Native.kyso_buffer_len(this).ToUInt64();
+            if (len > int.MaxValue) throw new InvalidOperationException("buffer too large: " + len);
+            var bytes = new byte[(int)len];
+            if (len > 0) Marshal.Copy(Native.kyso_buffer_data(this), bytes, 0, (int)len);
+            return bytes;
+        }
+    }
+
+    /// <summary>A kyso_error; released with kyso_error_free when disposed or finalised.</summary>
+    public sealed class ErrorHandle : SafeHandle
+    {
+        public ErrorHandle() : base(IntPtr.Zero, true) { }
+
+        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
+        protected override bool ReleaseHandle()
+        {
+            Native.kyso_error_free(handle);
+            return true;
+        }
+    }
+
+    /// <summary>The raw declarations. Use <see cref="Kyso"/> instead.</summary>
+    public static class Native
+    {
+        const string Lib = "kyso_ffi";
+
+        [DllImport(Lib)] public static extern IntPtr kyso_version();
+        [DllImport(Lib)] public static extern uint kyso_abi_version();
+        [DllImport(Lib)] public static extern int kyso_verify_pdf(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
+            out BufferHandle reportJsonOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_sign_pdf(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
+            out BufferHandle signedPdfOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_token_list(byte[] modulePath, out BufferHandle jsonOut,
+            out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern IntPtr kyso_buffer_data(BufferHandle buffer);
+        [DllImport(Lib)] public static extern UIntPtr kyso_buffer_len(BufferHandle buffer);
+        [DllImport(Lib)] public static extern void kyso_buffer_free(IntPtr buffer);
+        [DllImport(Lib)] public static extern int kyso_error_code(ErrorHandle error);
+        [DllImport(Lib)] public static extern IntPtr kyso_error_message(ErrorHandle error);
+        [DllImport(Lib)] public static extern void kyso_error_free(IntPtr error);
+
+        /// <summary>NUL-terminated UTF-8, or null for a C NULL.</summary>
+        public static byte[] Utf8z(string s)
+        {
+            if (s == null) return null;
+            var bytes = Encoding.UTF8.GetBytes(s);
+            var z = new byte[bytes.Length + 1];
+            Buffer.BlockCopy(bytes, 0, z, 0, bytes.Length);
+            return z;
+        }
+
+        /// <summary>Read a NUL-terminated UTF-8 string.</summary>
+        public static string FromUtf8z(IntPtr p)
+        {
+            if (p == IntPtr.Zero) return null;
+            int n = 0;
+            while (Marshal.ReadByte(p, n) != 0) n++;
+            var bytes = new byte[n];
+            Marshal.Copy(p, bytes, 0, n);
+            return Encoding.UTF8.GetString(bytes);
+        }
+    }
+
+    /// <summary>Verify and sign PDFs.</summary>
+    public static class Kyso
+    {
+        public static string Version { get { return Native.FromUtf8z(Native.kyso_version()); } }
+
+        public static uint AbiVersion { get { return Native.kyso_abi_version(); } }
+
+        /// <summary>Verify a PDF; returns the kyso.report/1 JSON whatever the verdict.</summary>
+        public static string VerifyPdf(byte[] pdf, string optionsJson)
+        {
+            BufferHandle report;
+            ErrorHandle error;
+            int code = Native.kyso_verify_pdf(pdf, Len(pdf), Native.Utf8z(optionsJson), out report, out error);
+            using (report) return Encoding.UTF8.GetString(Check(code, error, report).ToArray());
+        }
+
+        /// <summary>Sign a PDF as the JSON signing options say; returns the signed file.</summary>
+        public static byte[] SignPdf(byte[] pdf, string optionsJson)
+        {
+            BufferHandle signed;
+            ErrorHandle error;
+            int code = Native.kyso_sign_pdf(pdf, Len(pdf), Native.Utf8z(optionsJson), out signed, out error);
+            using (signed) return Check(code, error, signed).ToArray();
+        }
+
+        /// <summary>The tokens of a PKCS#11 module, as JSON ({"tokens": [...]}).</summary>
+        public static string TokenList(string modulePath)
+        {
+            BufferHandle json;
+            ErrorHandle error;
+            int code = Native.kyso_token_list(Native.Utf8z(modulePath), out json, out error);
+            using (json) return Encoding.UTF8.GetString(Check(code, error, json).ToArray());
+        }
+
+        static UIntPtr Len(byte[] pdf)
+        {
+            return new UIntPtr((ulong)(pdf == null ? 0 : pdf.Length));
+        }
+
+        static BufferHandle Check(int code, ErrorHandle error, BufferHandle output)
+        {
+            using (error)
+            {
+                if (code != 0)
+                {
+                    string message = error.IsInvalid ? "(no message)" : Native.FromUtf8z(Native.kyso_error_message(error));
+                    throw new KysoException(code, message);
+                }
+            }
+            return output;
+        }
+    }
+}

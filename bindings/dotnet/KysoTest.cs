@@ -1,0 +1,78 @@
+// Tests of the .NET binding (run by bindings/dotnet/run-tests.sh):
+//   mono kyso-test.exe OUT ROOT.pem PKCS11_MODULE AT CHAIN.pem PLAIN.pdf
+// OUT holds signed.pdf and tampered.pdf; writes OUT/parity/dotnet-{signed,tampered}.json.
+using System;
+using System.IO;
+using System.Text;
+
+static class KysoTest
+{
+    static int passed, failed;
+
+    static void Check(bool ok, string what)
+    {
+        Console.WriteLine((ok ? "ok   " : "FAIL ") + what);
+        if (ok) passed++; else failed++;
+    }
+
+    static string Json(string s)
+    {
+        var b = new StringBuilder("\"");
+        foreach (char c in s)
+        {
+            if (c == '"') b.Append("\\\"");
+            else if (c == '\\') b.Append("\\\\");
+            else if (c == '\n') b.Append("\\n");
+            else if (c != '\r') b.Append(c);
+        }
+        return b.Append('"').ToString();
+    }
+
+    static int Code(Action f)
+    {
+        try { f(); return 0; }
+        catch (Kyso.KysoException e) { return e.Code; }
+    }
+
+    static int Main(string[] args)
+    {
+        string outDir = args[0], root = args[1], module = args[2], at = args[3], chain = args[4];
+        byte[] plain = File.ReadAllBytes(args[5]);
+        string options = "{\"trust\":[" + Json(root) + "],\"revocation\":\"off\",\"at\":" + Json(at) + "}";
+
+        Check(Kyso.Kyso.AbiVersion == 1, "abi version 1");
+        Check(!string.IsNullOrEmpty(Kyso.Kyso.Version), "version " + Kyso.Kyso.Version);
+
+        foreach (var name in new[] { "signed", "tampered" })
+        {
+            string report = Kyso.Kyso.VerifyPdf(File.ReadAllBytes(Path.Combine(outDir, name + ".pdf")), options);
+            File.WriteAllText(Path.Combine(outDir, "parity", "dotnet-" + name + ".json"), report + "\n", new UTF8Encoding(false));
+            string want = name == "signed" ? "\"verdict\":\"VALID\"" : "\"verdict\":\"INVALID\"";
+            Check(report.Contains(want), name + ".pdf: " + want);
+        }
+
+        string signOptions = "{\"signer\":{\"pkcs11\":{\"module\":" + Json(module)
+            + ",\"token\":\"kyso-test\",\"key_label\":\"ca-nhan\",\"pin\":\"1234\"}},\"level\":\"B-B\","
+            + "\"reason\":\"Ký từ .NET\",\"chain\":[" + Json(chain) + "]}";
+        byte[] signedPdf = Kyso.Kyso.SignPdf(plain, signOptions);
+        Check(signedPdf.Length > plain.Length, "signed through SoftHSM: " + signedPdf.Length + " bytes");
+        string pem = File.ReadAllText(root);
+        string r = Kyso.Kyso.VerifyPdf(signedPdf, "{\"trust\":[" + Json(pem) + "],\"revocation\":\"off\"}");
+        Check(r.Contains("\"verdict\":\"VALID\"") && r.Contains("Ký từ .NET"),
+            "the .NET-signed PDF verifies VALID (trust as PEM text), reason kept in UTF-8");
+
+        Check(Kyso.Kyso.TokenList(module).Contains("\"label\":\"kyso-test\""), "token list has kyso-test");
+
+        Check(Code(() => Kyso.Kyso.VerifyPdf(signedPdf, "{\"trust\":")) == 7001, "bad JSON -> KysoException code 7001");
+        Check(Code(() => Kyso.Kyso.VerifyPdf(null, "{}")) == 7101, "null PDF -> code 7101");
+        Check(Code(() => Kyso.Kyso.SignPdf(plain, "{\"signer\":{\"p12\":{\"path\":\"x.p12\"}},\"level\":\"B-T\"}")) == 7002,
+            "unsupported level -> code 7002");
+        var truncated = new byte[100];
+        Array.Copy(signedPdf, truncated, 100);
+        int c = Code(() => Kyso.Kyso.VerifyPdf(truncated, options));
+        Check(c != 0, "truncated PDF -> code " + c);
+
+        Console.WriteLine(passed + " passed, " + failed + " failed");
+        return failed == 0 ? 0 : 1;
+    }
+}

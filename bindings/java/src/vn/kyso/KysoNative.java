@@ -1,0 +1,58 @@
+package vn.kyso;
+
+import com.sun.jna.IntegerType;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.util.Map;
+
+/**
+ * The raw JNA mapping of the kyso C ABI (bindings/c/include/kyso.h). Use {@link Kyso} instead: it frees
+ * every buffer and turns errors into {@link KysoException}.
+ *
+ * <p>No C {@code bool} crosses the boundary, so no JNA boolean mapping is involved; strings are passed as
+ * NUL-terminated UTF-8.
+ */
+public interface KysoNative extends Library {
+    /** The library, found as {@code libkyso_ffi.so} on {@code jna.library.path} or the system path. */
+    KysoNative INSTANCE = Native.load("kyso_ffi", KysoNative.class,
+            Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
+
+    /** C {@code size_t}. */
+    final class SizeT extends IntegerType {
+        private static final long serialVersionUID = 1L;
+
+        public SizeT() {
+            this(0);
+        }
+
+        public SizeT(long value) {
+            super(Native.SIZE_T_SIZE, value, true);
+        }
+    }
+
+    String kyso_version();
+
+    int kyso_abi_version();
+
+    int kyso_verify_pdf(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference reportJsonOut,
+            PointerByReference errorOut);
+
+    int kyso_sign_pdf(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference signedPdfOut,
+            PointerByReference errorOut);
+
+    int kyso_token_list(String modulePath, PointerByReference jsonOut, PointerByReference errorOut);
+
+    Pointer kyso_buffer_data(Pointer buffer);
+
+    SizeT kyso_buffer_len(Pointer buffer);
+
+    void kyso_buffer_free(Pointer buffer);
+
+    int kyso_error_code(Pointer error);
+
+    String kyso_error_message(Pointer error);
+
+    void kyso_error_free(Pointer error);
+}

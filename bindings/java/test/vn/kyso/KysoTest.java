@@ -1,0 +1,99 @@
+package vn.kyso;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Tests of the Java binding (run by bindings/java/run-tests.sh):
+ * KysoTest OUT ROOT.pem PKCS11_MODULE AT CHAIN.pem PLAIN.pdf
+ * where OUT holds signed.pdf and tampered.pdf; writes OUT/parity/java-{signed,tampered}.json.
+ */
+public final class KysoTest {
+    private static int passed;
+    private static int failed;
+
+    private static void check(boolean ok, String what) {
+        System.out.println((ok ? "ok   " : "FAIL ") + what);
+        if (ok) {
+            passed++;
+        } else {
+            failed++;
+        }
+    }
+
+    static String json(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"': b.append("\\\""); break;
+                case '\\': b.append("\\\\"); break;
+                case '\n': b.append("\\n"); break;
+                case '\r': break;
+                default: b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        String root = args[1], module = args[2], at = args[3], chain = args[4];
+        byte[] plain = Files.readAllBytes(Path.of(args[5]));
+        String options = "{\"trust\":[" + json(root) + "],\"revocation\":\"off\",\"at\":" + json(at) + "}";
+
+        check(Kyso.abiVersion() == 1, "abi version 1");
+        check(!Kyso.version().isEmpty(), "version " + Kyso.version());
+
+        for (String name : new String[] {"signed", "tampered"}) {
+            String report = Kyso.verifyPdf(Files.readAllBytes(out.resolve(name + ".pdf")), options);
+            Files.writeString(out.resolve("parity/java-" + name + ".json"), report + "\n", StandardCharsets.UTF_8);
+            String want = name.equals("signed") ? "\"verdict\":\"VALID\"" : "\"verdict\":\"INVALID\"";
+            check(report.contains(want), name + ".pdf: " + want);
+        }
+
+        String pem = Files.readString(Path.of(root));
+        String signOptions = "{\"signer\":{\"pkcs11\":{\"module\":" + json(module)
+                + ",\"token\":\"kyso-test\",\"key_label\":\"ca-nhan\",\"pin\":\"1234\"}},\"level\":\"B-B\","
+                + "\"reason\":\"Ký từ Java\",\"chain\":[" + json(chain) + "]}";
+        byte[] signed = Kyso.signPdf(plain, signOptions);
+        check(signed.length > plain.length, "signed through SoftHSM: " + signed.length + " bytes");
+        String report = Kyso.verifyPdf(signed, "{\"trust\":[" + json(pem) + "],\"revocation\":\"off\"}");
+        check(report.contains("\"verdict\":\"VALID\"") && report.contains("Ký từ Java"),
+                "the Java-signed PDF verifies VALID (trust as PEM text), reason kept in UTF-8");
+
+        check(Kyso.tokenList(module).contains("\"label\":\"kyso-test\""), "token list has kyso-test");
+
+        try {
+            Kyso.verifyPdf(signed, "{\"trust\":");
+            check(false, "bad JSON throws");
+        } catch (KysoException e) {
+            check(e.code() == 7001, "bad JSON -> KysoException code 7001: " + e.getMessage());
+        }
+        try {
+            Kyso.verifyPdf(null, "{}");
+            check(false, "null PDF throws");
+        } catch (KysoException e) {
+            check(e.code() == 7101, "null PDF -> code 7101");
+        }
+        try {
+            Kyso.signPdf(plain, "{\"signer\":{\"p12\":{\"path\":\"x.p12\"}},\"profile\":\"approval\"}");
+            check(false, "unsupported profile throws");
+        } catch (KysoException e) {
+            check(e.code() == 7002, "unsupported profile -> code 7002");
+        }
+        try {
+            Kyso.verifyPdf(java.util.Arrays.copyOf(signed, 100), options);
+            check(false, "truncated PDF throws");
+        } catch (KysoException e) {
+            check(e.code() != 0, "truncated PDF -> code " + e.code());
+        }
+        KysoBuffer b = new KysoBuffer(null);
+        b.close();
+        b.close();
+        check(true, "closing twice (and a NULL handle) is harmless");
+
+        System.out.println(passed + " passed, " + failed + " failed");
+        System.exit(failed == 0 ? 0 : 1);
+    }
+}

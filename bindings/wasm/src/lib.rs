@@ -1,0 +1,362 @@
+//! kyso-wasm: PDF signature verification in the browser and in Node, with wasm-bindgen.
+//!
+//! ```js
+//! import init, { verifyPdf, inspectPdf, version } from "./pkg/kyso_wasm.js";
+//! await init();
+//! const report = verifyPdf(new Uint8Array(buffer), { trust: [rootPem] });
+//! console.log(report.verdict, report.signatures.map(s => s.indication));
+//! ```
+//!
+//! The options object and the report are those of the C ABI and the CLI (`kyso.report/1`),
+//! with these differences that follow from the platform: `trust` and `intermediates` entries
+//! must be PEM text (there is no file system; a path is rejected), `at` defaults to the
+//! JavaScript clock (`Date.now()`), and `revocation` defaults to `embedded` (no network).
+//!
+//! Depends only on the verification path (`kyso-pdf`, `kyso-policy`, `kyso-verify`): no
+//! token, signing or network code is in the module. Errors are thrown as JavaScript `Error`
+//! objects with a numeric `code` (the `kyso::Error::code()` ranges).
+#![forbid(unsafe_code)]
+
+use kyso_policy::trust::TrustStore;
+use kyso_verify::{RevocationMode, VerifyOptions};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+/// Invalid options (the facade's `Error::Options` code).
+const CODE_INVALID_OPTIONS: u32 = 7001;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Verification options: the same object as the C ABI's `options_json`. */
+export interface VerifyOptions {
+  /** Trust anchors as PEM text (one or several certificates per entry). Paths are not supported here. */
+  trust?: string[];
+  /** Known intermediate CA certificates as PEM text. */
+  intermediates?: string[];
+  /** Validation time, RFC 3339; now (Date.now()) by default. */
+  at?: string;
+  /** Revocation checking; "embedded" by default (data in the document only). */
+  revocation?: "off" | "embedded" | "online";
+  /** A file name to show in the report. */
+  file_name?: string;
+}
+
+/** A check's outcome in a signature report. */
+export type CheckResult = string;
+
+/** A reason for an indication, in Vietnamese and English. */
+export interface Reason {
+  code: string;
+  severity: "error" | "warning" | "info";
+  vi: string;
+  en: string;
+}
+
+/** One signature in a report (kyso.report/1). */
+export interface SignatureReport {
+  field: string;
+  role: "approval" | "issuance" | "attachment" | "copy" | "certification" | "unknown" | string;
+  indication: "TOTAL_PASSED" | "TOTAL_FAILED" | "INDETERMINATE";
+  sub_indication: string | null;
+  signer: { common_name?: string | null; organization?: string | null; title?: string | null;
+            subscriber_type?: string | null; serial?: string | null; issuer?: string | null;
+            [key: string]: unknown } | null;
+  signing_time: { value: string; source: "timestamp" | "signed_attribute" | "pdf" } | null;
+  timestamp: { time: string; tsa: string | null; valid: boolean } | null;
+  level: "B-B" | "B-T" | "B-LT" | "B-LTA" | "unknown";
+  modified_after_signing: boolean;
+  checks: Record<string, CheckResult>;
+  reasons: Reason[];
+  [key: string]: unknown;
+}
+
+/** The verification report (kyso.report/1), identical to the CLI's `--json` output. */
+export interface Report {
+  schema: "kyso.report/1";
+  verdict: "VALID" | "INVALID" | "INDETERMINATE" | "NO_SIGNATURES";
+  signatures: SignatureReport[];
+  [key: string]: unknown;
+}
+
+/** A signature field as found in the PDF, without any cryptographic check. */
+export interface InspectedSignature {
+  field: string;
+  kind: "signature" | "doc_timestamp";
+  filter: string | null;
+  sub_filter: string | null;
+  byte_range: number[];
+  coverage: "entire_file" | "entire_revision" | "invalid";
+  signed_length: number | null;
+  pdf_signing_time: string | null;
+  name: string | null;
+  reason: string | null;
+  location: string | null;
+  docmdp_permissions: number | null;
+  page: number | null;
+  contents_length: number;
+}
+
+/** What `inspectPdf` returns. */
+export interface Inspection {
+  revisions: number;
+  signatures: InspectedSignature[];
+}
+
+/**
+ * Verify every signature of the PDF in `bytes`; returns the report whatever the verdict.
+ * `options` is a VerifyOptions object or its JSON text; omitted: defaults.
+ * Throws a KysoError (an Error with a `code`) when the PDF is unreadable or the options are invalid.
+ */
+export function verifyPdf(bytes: Uint8Array, options?: VerifyOptions | string): Report;
+
+/** Errors thrown by this module: a JavaScript Error with a stable numeric code. */
+export interface KysoError extends Error {
+  code: number;
+}
+"#;
+
+/// The JSON options object of the C ABI and CLI.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionsJson {
+    #[serde(default)]
+    trust: Vec<String>,
+    #[serde(default)]
+    intermediates: Vec<String>,
+    #[serde(default)]
+    at: Option<String>,
+    #[serde(default)]
+    revocation: Option<String>,
+    #[serde(default)]
+    file_name: Option<String>,
+}
+
+/// A failure, thrown to JavaScript as an `Error` with a `code`.
+#[derive(Debug)]
+struct Failure {
+    code: u32,
+    message: String,
+}
+
+impl Failure {
+    fn options(message: impl Into<String>) -> Self {
+        Self {
+            code: CODE_INVALID_OPTIONS,
+            message: format!("invalid options: {}", message.into()),
+        }
+    }
+
+    fn into_js(self) -> JsValue {
+        let error = js_sys::Error::new(&self.message);
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&error, &"code".into(), &JsValue::from(self.code));
+        error.into()
+    }
+}
+
+impl OptionsJson {
+    /// From `undefined`/`null` (defaults), a JSON string, or a plain object.
+    fn from_js(value: &JsValue) -> Result<Self, Failure> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Self::default());
+        }
+        let text = match value.as_string() {
+            Some(s) => s,
+            None => js_sys::JSON::stringify(value)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| Failure::options("options must be an object or a JSON string"))?,
+        };
+        Self::from_json(&text)
+    }
+
+    fn from_json(text: &str) -> Result<Self, Failure> {
+        serde_json::from_str(text).map_err(|e| Failure::options(format!("options JSON: {e}")))
+    }
+
+    /// Verifier options; `now` is used when `at` is absent.
+    fn build(&self, now: impl FnOnce() -> der::DateTime) -> Result<VerifyOptions, Failure> {
+        let mut store = TrustStore::new();
+        for (entries, anchors, key) in [
+            (&self.trust, true, "trust"),
+            (&self.intermediates, false, "intermediates"),
+        ] {
+            for entry in entries {
+                if !entry.contains("-----BEGIN") {
+                    return Err(Failure::options(format!(
+                        "{key} entries must be PEM text here (no file system in WASM): {:?}",
+                        entry.chars().take(60).collect::<String>()
+                    )));
+                }
+                let added = if anchors {
+                    store.add_anchors(entry.as_bytes())
+                } else {
+                    store.add_intermediates(entry.as_bytes())
+                };
+                added.map_err(|e| Failure::options(format!("certificate in {key}: {e}")))?;
+            }
+        }
+        let at = match &self.at {
+            Some(s) => kyso_verify::report::parse_rfc3339(s)
+                .ok_or_else(|| Failure::options(format!("not an RFC 3339 time: {s:?}")))?,
+            None => now(),
+        };
+        let mut options = VerifyOptions::new(store, at);
+        options.revocation = match self.revocation.as_deref() {
+            None | Some("embedded") => RevocationMode::Embedded,
+            Some("online") => RevocationMode::Online,
+            Some("off") => RevocationMode::Off,
+            Some(other) => {
+                return Err(Failure::options(format!(
+                    "revocation must be off, embedded or online, not {other:?}"
+                )));
+            }
+        };
+        options.file_name.clone_from(&self.file_name);
+        Ok(options)
+    }
+}
+
+/// The JavaScript clock, as a DER time.
+fn js_now() -> der::DateTime {
+    let millis = js_sys::Date::now();
+    let secs = if millis.is_finite() && millis > 0.0 {
+        // Whole seconds since the epoch fit easily in u64 for any real clock.
+        (millis / 1000.0) as u64
+    } else {
+        0
+    };
+    der::DateTime::from_unix_duration(std::time::Duration::from_secs(secs))
+        .unwrap_or(der::DateTime::INFINITY)
+}
+
+/// Verify a PDF's signatures and return the report (`kyso.report/1`) as JSON text.
+/// The platform-independent core of [`verify_pdf`], for Rust callers and tests.
+fn verify_to_json(
+    bytes: &[u8],
+    options: &OptionsJson,
+    now: impl FnOnce() -> der::DateTime,
+) -> Result<String, Failure> {
+    let options = options.build(now)?;
+    let report = kyso_verify::verify_pdf(bytes, &options).map_err(|e| Failure {
+        code: e.code(),
+        message: e.to_string(),
+    })?;
+    Ok(report.to_json())
+}
+
+fn parse_json(text: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(text)
+}
+
+/// Verify every signature of the PDF in `bytes`.
+///
+/// `options` is a `VerifyOptions` object (or its JSON text, or `undefined` for the defaults).
+/// Returns the report as a plain object. Throws an `Error` with a `code` when the PDF cannot
+/// be read or the options are invalid; an invalid signature is *not* an error.
+// Typed in TYPES above (the optional `options` parameter).
+#[wasm_bindgen(js_name = verifyPdf, skip_typescript)]
+pub fn verify_pdf(bytes: &[u8], options: Option<JsValue>) -> Result<JsValue, JsValue> {
+    let options =
+        OptionsJson::from_js(&options.unwrap_or(JsValue::UNDEFINED)).map_err(Failure::into_js)?;
+    let json = verify_to_json(bytes, &options, js_now).map_err(Failure::into_js)?;
+    parse_json(&json)
+}
+
+/// The signature fields of a PDF and how their byte ranges cover it, without verifying
+/// anything (no certificates needed).
+fn inspect_to_json(bytes: &[u8]) -> Result<String, Failure> {
+    let doc = kyso_pdf::load_document(bytes).map_err(|e| Failure {
+        code: e.code(),
+        message: e.to_string(),
+    })?;
+    let signatures: Vec<serde_json::Value> = kyso_pdf::find_signatures(&doc)
+        .iter()
+        .map(|s| {
+            let (coverage, signed_length) = match s.coverage(bytes) {
+                kyso_pdf::Coverage::EntireFile => ("entire_file", Some(bytes.len())),
+                kyso_pdf::Coverage::EntireRevision { signed_len } => {
+                    ("entire_revision", Some(signed_len))
+                }
+                kyso_pdf::Coverage::Invalid { .. } => ("invalid", None),
+            };
+            serde_json::json!({
+                "field": s.field_name,
+                "kind": match s.kind {
+                    kyso_pdf::SignatureKind::DocTimeStamp => "doc_timestamp",
+                    kyso_pdf::SignatureKind::Signature => "signature",
+                },
+                "filter": s.filter,
+                "sub_filter": s.sub_filter,
+                "byte_range": s.byte_range,
+                "coverage": coverage,
+                "signed_length": signed_length,
+                "pdf_signing_time": s.signing_time,
+                "name": s.name,
+                "reason": s.reason,
+                "location": s.location,
+                "docmdp_permissions": s.docmdp_permissions,
+                "page": s.page,
+                "contents_length": s.contents.len(),
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "revisions": kyso_pdf::load::revision_ends(bytes).len(),
+        "signatures": signatures,
+    })
+    .to_string())
+}
+
+/// List the signature fields of a PDF (names, `/SubFilter`, byte-range coverage, `/M`,
+/// reason, location…) without any cryptographic check. Throws an `Error` with a `code` when
+/// the PDF cannot be read.
+#[wasm_bindgen(js_name = inspectPdf, unchecked_return_type = "Inspection")]
+pub fn inspect_pdf(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let json = inspect_to_json(bytes).map_err(Failure::into_js)?;
+    parse_json(&json)
+}
+
+/// The version of kyso compiled into this module.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn fixed() -> der::DateTime {
+        der::DateTime::new(2026, 1, 31, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn options_shape_and_defaults() {
+        let o = OptionsJson::from_json(r#"{"at":"2026-01-31T00:00:00Z"}"#).unwrap();
+        let built = o.build(|| unreachable!()).unwrap();
+        assert_eq!(built.revocation, RevocationMode::Embedded);
+        assert_eq!(built.validation_time, fixed());
+        let e = OptionsJson::from_json(r#"{"trust":["/etc/root.pem"]}"#)
+            .unwrap()
+            .build(fixed)
+            .unwrap_err();
+        assert_eq!(e.code, CODE_INVALID_OPTIONS);
+        assert!(e.message.contains("PEM"));
+        assert!(OptionsJson::from_json(r#"{"trusts":[]}"#).is_err());
+        let e = OptionsJson::from_json(r#"{"revocation":"maybe"}"#)
+            .unwrap()
+            .build(fixed)
+            .unwrap_err();
+        assert!(e.message.contains("maybe"));
+    }
+
+    #[test]
+    fn unreadable_pdf_is_an_error_with_a_code() {
+        let e = verify_to_json(b"not a pdf", &OptionsJson::default(), fixed).unwrap_err();
+        assert_ne!(e.code, 0);
+        assert!(inspect_to_json(b"not a pdf").is_err());
+    }
+}

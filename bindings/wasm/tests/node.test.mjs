@@ -1,0 +1,72 @@
+// Node tests of the WASM verifier bound with `wasm-bindgen --target nodejs` (tests/run.d/40-bindings.sh):
+//   KYSO_WASM_NODE_PKG=… KYSO_BINDINGS_OUT=… KYSO_TEST_ROOT_PEM=… KYSO_TEST_AT=… node --test bindings/wasm/tests/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run through tests/run.d/40-bindings.sh)`);
+  return value;
+};
+const pkg = env("KYSO_WASM_NODE_PKG");
+const out = env("KYSO_BINDINGS_OUT");
+const rootPem = readFileSync(env("KYSO_TEST_ROOT_PEM"), "utf8");
+const at = env("KYSO_TEST_AT");
+const kyso = createRequire(import.meta.url)(join(pkg, "kyso_wasm.js"));
+const pdf = (name) => new Uint8Array(readFileSync(join(out, name)));
+
+test("version", () => {
+  assert.match(kyso.version(), /^\d+\.\d+\.\d+/);
+});
+
+test("a kyso-signed PDF is VALID (the report goes to the parity check)", () => {
+  const options = { trust: [rootPem], revocation: "off", at };
+  const report = kyso.verifyPdf(pdf("signed.pdf"), options);
+  assert.equal(report.schema, "kyso.report/1");
+  assert.equal(report.verdict, "VALID");
+  assert.equal(report.signatures.length, 1);
+  const sig = report.signatures[0];
+  assert.equal(sig.indication, "TOTAL_PASSED");
+  assert.ok(sig.signer.common_name, "signer common name present");
+  assert.ok(sig.reasons.some((r) => r.code === "REVOCATION_SKIPPED" && r.vi), "revocation skipped, in Vietnamese");
+  writeFileSync(join(out, "parity", "wasm-signed.json"), JSON.stringify(report) + "\n");
+});
+
+test("a tampered PDF is INVALID, with a HASH_FAILURE reason", () => {
+  const report = kyso.verifyPdf(pdf("tampered.pdf"), JSON.stringify({ trust: [rootPem], revocation: "off", at }));
+  assert.equal(report.verdict, "INVALID");
+  assert.equal(report.signatures[0].indication, "TOTAL_FAILED");
+  assert.ok(report.signatures[0].reasons.some((r) => r.code === "HASH_FAILURE" && r.severity === "error" && r.vi));
+  writeFileSync(join(out, "parity", "wasm-tampered.json"), JSON.stringify(report) + "\n");
+});
+
+test("defaults: now from Date.now(), revocation embedded, no trust anchors", () => {
+  const report = kyso.verifyPdf(pdf("signed.pdf"));
+  assert.equal(report.revocation, "embedded");
+  assert.notEqual(report.verdict, "VALID");
+  const t = Date.parse(report.validation_time);
+  assert.ok(Math.abs(t - Date.now()) < 120_000, `validation time ${report.validation_time} is now`);
+});
+
+test("inspectPdf lists the signature without verifying", () => {
+  const info = kyso.inspectPdf(pdf("signed.pdf"));
+  assert.equal(info.signatures.length, 1);
+  assert.equal(info.signatures[0].sub_filter, "ETSI.CAdES.detached");
+  assert.equal(info.signatures[0].coverage, "entire_file");
+  assert.equal(info.revisions, 2);
+});
+
+test("errors are JS Errors with a code", () => {
+  const bad = (f, code) => {
+    assert.throws(f, (e) => e instanceof Error && e.code === code && e.message.length > 0);
+  };
+  bad(() => kyso.verifyPdf(pdf("signed.pdf"), { trust: ["/etc/ssl/root.pem"] }), 7001); // paths: no file system
+  bad(() => kyso.verifyPdf(pdf("signed.pdf"), { revocation: "sometimes" }), 7001);
+  bad(() => kyso.verifyPdf(pdf("signed.pdf"), { colour: "red" }), 7001);
+  bad(() => kyso.verifyPdf(pdf("signed.pdf"), "{"), 7001);
+  bad(() => kyso.verifyPdf(pdf("signed.pdf").subarray(0, 100), {}), 1001);
+  bad(() => kyso.inspectPdf(new Uint8Array(0)), 1001);
+});

@@ -1,0 +1,177 @@
+//! The Decree 68/2024/NĐ-CP profile, as data: a [`Profile`] with defaults that callers may
+//! override, and two functions that apply it.
+//!
+//! - [`certificate_findings`]: on a validated path (leaf first, anchor last) — the Government
+//!   certificate policy OID `2.16.704.1.1.1.1.1` must appear on the path when the anchor is the
+//!   Government CA's (Ban Cơ yếu Chính phủ), and a subscriber certificate valid for more than
+//!   five years (Art. 9) gets a warning.
+//! - [`check_role`]: the signing-workflow rules (Decree 30 Appendix I, Gia Lai Decision 29/2026
+//!   Art. 9): an organisation signature (issuance, attachment, copy) must use an organisation
+//!   certificate; an approval must use an individual's certificate.
+
+use const_oid::ObjectIdentifier;
+use der::Decode;
+use x509_cert::Certificate;
+use x509_cert::ext::pkix::CertificatePolicies;
+
+use crate::reason::Reason;
+use crate::subject::{OID_O, SubscriberType, display_name, name_values, subject_info};
+
+/// The Government CA's certificate policy for public-service signatures.
+pub const GOVERNMENT_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.704.1.1.1.1.1");
+const OID_CP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32");
+
+/// A workflow rule: signatures in `role` need a certificate of `required` type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRule {
+    /// Role name as in reports: `approval`, `issuance`, `attachment`, `copy`.
+    pub role: String,
+    /// The subscriber type the certificate must have.
+    pub required: SubscriberType,
+}
+
+/// The rules, as data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// The policy OID required on Government paths.
+    pub government_policy: ObjectIdentifier,
+    /// Anchor organisation names (O) that mark a Government CA anchor (prefix match, exact
+    /// spelling: G1 writes without diacritics, G2 with them).
+    pub government_organizations: Vec<String>,
+    /// Longest subscriber validity without a warning, in days (Art. 9: five years; 1827 days
+    /// allows for leap days).
+    pub max_subscriber_validity_days: u64,
+    /// Workflow rules.
+    pub role_rules: Vec<RoleRule>,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        let rule = |role: &str, required| RoleRule {
+            role: role.into(),
+            required,
+        };
+        Self {
+            government_policy: GOVERNMENT_POLICY,
+            government_organizations: vec![
+                "Ban Cơ yếu Chính phủ".into(),
+                "Ban Co yeu Chinh phu".into(),
+            ],
+            max_subscriber_validity_days: 1827,
+            role_rules: vec![
+                rule("approval", SubscriberType::Individual),
+                rule("issuance", SubscriberType::Organization),
+                rule("attachment", SubscriberType::Organization),
+                rule("copy", SubscriberType::Organization),
+            ],
+        }
+    }
+}
+
+fn policies(cert: &Certificate) -> Vec<ObjectIdentifier> {
+    cert.tbs_certificate()
+        .extensions()
+        .and_then(|exts| exts.iter().find(|e| e.extn_id == OID_CP))
+        .and_then(|e| CertificatePolicies::from_der(e.extn_value.as_bytes()).ok())
+        .map(|p| p.0.into_iter().map(|i| i.policy_identifier).collect())
+        .unwrap_or_default()
+}
+
+/// Whether `anchor` is a Government CA anchor under `profile`.
+pub fn is_government_anchor(anchor: &Certificate, profile: &Profile) -> bool {
+    name_values(anchor.tbs_certificate().subject(), OID_O)
+        .iter()
+        .any(|o| {
+            profile
+                .government_organizations
+                .iter()
+                .any(|g| o.starts_with(g.as_str()))
+        })
+}
+
+/// Profile findings for a path (leaf first, anchor last; a lone leaf is checked for validity
+/// length only).
+pub fn certificate_findings(path: &[Certificate], profile: &Profile) -> Vec<Reason> {
+    let mut out = Vec::new();
+    let Some(leaf) = path.first() else {
+        return out;
+    };
+    let name = display_name(leaf);
+    let v = leaf.tbs_certificate().validity();
+    let days = v
+        .not_after
+        .to_unix_duration()
+        .as_secs()
+        .saturating_sub(v.not_before.to_unix_duration().as_secs())
+        / 86_400;
+    if days > profile.max_subscriber_validity_days {
+        out.push(Reason::warning(
+            "PROFILE_VALIDITY_TOO_LONG",
+            format!(
+                "Chứng thư số \"{name}\" có thời hạn {days} ngày, vượt quá 5 năm (Điều 9 Nghị định 68/2024/NĐ-CP)"
+            ),
+            format!(
+                "Certificate \"{name}\" is valid for {days} days, more than five years (Decree 68/2024 Art. 9)"
+            ),
+        ));
+    }
+    if path.len() >= 2
+        && let Some(anchor) = path.last()
+        && is_government_anchor(anchor, profile)
+    {
+        let found = path[..path.len() - 1]
+            .iter()
+            .any(|c| policies(c).contains(&profile.government_policy));
+        if !found {
+            out.push(Reason::warning(
+                "PROFILE_POLICY_MISSING",
+                format!(
+                    "Chuỗi chứng thư số của \"{name}\" không mang chính sách chứng thư chuyên dùng Chính phủ {}",
+                    profile.government_policy
+                ),
+                format!(
+                    "The certificate path of \"{name}\" does not carry the Government certificate policy {}",
+                    profile.government_policy
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// The workflow rule for `role` applied to the signer's certificate: `None` when the rule is
+/// met or no rule names the role, else an error reason (`checks.policy` failed).
+pub fn check_role(role: &str, leaf: &Certificate, profile: &Profile) -> Option<Reason> {
+    let rule = profile.role_rules.iter().find(|r| r.role == role)?;
+    let info = subject_info(leaf);
+    if info.subscriber_type == rule.required {
+        return None;
+    }
+    let name = display_name(leaf);
+    let (need_vi, need_en) = match rule.required {
+        SubscriberType::Organization => (
+            "chứng thư số của cơ quan, tổ chức",
+            "an organisation certificate",
+        ),
+        SubscriberType::Individual => ("chứng thư số cá nhân", "an individual's certificate"),
+        _ => ("chứng thư số phù hợp", "a suitable certificate"),
+    };
+    let (role_vi, role_en) = match role {
+        "approval" => ("ký phê duyệt", "An approval signature"),
+        "issuance" => ("ký ban hành (đóng dấu)", "An issuance (seal) signature"),
+        "attachment" => ("ký văn bản kèm theo", "An attachment signature"),
+        "copy" => ("ký bản sao", "A copy signature"),
+        other => (other, other),
+    };
+    Some(Reason::error(
+        "PROFILE_ROLE_CERTIFICATE",
+        format!(
+            "Chữ ký {role_vi} phải dùng {need_vi}; chứng thư \"{name}\" là loại {}",
+            info.subscriber_type.as_str()
+        ),
+        format!(
+            "{role_en} must use {need_en}; certificate \"{name}\" is of type {}",
+            info.subscriber_type.as_str()
+        ),
+    ))
+}

@@ -1,0 +1,594 @@
+//! The Decree 30/2020/NĐ-CP signing workflows (Appendix I): what each signature shows, where,
+//! and how its role is recorded so a verifier can name it.
+//!
+//! | role | shows | where |
+//! |---|---|---|
+//! | [`Role::Approval`] (*ký phê duyệt*, the competent person) | the blue signature PNG | a rectangle the caller gives (between title and name), fitted keeping the aspect ratio |
+//! | [`Role::Issuance`] (*đóng dấu phát hành*, the organisation) | the red seal PNG at its real size, optionally the organisation name and time | over the left third of the latest approval image, unless a rectangle is given |
+//! | [`Role::Attachment`] (attachment / appendix file) | document number and symbol, signing time | top right of page 1 |
+//! | [`Role::Copy`] (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*) | copy type, copying organisation, signing time | top right of page 1 |
+//!
+//! **Recording the role.** The signature dictionary gets a human `/Reason` in Vietnamese
+//! (e.g. `Ký phê duyệt văn bản`), `/Prop_Build << /App << /Name /kyso /REx (version) >> >>`
+//! (ISO 32000-1 §12.8.1 and Adobe's signature build dictionary: which software signed) and the
+//! private entry `/KysoRole /approval` (`issuance`, `attachment`, `copy`). Other readers ignore
+//! unknown keys in a signature dictionary; `kyso_verify::role` reads `/KysoRole` back. The
+//! entries are covered by the signature like the rest of the dictionary.
+//!
+//! Times on the page are shown as `dd/mm/yyyy hh:mm:ss +07:00` (ISO 8601 offset), at the
+//! [`SigningTime`]'s offset.
+
+use kyso_pdf::lopdf::{Dictionary, Document, Object, StringFormat};
+use kyso_token::Signer;
+
+use crate::appearance::{AppearanceBuilder, POINTS_PER_MM, PageGeometry, PngImage, Rect, TextFont};
+use crate::{PadesOptions, SignError, SignedPdf, SigningTime, sign_pdf};
+
+/// The private signature dictionary key that records the role.
+pub const ROLE_KEY: &str = "KysoRole";
+
+/// Text size on signatures: 10 pt (Decree 30, Appendix I).
+pub const TEXT_SIZE: f32 = 10.0;
+const LINE_HEIGHT: f32 = TEXT_SIZE * 1.2;
+const PADDING: f32 = 2.0;
+/// Distance of the top-right text block from the visual right edge of the page.
+const RIGHT_MARGIN: f32 = 15.0 * POINTS_PER_MM;
+/// Distance of the top-right text block from the visual top edge (inside the usual 20–25 mm
+/// top margin, so the block does not cover the body text).
+const TOP_MARGIN: f32 = 8.0 * POINTS_PER_MM;
+
+/// A Decree 30 signature role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The competent person's signature (*ký phê duyệt*).
+    Approval,
+    /// The organisation's signature with the seal (*đóng dấu phát hành*).
+    Issuance,
+    /// The signature on an attachment or appendix in a separate file.
+    Attachment,
+    /// The signature on an electronic copy (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*).
+    Copy,
+}
+
+impl Role {
+    /// The name written after `/KysoRole` and used in reports and on the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approval => "approval",
+            Self::Issuance => "issuance",
+            Self::Attachment => "attachment",
+            Self::Copy => "copy",
+        }
+    }
+
+    /// Parse a role name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "approval" => Self::Approval,
+            "issuance" => Self::Issuance,
+            "attachment" => Self::Attachment,
+            "copy" => Self::Copy,
+            _ => return None,
+        })
+    }
+
+    /// The default `/Reason`, in Vietnamese.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::Approval => "Ký phê duyệt văn bản",
+            Self::Issuance => "Đóng dấu phát hành văn bản",
+            Self::Attachment => "Ký số văn bản kèm theo",
+            Self::Copy => "Ký số bản sao điện tử",
+        }
+    }
+}
+
+/// Where a signature goes. Rectangles are in the page's default user space (PDF points, origin
+/// bottom-left, as a widget's `/Rect`), whatever the page's `/Rotate`.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// 1-based page; the workflow's default when `None` (page 1, or the approval's page for
+    /// an issuance seal).
+    pub page: Option<u32>,
+    /// The widget rectangle; the workflow's automatic placement when `None`.
+    pub rect: Option<Rect>,
+    /// Allow a given rectangle to cover other signatures' appearances. Without it, a rectangle
+    /// that overlaps an existing visible signature is refused (the issuance seal may always
+    /// overlap approval signatures: that is its place).
+    pub allow_overlap: bool,
+}
+
+/// The competent person's approval signature.
+#[derive(Debug, Clone)]
+pub struct ApprovalOptions {
+    /// The handwritten signature image (blue, transparent background).
+    pub image: PngImage,
+    /// Where: `rect` is required (the space between the title line and the name).
+    pub placement: Placement,
+    /// Stretch the image to the rectangle instead of fitting it keeping its aspect ratio.
+    pub stretch: bool,
+}
+
+/// The organisation's issuance signature with the seal.
+#[derive(Debug, Clone)]
+pub struct IssuanceOptions {
+    /// The seal image (red, transparent background).
+    pub seal: PngImage,
+    /// The seal's real width in millimetres; by default from the PNG's `pHYs`.
+    pub seal_width_mm: Option<f32>,
+    /// Where; by default over the left third of the most recent approval signature.
+    pub placement: Placement,
+    /// Optional text next to the seal (on its left, else its right when the page has no room):
+    /// the organisation's name, then the signing time.
+    pub organization: Option<String>,
+    /// Font for the text (required when `organization` is set).
+    pub font: Option<TextFont>,
+}
+
+/// The signature on an attachment or appendix file.
+#[derive(Debug, Clone)]
+pub struct AttachmentOptions {
+    /// The document number and symbol (*số và ký hiệu văn bản*), e.g. `125/QĐ-UBND`.
+    pub doc_number: String,
+    /// Font for the text block.
+    pub font: TextFont,
+    /// Where; by default the top right of page 1.
+    pub placement: Placement,
+}
+
+/// The signature on an electronic copy.
+#[derive(Debug, Clone)]
+pub struct CopyOptions {
+    /// `SAO Y`, `SAO LỤC` or `TRÍCH SAO`.
+    pub copy_type: String,
+    /// The copying organisation.
+    pub organization: String,
+    /// Font for the text block.
+    pub font: TextFont,
+    /// Where; by default the top right of page 1.
+    pub placement: Placement,
+}
+
+/// One of the four workflows.
+#[derive(Debug, Clone)]
+pub enum Workflow {
+    /// See [`ApprovalOptions`].
+    Approval(ApprovalOptions),
+    /// See [`IssuanceOptions`].
+    Issuance(IssuanceOptions),
+    /// See [`AttachmentOptions`].
+    Attachment(AttachmentOptions),
+    /// See [`CopyOptions`].
+    Copy(CopyOptions),
+}
+
+impl Workflow {
+    fn placement_mut(&mut self) -> &mut Placement {
+        match self {
+            Self::Approval(a) => &mut a.placement,
+            Self::Issuance(i) => &mut i.placement,
+            Self::Attachment(a) => &mut a.placement,
+            Self::Copy(c) => &mut c.placement,
+        }
+    }
+
+    /// The role this workflow records.
+    pub fn role(&self) -> Role {
+        match self {
+            Self::Approval(_) => Role::Approval,
+            Self::Issuance(_) => Role::Issuance,
+            Self::Attachment(_) => Role::Attachment,
+            Self::Copy(_) => Role::Copy,
+        }
+    }
+}
+
+/// A signature the document already has, with its widget.
+#[derive(Debug, Clone)]
+pub struct ExistingSignature {
+    /// Field name.
+    pub field_name: String,
+    /// The role recorded by kyso, if any.
+    pub role: Option<Role>,
+    /// 1-based page of the widget.
+    pub page: u32,
+    /// The widget's `/Rect` in user space.
+    pub rect: Rect,
+}
+
+/// The visible signatures of `doc` (widgets with a non-empty rectangle), in document order.
+pub fn existing_signatures(doc: &Document) -> Vec<ExistingSignature> {
+    kyso_pdf::find_signatures(doc)
+        .into_iter()
+        .filter_map(|s| {
+            let rect = Rect::from_corners(s.rect?);
+            if rect.width <= 0.0 || rect.height <= 0.0 {
+                return None;
+            }
+            let role = s
+                .object
+                .and_then(|id| doc.objects.get(&id))
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|d| d.get(ROLE_KEY.as_bytes()).ok())
+                .and_then(|n| n.as_name().ok())
+                .and_then(|n| std::str::from_utf8(n).ok())
+                .and_then(Role::from_name);
+            Some(ExistingSignature {
+                field_name: s.field_name,
+                role,
+                page: s.page?,
+                rect,
+            })
+        })
+        .collect()
+}
+
+/// `dd/mm/yyyy hh:mm:ss +07:00` at the time's own offset.
+pub fn format_time(time: SigningTime) -> Result<String, SignError> {
+    let t = time.local()?;
+    let sign = if time.offset_minutes < 0 { '-' } else { '+' };
+    let off = time.offset_minutes.unsigned_abs();
+    Ok(format!(
+        "{:02}/{:02}/{:04} {:02}:{:02}:{:02} {sign}{:02}:{:02}",
+        t.day(),
+        t.month(),
+        t.year(),
+        t.hour(),
+        t.minutes(),
+        t.seconds(),
+        off / 60,
+        off % 60
+    ))
+}
+
+/// Sign `pdf` in the given workflow: [`plan`] then [`sign_pdf`].
+pub fn sign_workflow(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    workflow: &Workflow,
+    options: &PadesOptions,
+) -> Result<SignedPdf, SignError> {
+    let planned = plan(pdf, workflow, options)?;
+    sign_pdf(pdf, signer, &planned)
+}
+
+/// The signing options for `workflow` on `pdf`: `options` with the page, rectangle,
+/// appearance, `/Reason` (unless set) and role entries filled in.
+///
+/// Unsigned signature fields the document already has: when `options.field_name` names one,
+/// that field is signed and its widget's page and rectangle are the placement (the appearance
+/// is drawn for them); otherwise a new field is added (an unrelated prepared field is never
+/// filled with an appearance drawn for another place).
+pub fn plan(
+    pdf: &[u8],
+    workflow: &Workflow,
+    options: &PadesOptions,
+) -> Result<PadesOptions, SignError> {
+    let doc = kyso_pdf::load_document(pdf)?;
+    let unsigned = kyso_pdf::incremental::unsigned_signature_fields(&doc);
+    let mut field_name = options.field_name.clone();
+    let mut workflow = workflow.clone();
+    match field_name
+        .as_deref()
+        .and_then(|n| unsigned.iter().find(|f| f.name == n))
+    {
+        Some(field) => {
+            if let Some(rect) = field.rect.map(Rect::from_corners)
+                && rect.width > 0.0
+                && rect.height > 0.0
+            {
+                let p = workflow.placement_mut();
+                p.rect = Some(rect);
+                p.page = field.page.or(p.page);
+                // The prepared place is the sender's choice, whatever it covers.
+                p.allow_overlap = true;
+            }
+        }
+        None if field_name.is_none() && !unsigned.is_empty() => {
+            field_name = Some(kyso_pdf::incremental::free_signature_field_name(&doc));
+        }
+        None => {}
+    }
+    let workflow = &workflow;
+    let existing = existing_signatures(&doc);
+    let time = format_time(options.signing_time)?;
+    let role = workflow.role();
+    let (page, user_rect, geometry, builder) = match workflow {
+        Workflow::Approval(a) => {
+            let page = a.placement.page.unwrap_or(1);
+            let rect = a.placement.rect.ok_or_else(|| {
+                SignError::Options(
+                    "an approval signature needs a rectangle (between the title and the name)"
+                        .into(),
+                )
+            })?;
+            check_overlap(&existing, page, rect, &a.placement, role)?;
+            let g = PageGeometry::of_page(&doc, page)?;
+            let visual = g.to_visual(rect);
+            let mut b = AppearanceBuilder::new(visual.width, visual.height);
+            let full = Rect::new(0.0, 0.0, visual.width, visual.height);
+            let at = if a.stretch {
+                full
+            } else {
+                full.fit(a.image.aspect())
+            };
+            b.image(&a.image, at);
+            (page, rect, g, b)
+        }
+        Workflow::Issuance(i) => issuance(&doc, &existing, i, &time)?,
+        Workflow::Attachment(a) => {
+            let lines = [a.doc_number.as_str(), time.as_str()];
+            text_block(&doc, &existing, &a.font, &lines, &a.placement, role)?
+        }
+        Workflow::Copy(c) => {
+            let lines = [c.copy_type.as_str(), c.organization.as_str(), time.as_str()];
+            text_block(&doc, &existing, &c.font, &lines, &c.placement, role)?
+        }
+    };
+    let appearance = builder.finish(geometry.rotation)?;
+    let mut out = options.clone();
+    out.field_name = field_name;
+    out.page = page;
+    out.rect = user_rect.corners();
+    out.appearance = Some(appearance);
+    if out.reason.is_none() {
+        out.reason = Some(match workflow {
+            Workflow::Attachment(a) => format!("{} {}", role.reason(), a.doc_number),
+            Workflow::Copy(c) => format!("{} ({})", role.reason(), c.copy_type),
+            _ => role.reason().into(),
+        });
+    }
+    let mut app = Dictionary::new();
+    app.set("Name", Object::Name(b"kyso".to_vec()));
+    app.set(
+        "REx",
+        Object::String(
+            env!("CARGO_PKG_VERSION").as_bytes().to_vec(),
+            StringFormat::Literal,
+        ),
+    );
+    let mut build = Dictionary::new();
+    build.set("App", Object::Dictionary(app));
+    out.extra_entries
+        .set("Prop_Build", Object::Dictionary(build));
+    out.extra_entries
+        .set(ROLE_KEY, Object::Name(role.as_str().as_bytes().to_vec()));
+    Ok(out)
+}
+
+/// Refuse a given rectangle that covers another visible signature on the same page.
+fn check_overlap(
+    existing: &[ExistingSignature],
+    page: u32,
+    rect: Rect,
+    placement: &Placement,
+    role: Role,
+) -> Result<(), SignError> {
+    if placement.allow_overlap {
+        return Ok(());
+    }
+    for e in existing.iter().filter(|e| e.page == page) {
+        if role == Role::Issuance && e.role == Some(Role::Approval) {
+            continue;
+        }
+        if rect.overlap_area(&e.rect) > 0.0 {
+            return Err(SignError::Appearance(format!(
+                "the rectangle covers signature {:?}; choose another place or allow overlap",
+                e.field_name
+            )));
+        }
+    }
+    Ok(())
+}
+
+type Planned = (u32, Rect, PageGeometry, AppearanceBuilder);
+
+fn issuance(
+    doc: &Document,
+    existing: &[ExistingSignature],
+    i: &IssuanceOptions,
+    time: &str,
+) -> Result<Planned, SignError> {
+    let seal_w = match (i.seal_width_mm, i.seal.size_mm()) {
+        (Some(mm), _) => mm,
+        (None, Some((mm, _))) => mm,
+        (None, None) => {
+            return Err(SignError::Options(
+                "the seal's real size is unknown: give its width in mm or a PNG with pHYs".into(),
+            ));
+        }
+    };
+    if !(5.0..=200.0).contains(&seal_w) {
+        return Err(SignError::Options(format!(
+            "seal width {seal_w} mm is not plausible"
+        )));
+    }
+    let seal_w = seal_w * POINTS_PER_MM;
+    let seal_h = seal_w / i.seal.aspect();
+    let lines: Vec<&str> = match &i.organization {
+        Some(org) => vec![org.as_str(), time],
+        None => Vec::new(),
+    };
+    let font = match (&i.font, lines.is_empty()) {
+        (Some(f), _) => Some(f),
+        (None, true) => None,
+        (None, false) => {
+            return Err(SignError::Options(
+                "the organisation text needs a font".into(),
+            ));
+        }
+    };
+    let text_w = match font {
+        Some(f) => lines
+            .iter()
+            .map(|l| f.width(l, TEXT_SIZE))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .fold(0.0, f32::max),
+        None => 0.0,
+    };
+    let text_h = lines.len() as f32 * LINE_HEIGHT;
+    let gap = if lines.is_empty() { 0.0 } else { 4.0 };
+    let box_w = seal_w + gap + text_w;
+    let box_h = seal_h.max(text_h);
+
+    // The text goes to the left of the seal (right-aligned against it), where a Decree 30
+    // layout has the free space under "Nơi nhận" and it does not cover the signature image;
+    // to the right when the page has no room on the left.
+    let mut text_left = true;
+    let (page, user_rect, g) = match i.placement.rect {
+        Some(rect) => {
+            let page = i.placement.page.unwrap_or(1);
+            check_overlap(existing, page, rect, &i.placement, Role::Issuance)?;
+            (page, rect, PageGeometry::of_page(doc, page)?)
+        }
+        None => {
+            let approval = existing
+                .iter()
+                .rev()
+                .filter(|e| i.placement.page.is_none_or(|p| p == e.page))
+                .find(|e| e.role == Some(Role::Approval))
+                .or_else(|| {
+                    // Signed by another tool: the latest visible signature without a kyso role.
+                    existing
+                        .iter()
+                        .rev()
+                        .filter(|e| i.placement.page.is_none_or(|p| p == e.page))
+                        .find(|e| e.role.is_none())
+                })
+                .ok_or_else(|| {
+                    SignError::Options(
+                        "no approval signature to place the seal on: give a rectangle".into(),
+                    )
+                })?;
+            let g = PageGeometry::of_page(doc, approval.page)?;
+            let a = g.to_visual(approval.rect);
+            // The seal's right edge at one third of the approval image, vertically centred on it.
+            let (pw, ph) = g.visual_size();
+            let seal_x = a.x + a.width / 3.0 - seal_w;
+            text_left = seal_x - gap - text_w >= 0.0;
+            let x = if text_left {
+                seal_x - gap - text_w
+            } else {
+                seal_x
+            };
+            let x = x.clamp(0.0, (pw - box_w).max(0.0));
+            let y = (a.y + a.height / 2.0 - box_h / 2.0).clamp(0.0, (ph - box_h).max(0.0));
+            let visual = Rect::new(x, y, box_w, box_h);
+            (approval.page, g.to_user(visual), g)
+        }
+    };
+    let visual = g.to_visual(user_rect);
+    let mut b = AppearanceBuilder::new(visual.width, visual.height);
+    // Scale the drawing if a given rectangle differs from the natural size.
+    let sx = visual.width / box_w;
+    let sy = visual.height / box_h;
+    let s = sx.min(sy);
+    let seal_x = if text_left { (text_w + gap) * s } else { 0.0 };
+    let seal_at = Rect::new(
+        seal_x,
+        (visual.height - seal_h * s) / 2.0,
+        seal_w * s,
+        seal_h * s,
+    );
+    b.image(&i.seal, seal_at);
+    if let Some(font) = font {
+        let top = visual.height / 2.0 + text_h * s / 2.0;
+        for (n, line) in lines.iter().enumerate() {
+            let x = if text_left {
+                (text_w - font.width(line, TEXT_SIZE)?) * s
+            } else {
+                (seal_w + gap) * s
+            };
+            let baseline = top - (n as f32 + 1.0) * LINE_HEIGHT * s + 3.0 * s;
+            b.text(font, x, baseline, TEXT_SIZE * s, line)?;
+        }
+    }
+    Ok((page, user_rect, g, b))
+}
+
+/// A text block, by default at the visual top right of the page, moved down below any
+/// signature it would cover.
+fn text_block(
+    doc: &Document,
+    existing: &[ExistingSignature],
+    font: &TextFont,
+    lines: &[&str],
+    placement: &Placement,
+    role: Role,
+) -> Result<Planned, SignError> {
+    let page = placement.page.unwrap_or(1);
+    let g = PageGeometry::of_page(doc, page)?;
+    let text_w = lines
+        .iter()
+        .map(|l| font.width(l, TEXT_SIZE))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .fold(0.0, f32::max);
+    let box_w = text_w + 2.0 * PADDING;
+    let box_h = lines.len() as f32 * LINE_HEIGHT + 2.0 * PADDING;
+    let user_rect = match placement.rect {
+        Some(rect) => {
+            check_overlap(existing, page, rect, placement, role)?;
+            rect
+        }
+        None => {
+            let (pw, ph) = g.visual_size();
+            let mut visual = Rect::new(
+                (pw - RIGHT_MARGIN - box_w).max(0.0),
+                (ph - TOP_MARGIN - box_h).max(0.0),
+                box_w,
+                box_h,
+            );
+            // Step down below any visible signature in the way (other text blocks included).
+            for _ in 0..existing.len() + 1 {
+                let blocking = existing
+                    .iter()
+                    .filter(|e| e.page == page)
+                    .map(|e| g.to_visual(e.rect))
+                    .filter(|r| r.overlap_area(&visual) > 0.0)
+                    .map(|r| r.y)
+                    .fold(None, |m: Option<f32>, y| Some(m.map_or(y, |m| m.min(y))));
+                match blocking {
+                    Some(y) => visual.y = (y - 2.0 - box_h).max(0.0),
+                    None => break,
+                }
+            }
+            g.to_user(visual)
+        }
+    };
+    let visual = g.to_visual(user_rect);
+    let mut b = AppearanceBuilder::new(visual.width, visual.height);
+    // Lines left-aligned, from the top of the box.
+    for (n, line) in lines.iter().enumerate() {
+        let baseline = visual.height - PADDING - (n as f32 + 1.0) * LINE_HEIGHT + 3.0;
+        b.text(font, PADDING, baseline, TEXT_SIZE, line)?;
+    }
+    Ok((page, user_rect, g, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_is_shown_in_vietnam_time() {
+        // 2025-01-07T09:02:32Z is 16:02:32 in Hà Nội.
+        let t = SigningTime {
+            unix_seconds: 1_736_240_552,
+            offset_minutes: 420,
+        };
+        assert_eq!(
+            format_time(t).unwrap_or_default(),
+            "07/01/2025 16:02:32 +07:00"
+        );
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in [Role::Approval, Role::Issuance, Role::Attachment, Role::Copy] {
+            assert_eq!(Role::from_name(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::from_name("certification"), None);
+    }
+}

@@ -1,0 +1,366 @@
+//! Revocation in signature verification: which data is used, and how the policy's decision
+//! ([`kyso_policy::revocation::check_path`]) becomes the report's `checks.revocation`, indication
+//! and reasons.
+//!
+//! Data, in order: what the caller supplied in [`crate::VerifyOptions::revocation_data`]
+//! (CRLs/OCSP responses it fetched or read from the document's DSS); then, in
+//! [`crate::RevocationMode::Online`] with a [`Fetcher`], what the fetcher obtains for the
+//! certificates still undecided. The fetcher (kyso-net natively) does the I/O; this crate only
+//! calls it.
+//!
+//! Outcomes (the signing time `T` is the time-stamp's time when there is one, else the
+//! validation time):
+//! - every certificate not revoked at `T` → `passed`;
+//! - revoked at or before `T` → `failed`, TOTAL_FAILED/`REVOKED`; when `T` is only claimed
+//!   (no time-stamp) and the claimed signing time precedes the revocation →
+//!   INDETERMINATE/`REVOKED_NO_POE` (ETSI EN 319 102-1: the signature may predate the
+//!   revocation, but nothing proves it);
+//! - revoked after `T` → `passed`, with an informational note;
+//! - on hold at `T`, or no usable data → `indeterminate`, INDETERMINATE/`TRY_LATER`, with a
+//!   warning in Vietnamese and English.
+
+use std::sync::Arc;
+
+use der::Decode;
+use kyso_policy::reason::{Reason, Severity};
+use kyso_policy::revocation::{
+    CertStatus, RevocationCheck, RevocationData, RevocationFetcher, RevocationOptions,
+    RevocationStatus, aia_urls, check_path, fetch_revocation_data,
+};
+use x509_cert::Certificate;
+
+use crate::pades::{RevocationMode, VerifyOptions};
+use crate::report::CheckStatus;
+
+/// A shared revocation fetcher (e.g. `kyso_net::HttpFetcher`), used only in
+/// [`RevocationMode::Online`].
+#[derive(Clone)]
+pub struct Fetcher(pub Arc<dyn RevocationFetcher>);
+
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Fetcher(..)")
+    }
+}
+
+// Verification may run under `catch_unwind` (the C ABI does): a fetcher only moves bytes and
+// the verifier keeps nothing from it across a panic, so no broken invariant can be observed.
+impl std::panic::UnwindSafe for Fetcher {}
+impl std::panic::RefUnwindSafe for Fetcher {}
+
+impl Fetcher {
+    /// Wrap a fetcher.
+    pub fn new(fetcher: impl RevocationFetcher + 'static) -> Self {
+        Self(Arc::new(fetcher))
+    }
+}
+
+/// The decision for one signature, ready to be put in its report.
+#[derive(Debug, Clone)]
+pub struct RevocationDecision {
+    /// `checks.revocation`.
+    pub check: CheckStatus,
+    /// `REVOKED`, `REVOKED_NO_POE` or `TRY_LATER` when not passed.
+    pub sub_indication: Option<&'static str>,
+    /// Whether the signature fails (TOTAL_FAILED) rather than being indeterminate.
+    pub failed: bool,
+    /// Reasons that carry the sub-indication.
+    pub decisive: Vec<Reason>,
+    /// Other reasons (notes).
+    pub notes: Vec<Reason>,
+    /// The policy's per-certificate result, when a chain was checked.
+    pub details: Option<RevocationCheck>,
+}
+
+fn unavailable_without_chain() -> Reason {
+    Reason::warning(
+        "REVOCATION_UNAVAILABLE",
+        "Không xác định được tình trạng thu hồi của chứng thư số tại thời điểm ký (không có chuỗi chứng thư hợp lệ để kiểm tra CRL/OCSP); cần kiểm tra lại sau",
+        "The certificate's revocation status at the signing time could not be obtained (no valid chain to check CRL/OCSP against); check again later",
+    )
+}
+
+/// Decide revocation for a signature whose chain is `chain` (leaf first, anchor last; `None`
+/// when no valid chain was found), at `time`. `proven` says whether `time` comes from a
+/// time-stamp; `claimed` is the signer's claimed signing time, if any.
+pub fn decide(
+    options: &VerifyOptions,
+    chain: Option<&[Certificate]>,
+    time: der::DateTime,
+    proven: bool,
+    claimed: Option<der::DateTime>,
+) -> RevocationDecision {
+    if options.revocation == RevocationMode::Off {
+        return RevocationDecision {
+            check: CheckStatus::Skipped,
+            sub_indication: None,
+            failed: false,
+            decisive: Vec::new(),
+            notes: vec![Reason::warning(
+                "REVOCATION_SKIPPED",
+                "Không kiểm tra tình trạng thu hồi của chứng thư số (theo yêu cầu); chưa khẳng định được chứng thư không bị thu hồi tại thời điểm ký",
+                "Certificate revocation was not checked (as requested); it is not established that the certificate was unrevoked at the signing time",
+            )],
+            details: None,
+        };
+    }
+    let Some(chain) = chain else {
+        return RevocationDecision {
+            check: CheckStatus::Indeterminate,
+            sub_indication: Some("TRY_LATER"),
+            failed: false,
+            decisive: vec![unavailable_without_chain()],
+            notes: Vec::new(),
+            details: None,
+        };
+    };
+    let mut ropts = RevocationOptions::at(time);
+    ropts.algorithm_policy = options.algorithms.clone();
+    let mut data = options.revocation_data.clone();
+    let mut notes = Vec::new();
+    if options.revocation == RevocationMode::Online
+        && let Some(fetcher) = &options.fetcher
+    {
+        let fetched = fetch_revocation_data(chain, &data, fetcher.0.as_ref(), &ropts);
+        ropts.nonce = fetched.nonce.clone();
+        data.extend(fetched.data);
+        if !fetched.errors.is_empty() {
+            notes.push(Reason::info(
+                "REVOCATION_FETCH_FAILED",
+                format!(
+                    "Không tải được một số dữ liệu thu hồi: {}",
+                    fetched.errors.join("; ")
+                ),
+                format!(
+                    "Some revocation data could not be fetched: {}",
+                    fetched.errors.join("; ")
+                ),
+            ));
+        }
+    }
+    let check = check_path(chain, &data, &ropts);
+    let mut decision = RevocationDecision {
+        check: match check.status {
+            RevocationStatus::Passed => CheckStatus::Passed,
+            RevocationStatus::Failed => CheckStatus::Failed,
+            RevocationStatus::Indeterminate => CheckStatus::Indeterminate,
+        },
+        sub_indication: check.sub_indication,
+        failed: check.status == RevocationStatus::Failed,
+        decisive: Vec::new(),
+        notes,
+        details: None,
+    };
+    // Without proof of the signing time, a revocation after the claimed time is not proof of
+    // a revoked signature: REVOKED_NO_POE.
+    if decision.failed && !proven {
+        let revoked_at = check.certificates.iter().find_map(|c| match c.status {
+            CertStatus::Revoked { time: t, .. } if t <= time => Some(t),
+            _ => None,
+        });
+        if let (Some(r), Some(c)) = (revoked_at, claimed)
+            && c < r
+        {
+            decision.failed = false;
+            decision.check = CheckStatus::Indeterminate;
+            decision.sub_indication = Some("REVOKED_NO_POE");
+            decision.notes.push(Reason::warning(
+                "REVOKED_NO_POE",
+                "Thời gian ký được khai trước thời điểm thu hồi nhưng không có dấu thời gian chứng minh",
+                "The claimed signing time precedes the revocation, but no time-stamp proves it",
+            ));
+        }
+    }
+    for r in &check.reasons {
+        let decisive = match check.status {
+            RevocationStatus::Passed => false,
+            RevocationStatus::Failed => r.severity == Severity::Error,
+            RevocationStatus::Indeterminate => {
+                r.severity == Severity::Error || r.code == "REVOCATION_UNAVAILABLE"
+            }
+        };
+        if decisive {
+            decision.decisive.push(r.clone());
+        } else {
+            decision.notes.push(r.clone());
+        }
+    }
+    decision.details = Some(check);
+    decision
+}
+
+/// In [`RevocationMode::Online`], certificates from the AIA caIssuers URLs of `cert` (to
+/// complete a chain the document and the trust store could not).
+pub fn fetch_issuers(options: &VerifyOptions, cert: &Certificate) -> Vec<Certificate> {
+    let Some(fetcher) = options.fetcher.as_ref() else {
+        return Vec::new();
+    };
+    // Without anchors no fetched issuer could complete a chain: do not touch the network.
+    if options.revocation != RevocationMode::Online || options.trust.anchors().is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for url in aia_urls(cert).1.iter().filter(|u| u.starts_with("http://")) {
+        if let Ok(bytes) = fetcher.0.fetch_ca_issuers(url)
+            && let Ok(certs) = kyso_policy::trust::parse_certificates(&bytes)
+        {
+            out.extend(certs.into_iter().map(|s| s.certificate));
+        }
+    }
+    out
+}
+
+/// Revocation data supplied as bytes (e.g. from the CLI's `--crl` files or a document's DSS).
+pub fn data_from(crls: Vec<Vec<u8>>, ocsp_responses: Vec<Vec<u8>>) -> RevocationData {
+    RevocationData {
+        crls,
+        ocsp_responses,
+        certificates: Vec::new(),
+    }
+}
+
+/// Revocation data in a document's Document Security Store (ISO 32000-2 §12.8.4.3, PAdES
+/// B-LT): the streams of `/DSS /CRLs`, `/DSS /OCSPs` and `/DSS /Certs`. `None` when the
+/// document has no DSS or nothing readable in it.
+pub fn dss_data(doc: &kyso_pdf::lopdf::Document) -> Option<RevocationData> {
+    use kyso_pdf::load::{catalog, resolve, resolve_dict};
+    use kyso_pdf::lopdf::Object;
+    let (_, cat) = catalog(doc).ok()?;
+    let dss = resolve_dict(doc, cat.get(b"DSS").ok()?)?;
+    let streams = |key: &[u8]| -> Vec<Vec<u8>> {
+        let Some(Object::Array(items)) = dss.get(key).ok().and_then(|o| resolve(doc, o)) else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| match resolve(doc, item)? {
+                Object::Stream(s) => Some(
+                    s.decompressed_content()
+                        .unwrap_or_else(|_| s.content.clone()),
+                ),
+                _ => None,
+            })
+            // A DSS entry larger than 16 MiB is not revocation data we will parse.
+            .filter(|b| !b.is_empty() && b.len() <= 16 * 1024 * 1024)
+            .collect()
+    };
+    let data = RevocationData {
+        crls: streams(b"CRLs"),
+        ocsp_responses: streams(b"OCSPs"),
+        certificates: streams(b"Certs")
+            .iter()
+            .filter_map(|c| Certificate::from_der(c).ok())
+            .collect(),
+    };
+    (!data.is_empty()).then_some(data)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use kyso_pdf::lopdf::{Dictionary, Document, Object, Stream};
+
+    fn pki_cert(name: &str) -> Certificate {
+        let dir = std::path::PathBuf::from(
+            std::env::var_os("KYSO_TEST_WORK")
+                .expect("KYSO_TEST_WORK is not set: bash tests/run.sh"),
+        )
+        .join("pki");
+        let bytes = std::fs::read(dir.join(format!("{name}.pem"))).unwrap();
+        kyso_policy::trust::parse_certificates(&bytes)
+            .unwrap()
+            .remove(0)
+            .certificate
+    }
+
+    fn t(y: u16, m: u8, d: u8) -> der::DateTime {
+        der::DateTime::new(y, m, d, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn decisions_at_the_signing_time() {
+        let dir = std::path::PathBuf::from(std::env::var_os("KYSO_TEST_WORK").unwrap()).join("pki");
+        let mut options = VerifyOptions::new(Default::default(), t(2026, 1, 1));
+        options.revocation_data = data_from(
+            vec![
+                std::fs::read(dir.join("ca-g2.crl.der")).unwrap(),
+                std::fs::read(dir.join("root-g2.crl.der")).unwrap(),
+            ],
+            Vec::new(),
+        );
+        let chain = [pki_cert("revoked"), pki_cert("ca-g2"), pki_cert("root-g2")];
+        // Proven signing time after the revocation: TOTAL_FAILED/REVOKED.
+        let d = decide(&options, Some(&chain), t(2026, 1, 1), true, None);
+        assert!(d.failed);
+        assert_eq!(
+            (d.check, d.sub_indication),
+            (CheckStatus::Failed, Some("REVOKED"))
+        );
+        assert!(d.decisive.iter().any(|r| r.code == "CERT_REVOKED"));
+        // Proven signing time before it: passed, with a note.
+        let d = decide(&options, Some(&chain), t(2025, 3, 1), true, None);
+        assert_eq!((d.check, d.sub_indication), (CheckStatus::Passed, None));
+        assert!(
+            d.notes
+                .iter()
+                .any(|r| r.code == "CERT_REVOKED_AFTER_SIGNING")
+        );
+        // Only claimed before it (no time-stamp): REVOKED_NO_POE, indeterminate.
+        let d = decide(
+            &options,
+            Some(&chain),
+            t(2026, 1, 1),
+            false,
+            Some(t(2025, 3, 1)),
+        );
+        assert!(!d.failed);
+        assert_eq!(
+            (d.check, d.sub_indication),
+            (CheckStatus::Indeterminate, Some("REVOKED_NO_POE"))
+        );
+        // No chain, or no data: TRY_LATER with a warning; Off: skipped with a warning.
+        let d = decide(&options, None, t(2026, 1, 1), true, None);
+        assert_eq!(d.sub_indication, Some("TRY_LATER"));
+        let mut empty = options.clone();
+        empty.revocation_data = RevocationData::default();
+        let d = decide(&empty, Some(&chain), t(2026, 1, 1), true, None);
+        assert_eq!(
+            (d.check, d.sub_indication),
+            (CheckStatus::Indeterminate, Some("TRY_LATER"))
+        );
+        assert!(
+            d.decisive
+                .iter()
+                .any(|r| r.code == "REVOCATION_UNAVAILABLE")
+        );
+        empty.revocation = RevocationMode::Off;
+        let d = decide(&empty, Some(&chain), t(2026, 1, 1), true, None);
+        assert_eq!(d.check, CheckStatus::Skipped);
+        assert!(d.notes.iter().any(|r| r.code == "REVOCATION_SKIPPED"));
+    }
+
+    #[test]
+    fn dss_streams_are_read() {
+        let mut doc = Document::with_version("1.7");
+        let crl = doc.add_object(Stream::new(Dictionary::new(), b"\x30\x03crl".to_vec()));
+        let ocsp = doc.add_object(Stream::new(Dictionary::new(), b"\x30\x03rsp".to_vec()));
+        let mut dss = Dictionary::new();
+        dss.set("CRLs", Object::Array(vec![Object::Reference(crl)]));
+        dss.set("OCSPs", Object::Array(vec![Object::Reference(ocsp)]));
+        let dss = doc.add_object(dss);
+        let mut cat = Dictionary::new();
+        cat.set("Type", Object::Name(b"Catalog".to_vec()));
+        cat.set("DSS", Object::Reference(dss));
+        let root = doc.add_object(cat);
+        doc.trailer.set("Root", Object::Reference(root));
+        let data = dss_data(&doc).unwrap();
+        assert_eq!(data.crls, vec![b"\x30\x03crl".to_vec()]);
+        assert_eq!(data.ocsp_responses, vec![b"\x30\x03rsp".to_vec()]);
+        // No DSS: nothing.
+        let mut plain = Document::with_version("1.7");
+        let root = plain.add_object(Dictionary::new());
+        plain.trailer.set("Root", Object::Reference(root));
+        assert!(dss_data(&plain).is_none());
+    }
+}

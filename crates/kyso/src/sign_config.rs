@@ -1,0 +1,391 @@
+//! Signing options in one JSON shape, shared by the C ABI (and through it Java and .NET):
+//! ```json
+//! {"signer": {"pkcs11": {"module": "/usr/lib/softhsm/libsofthsm2.so", "token": "…",
+//!                        "key_label": "…", "pin": "…"}}
+//!          | {"p12": {"path": "/path/to/key.p12", "password": "…"}},
+//!  "level": "B-B",
+//!  "profile": "invisible",
+//!  "sub_filter": "ETSI.CAdES.detached" | "adbe.pkcs7.detached",
+//!  "field": "Signature1", "reason": "…", "location": "…", "contact_info": "…",
+//!  "chain": ["-----BEGIN CERTIFICATE-----…" or "/path/to/chain.pem"]}
+//! ```
+//! Only `signer` is required. The names follow the CLI's `kyso sign` flags. Instead of `pin`
+//! (or `password`), `pin_env` (or `password_env`) names an environment variable holding it; a
+//! PKCS#11 `module` defaults to `KYSO_PKCS11_MODULE`, else SoftHSM2's.
+//!
+//! For now `level` accepts only `B-B` and `profile` only `invisible` (the default); other values
+//! are rejected with [`SignConfigError::Unsupported`] rather than silently signing something else.
+
+use std::fmt;
+
+use serde::Deserialize;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::token::pkcs11::{Module, SignerOptions, TokenSession};
+use crate::token::software::SoftwareSigner;
+use crate::token::{PinSource, Signer};
+use crate::{Error, PadesOptions, SignedPdf, SubFilter};
+
+/// The JSON signing options object.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignConfig {
+    /// Where the key is.
+    pub signer: SignerConfig,
+    /// PAdES level; only `B-B` for now (the default).
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Signature profile; only `invisible` for now (the default).
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// `ETSI.CAdES.detached` (the default) or `adbe.pkcs7.detached`.
+    #[serde(default)]
+    pub sub_filter: Option<String>,
+    /// Signature field name; `SignatureN` by default.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// `/Reason`.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// `/Location`.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// `/ContactInfo`.
+    #[serde(default)]
+    pub contact_info: Option<String>,
+    /// Issuing CA certificates to embed (PEM text or paths, nearest first), like the CLI's
+    /// `--chain`: needed when the token holds only the signer's certificate.
+    #[serde(default)]
+    pub chain: Vec<String>,
+}
+
+/// Which key signs.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum SignerConfig {
+    /// A key on a PKCS#11 token (USB token, smart card, HSM).
+    Pkcs11(Pkcs11Config),
+    /// A PKCS#12 file.
+    P12(P12Config),
+}
+
+/// A key on a PKCS#11 token.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pkcs11Config {
+    /// Path of the PKCS#11 module; `KYSO_PKCS11_MODULE`, else SoftHSM2's, when absent.
+    #[serde(default)]
+    pub module: Option<String>,
+    /// Token label.
+    pub token: String,
+    /// Label of the private key on the token.
+    pub key_label: String,
+    /// The user PIN.
+    #[serde(default)]
+    pub pin: Option<String>,
+    /// Name of an environment variable holding the user PIN.
+    #[serde(default)]
+    pub pin_env: Option<String>,
+}
+
+/// A PKCS#12 file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct P12Config {
+    /// Path of the file.
+    pub path: String,
+    /// Its password (empty when absent).
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Name of an environment variable holding the password.
+    #[serde(default)]
+    pub password_env: Option<String>,
+}
+
+impl fmt::Debug for Pkcs11Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pkcs11Config")
+            .field("module", &self.module)
+            .field("token", &self.token)
+            .field("key_label", &self.key_label)
+            .field("pin", &self.pin.as_ref().map(|_| "<hidden>"))
+            .field("pin_env", &self.pin_env)
+            .finish()
+    }
+}
+
+impl fmt::Debug for P12Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("P12Config")
+            .field("path", &self.path)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("password_env", &self.password_env)
+            .finish()
+    }
+}
+
+impl Drop for Pkcs11Config {
+    fn drop(&mut self) {
+        self.pin.zeroize();
+    }
+}
+
+impl Drop for P12Config {
+    fn drop(&mut self) {
+        self.password.zeroize();
+    }
+}
+
+/// Why signing options were refused, or signing failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignConfigError {
+    /// The JSON is malformed or a value is invalid (code 7001).
+    #[error("invalid signing options: {0}")]
+    Invalid(String),
+    /// A well-formed value this version does not support yet (code 7002).
+    #[error("unsupported {option} {value:?}: this version supports {supported}")]
+    Unsupported {
+        /// The option's name (`level`, `profile`, `sub_filter`).
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// What is supported, for the message.
+        supported: &'static str,
+    },
+    /// Opening the key or signing failed.
+    #[error(transparent)]
+    Kyso(#[from] Error),
+}
+
+impl SignConfigError {
+    /// A stable numeric code: 7001 invalid options, 7002 unsupported option value, else the
+    /// code of the underlying [`Error`].
+    pub fn code(&self) -> u32 {
+        match self {
+            Self::Invalid(_) => 7001,
+            Self::Unsupported { .. } => 7002,
+            Self::Kyso(e) => e.code(),
+        }
+    }
+}
+
+impl From<crate::token::TokenError> for SignConfigError {
+    fn from(e: crate::token::TokenError) -> Self {
+        Self::Kyso(e.into())
+    }
+}
+
+impl SignConfig {
+    /// Parse the JSON signing options object.
+    pub fn from_json(json: &str) -> Result<Self, SignConfigError> {
+        serde_json::from_str(json)
+            .map_err(|e| SignConfigError::Invalid(format!("signing options JSON: {e}")))
+    }
+
+    /// The PAdES options these settings describe, signing time now. Checks `level` and
+    /// `profile` without touching the key.
+    pub fn pades_options(&self) -> Result<PadesOptions, SignConfigError> {
+        match self.level.as_deref() {
+            None | Some("B-B") => {}
+            Some(other) => {
+                return Err(SignConfigError::Unsupported {
+                    option: "level",
+                    value: other.into(),
+                    supported: "\"B-B\"",
+                });
+            }
+        }
+        match self.profile.as_deref() {
+            None | Some("invisible") => {}
+            Some(other) => {
+                return Err(SignConfigError::Unsupported {
+                    option: "profile",
+                    value: other.into(),
+                    supported: "\"invisible\"",
+                });
+            }
+        }
+        let mut options = PadesOptions::new(crate::signing_time_now());
+        options.sub_filter = match self.sub_filter.as_deref() {
+            None | Some("ETSI.CAdES.detached") => SubFilter::CadesDetached,
+            Some("adbe.pkcs7.detached") => SubFilter::Pkcs7Detached,
+            Some(other) => {
+                return Err(SignConfigError::Unsupported {
+                    option: "sub_filter",
+                    value: other.into(),
+                    supported: "\"ETSI.CAdES.detached\" or \"adbe.pkcs7.detached\"",
+                });
+            }
+        };
+        options.field_name.clone_from(&self.field);
+        options.reason.clone_from(&self.reason);
+        options.location.clone_from(&self.location);
+        options.contact_info.clone_from(&self.contact_info);
+        Ok(options)
+    }
+
+    /// Open the key: load the PKCS#12 file, or open the token and log in once.
+    pub fn open_signer(&self) -> Result<Box<dyn Signer>, SignConfigError> {
+        let mut chain = Vec::new();
+        for entry in &self.chain {
+            chain.extend(if entry.contains("-----BEGIN") {
+                crate::token::parse_certificates(entry.as_bytes())?
+            } else {
+                crate::token::load_certificates(entry)?
+            });
+        }
+        match &self.signer {
+            SignerConfig::P12(p12) => {
+                let password = secret(&p12.password, &p12.password_env, "password")?
+                    .unwrap_or_else(|| Zeroizing::new(String::new()));
+                let signer = SoftwareSigner::from_pkcs12_file(&p12.path, &password)?;
+                Ok(Box::new(if chain.is_empty() {
+                    signer
+                } else {
+                    signer.with_chain(chain)
+                }))
+            }
+            SignerConfig::Pkcs11(p11) => {
+                let pin = secret(&p11.pin, &p11.pin_env, "pin")?.ok_or_else(|| {
+                    SignConfigError::Invalid("signer.pkcs11 needs \"pin\" or \"pin_env\"".into())
+                })?;
+                let module = match &p11.module {
+                    Some(path) => Module::open(path)?,
+                    None => Module::from_env()?,
+                };
+                let session = TokenSession::open(&module, &p11.token)?;
+                session.login(PinSource::Value(pin), Default::default())?;
+                let mut options = SignerOptions::by_label(p11.key_label.clone());
+                options.chain = chain;
+                Ok(Box::new(session.signer(options)?))
+            }
+        }
+    }
+}
+
+/// A secret given directly or through an environment variable (not both).
+fn secret(
+    value: &Option<String>,
+    env: &Option<String>,
+    name: &str,
+) -> Result<Option<Zeroizing<String>>, SignConfigError> {
+    match (value, env) {
+        (Some(_), Some(_)) => Err(SignConfigError::Invalid(format!(
+            "give \"{name}\" or \"{name}_env\", not both"
+        ))),
+        (Some(v), None) => Ok(Some(Zeroizing::new(v.clone()))),
+        (None, Some(var)) => Ok(Some(PinSource::Env(var.clone()).resolve()?)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Sign a PDF held in memory as the JSON signing options say: the C ABI's `kyso_sign_pdf`.
+pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, SignConfigError> {
+    let config = SignConfig::from_json(options_json)?;
+    // Check the options before touching the key: a refused option must not cost a PIN try.
+    let options = config.pades_options()?;
+    let signer = config.open_signer()?;
+    Ok(crate::sign_pdf(bytes, signer.as_ref(), &options)?)
+}
+
+/// The tokens of a PKCS#11 module and their public objects, as JSON:
+/// `{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags": {…}, "keys": [{…}]}]}`
+/// (the shape of `kyso token list --json`). Does not log in, so tokens that keep keys private
+/// list only their certificates' public objects. A token that cannot be opened (not
+/// initialised, not recognised) is listed with no keys and an `"error"` message.
+pub fn token_list_json(module_path: &str) -> Result<String, Error> {
+    let module = Module::open(module_path)?;
+    let mut list = Vec::new();
+    for t in module.list_tokens()? {
+        let entries = if t.flags.token_initialized {
+            TokenSession::open(&module, &t.label).and_then(|session| session.keys())
+        } else {
+            Ok(Vec::new())
+        };
+        let (entries, error) = match entries {
+            Ok(entries) => (entries, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
+        let keys: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|k| {
+                let cert = k.certificate.as_ref().map(|c| c.tbs_certificate());
+                serde_json::json!({
+                    "label": k.label, "id": k.id, "key_type": format!("{:?}", k.key_type),
+                    "key_bits": k.key_bits, "has_private_key": k.has_private_key,
+                    "certificate_subject": cert.map(|c| c.subject().to_string()),
+                    "certificate_not_after": cert.map(|c| c.validity().not_after.to_string()),
+                })
+            })
+            .collect();
+        list.push(serde_json::json!({
+            "label": t.label, "serial": t.serial, "manufacturer": t.manufacturer,
+            "model": t.model, "slot": t.slot_id,
+            "flags": {
+                "login_required": t.flags.login_required,
+                "user_pin_count_low": t.flags.user_pin_count_low,
+                "user_pin_final_try": t.flags.user_pin_final_try,
+                "user_pin_locked": t.flags.user_pin_locked,
+                "token_initialized": t.flags.token_initialized,
+            },
+            "keys": keys,
+            "error": error,
+        }));
+    }
+    Ok(serde_json::json!({ "tokens": list }).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn parses_both_signer_kinds() {
+        let c = SignConfig::from_json(
+            r#"{"signer":{"pkcs11":{"token":"t","key_label":"k","pin":"1234"}},"level":"B-B"}"#,
+        )
+        .unwrap();
+        assert!(matches!(c.signer, SignerConfig::Pkcs11(_)));
+        assert!(!format!("{c:?}").contains("1234"));
+        let c =
+            SignConfig::from_json(r#"{"signer":{"p12":{"path":"a.p12"}},"reason":"r"}"#).unwrap();
+        assert!(matches!(c.signer, SignerConfig::P12(_)));
+        assert_eq!(c.pades_options().unwrap().reason.as_deref(), Some("r"));
+    }
+
+    #[test]
+    fn refuses_unsupported_and_malformed() {
+        let e = SignConfig::from_json(r#"{"signer":{"p12":{"path":"a"}},"level":"B-LTA"}"#)
+            .unwrap()
+            .pades_options()
+            .unwrap_err();
+        assert_eq!(e.code(), 7002);
+        assert!(e.to_string().contains("B-LTA"));
+        let e = SignConfig::from_json(r#"{"signer":{"p12":{"path":"a"}},"profile":"approval"}"#)
+            .unwrap()
+            .pades_options()
+            .unwrap_err();
+        assert_eq!(e.code(), 7002);
+        for bad in [
+            "{",
+            "{}",
+            r#"{"signer":{"p12":{"path":"a"}},"colour":"red"}"#,
+            r#"{"signer":{"x":{}}}"#,
+        ] {
+            assert_eq!(
+                SignConfig::from_json(bad).unwrap_err().code(),
+                7001,
+                "{bad}"
+            );
+        }
+        let e = sign_pdf_json(
+            b"%PDF-1.7",
+            r#"{"signer":{"p12":{"path":"/nonexistent.p12"}}}"#,
+        )
+        .unwrap_err();
+        assert_ne!(e.code(), 0);
+    }
+}

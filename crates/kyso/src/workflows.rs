@@ -1,0 +1,298 @@
+//! The Decree 30 signing workflows as library calls: [`sign_approval`] (the competent person's
+//! signature image), [`sign_issuance`] (the organisation's seal over it), [`sign_attachment`]
+//! and [`sign_copy`] (text blocks at the top right of page 1). See
+//! [`kyso_sign::workflow`] for what each draws, where, and how the role is recorded.
+//!
+//! ```no_run
+//! use kyso::workflows::{self, ApprovalOptions, IssuanceOptions, Placement, Rect};
+//!
+//! /// The competent person signs, then the clerk applies the organisation's seal.
+//! fn approve_and_issue(
+//!     pdf: &[u8],
+//!     person: &dyn kyso::Signer,
+//!     organisation: &dyn kyso::Signer,
+//! ) -> Result<Vec<u8>, kyso::Error> {
+//!     let time = kyso::signing_time_now();
+//!     let approval = ApprovalOptions {
+//!         image: workflows::load_png("chu-ky.png".as_ref())?,
+//!         placement: Placement {
+//!             page: Some(1),
+//!             rect: Some(Rect::new(350.0, 180.0, 150.0, 60.0)),
+//!             ..Default::default()
+//!         },
+//!         stretch: false,
+//!     };
+//!     let options = kyso::PadesOptions::new(time);
+//!     let signed = workflows::sign_approval(pdf, person, &approval, &options)?;
+//!     let issuance = IssuanceOptions {
+//!         seal: workflows::load_png("con-dau.png".as_ref())?,
+//!         seal_width_mm: Some(36.0),
+//!         placement: Placement::default(), // over the left third of the approval image
+//!         organization: None,
+//!         font: None,
+//!     };
+//!     Ok(workflows::sign_issuance(&signed.bytes, organisation, &issuance, &options)?.bytes)
+//! }
+//! ```
+
+use std::path::{Path, PathBuf};
+
+pub use kyso_sign::appearance::{PageGeometry, PngImage, Rect, Rotation, TextFont};
+pub use kyso_sign::workflow::{
+    ApprovalOptions, AttachmentOptions, CopyOptions, ExistingSignature, IssuanceOptions, Placement,
+    Role, Workflow, format_time,
+};
+
+use crate::{Error, PadesOptions, SignedPdf, Signer, files};
+
+/// Where [`find_font`] looks for a Times New Roman–compatible font with Vietnamese glyphs
+/// (Debian/Ubuntu `fonts-liberation`, `fonts-liberation2`, `fonts-croscore`; Fedora; macOS
+/// Homebrew), in order.
+pub const FONT_PATHS: &[&str] = &[
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/liberation-serif/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/liberation/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf",
+    "/usr/share/fonts/google-crosextra-caladea/Tinos-Regular.ttf",
+    "/opt/homebrew/share/fonts/LiberationSerif-Regular.ttf",
+    "/usr/local/share/fonts/LiberationSerif-Regular.ttf",
+];
+
+/// Every Vietnamese letter with its diacritics, lower and upper case (and đ/Đ): a font for
+/// signature text must have all of them. Liberation Serif 1.07 (Debian's `fonts-liberation`)
+/// lacks some (e.g. `Ụ`); 2.x (`fonts-liberation2`) and Tinos have them all.
+pub const VIETNAMESE_LETTERS: &str = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ\
+uùúủũụưừứửữựyỳýỷỹỵđAÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰ\
+YỲÝỶỸỴĐ";
+
+/// The first font of [`FONT_PATHS`] that exists and has every Vietnamese letter (install
+/// Debian's `fonts-liberation2` or `fonts-croscore`).
+pub fn find_font() -> Result<TextFont, Error> {
+    FONT_PATHS
+        .iter()
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .filter_map(|p| load_font(&p).ok())
+        .find(|f| f.glyphs(VIETNAMESE_LETTERS).is_ok())
+        .ok_or_else(|| {
+            Error::Options(
+                "no Liberation Serif 2 or Tinos font with Vietnamese letters found (install \
+                 fonts-liberation2, or give a font file)"
+                    .into(),
+            )
+        })
+}
+
+/// A TrueType font file.
+pub fn load_font(path: &Path) -> Result<TextFont, Error> {
+    Ok(TextFont::from_bytes(files::read(path)?)?)
+}
+
+/// A PNG file.
+pub fn load_png(path: &Path) -> Result<PngImage, Error> {
+    Ok(PngImage::decode(&files::read(path)?)?)
+}
+
+/// Sign `pdf` in `workflow`; `options` gives the signing time, `/SubFilter`, field name…
+/// (its page, rectangle and appearance are replaced by the workflow's).
+pub fn sign(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    workflow: &Workflow,
+    options: &PadesOptions,
+) -> Result<SignedPdf, Error> {
+    Ok(kyso_sign::sign_workflow(pdf, signer, workflow, options)?)
+}
+
+/// The competent person's approval signature: the signature image in the given rectangle.
+pub fn sign_approval(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    approval: &ApprovalOptions,
+    options: &PadesOptions,
+) -> Result<SignedPdf, Error> {
+    sign(pdf, signer, &Workflow::Approval(approval.clone()), options)
+}
+
+/// The organisation's issuance signature: the seal at its real size, by default over the left
+/// third of the most recent approval signature.
+pub fn sign_issuance(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    issuance: &IssuanceOptions,
+    options: &PadesOptions,
+) -> Result<SignedPdf, Error> {
+    sign(pdf, signer, &Workflow::Issuance(issuance.clone()), options)
+}
+
+/// The signature on an attachment file: document number and symbol and the signing time at
+/// the top right of page 1.
+pub fn sign_attachment(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    attachment: &AttachmentOptions,
+    options: &PadesOptions,
+) -> Result<SignedPdf, Error> {
+    sign(
+        pdf,
+        signer,
+        &Workflow::Attachment(attachment.clone()),
+        options,
+    )
+}
+
+/// The signature on an electronic copy: copy type, copying organisation and signing time at
+/// the top right of page 1.
+pub fn sign_copy(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    copy: &CopyOptions,
+    options: &PadesOptions,
+) -> Result<SignedPdf, Error> {
+    sign(pdf, signer, &Workflow::Copy(copy.clone()), options)
+}
+
+/// [`sign`] from file to file; the output is written atomically and may equal the input.
+pub fn sign_file(
+    input: &Path,
+    output: &Path,
+    signer: &dyn Signer,
+    workflow: &Workflow,
+    options: &PadesOptions,
+) -> Result<SignedPdf, Error> {
+    let bytes = files::read(input)?;
+    let signed = sign(&bytes, signer, workflow, options)?;
+    files::write_atomic(output, &signed.bytes)?;
+    Ok(signed)
+}
+
+/// The copy types of Decree 30 (Art. 25): `SAO Y`, `SAO LỤC`, `TRÍCH SAO`.
+pub const COPY_TYPES: [&str; 3] = ["SAO Y", "SAO LỤC", "TRÍCH SAO"];
+
+/// The canonical copy type for `text`: one of [`COPY_TYPES`] in any letter case, or the ASCII
+/// aliases `sao-y`, `sao-luc`, `trich-sao`.
+pub fn copy_type(text: &str) -> Result<&'static str, Error> {
+    let t = text.trim().to_uppercase().replace(['-', '_'], " ");
+    match t.as_str() {
+        "SAO Y" => Ok(COPY_TYPES[0]),
+        "SAO LỤC" | "SAO LUC" => Ok(COPY_TYPES[1]),
+        "TRÍCH SAO" | "TRICH SAO" => Ok(COPY_TYPES[2]),
+        _ => Err(Error::Options(format!(
+            "copy type {text:?}: use SAO Y, SAO LỤC or TRÍCH SAO"
+        ))),
+    }
+}
+
+/// `X,Y,W,H` in points (origin bottom-left of the page's user space).
+pub fn parse_rect(text: &str) -> Result<Rect, Error> {
+    let parts: Vec<f32> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| Error::Options(format!("rectangle {text:?}: expected X,Y,W,H")))?;
+    match parts[..] {
+        [x, y, w, h] if w > 0.0 && h > 0.0 && x.is_finite() && y.is_finite() => {
+            Ok(Rect::new(x, y, w, h))
+        }
+        _ => Err(Error::Options(format!(
+            "rectangle {text:?}: expected X,Y,W,H with positive width and height"
+        ))),
+    }
+}
+
+/// A workflow described by plain values (file paths, strings), as the CLI and bindings take
+/// it; [`ProfileRequest::workflow`] loads the files and checks what each profile needs.
+#[derive(Debug, Clone)]
+pub struct ProfileRequest {
+    /// Which workflow.
+    pub role: Role,
+    /// PNG: the signature image (approval) or the seal (issuance).
+    pub image: Option<PathBuf>,
+    /// 1-based page.
+    pub page: Option<u32>,
+    /// Widget rectangle in points.
+    pub rect: Option<Rect>,
+    /// Document number and symbol (attachment).
+    pub doc_number: Option<String>,
+    /// Copy type (copy).
+    pub copy_type: Option<String>,
+    /// Organisation (copy: required; issuance: optional text next to the seal).
+    pub organization: Option<String>,
+    /// Font file; by default [`find_font`].
+    pub font: Option<PathBuf>,
+    /// The seal's real width in mm (issuance), when the PNG has no `pHYs`.
+    pub seal_width_mm: Option<f32>,
+    /// Allow covering other signatures (see [`Placement::allow_overlap`]).
+    pub allow_overlap: bool,
+}
+
+impl ProfileRequest {
+    /// A request for `role` with nothing else set.
+    pub fn new(role: Role) -> Self {
+        Self {
+            role,
+            image: None,
+            page: None,
+            rect: None,
+            doc_number: None,
+            copy_type: None,
+            organization: None,
+            font: None,
+            seal_width_mm: None,
+            allow_overlap: false,
+        }
+    }
+
+    /// Load the files and build the workflow.
+    pub fn workflow(&self) -> Result<Workflow, Error> {
+        let placement = Placement {
+            page: self.page,
+            rect: self.rect,
+            allow_overlap: self.allow_overlap,
+        };
+        let font = || match &self.font {
+            Some(p) => load_font(p),
+            None => find_font(),
+        };
+        let need = |what: &str, v: &Option<String>| -> Result<String, Error> {
+            v.clone().filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+                Error::Options(format!("the {} profile needs {what}", self.role.as_str()))
+            })
+        };
+        let image = || -> Result<PngImage, Error> {
+            let path = self.image.as_deref().ok_or_else(|| {
+                Error::Options(format!("the {} profile needs an image", self.role.as_str()))
+            })?;
+            load_png(path)
+        };
+        Ok(match self.role {
+            Role::Approval => Workflow::Approval(ApprovalOptions {
+                image: image()?,
+                placement,
+                stretch: false,
+            }),
+            Role::Issuance => Workflow::Issuance(IssuanceOptions {
+                seal: image()?,
+                seal_width_mm: self.seal_width_mm,
+                placement,
+                font: match &self.organization {
+                    Some(_) => Some(font()?),
+                    None => None,
+                },
+                organization: self.organization.clone(),
+            }),
+            Role::Attachment => Workflow::Attachment(AttachmentOptions {
+                doc_number: need("a document number (--doc-number)", &self.doc_number)?,
+                font: font()?,
+                placement,
+            }),
+            Role::Copy => Workflow::Copy(CopyOptions {
+                copy_type: copy_type(&need("a copy type (--copy-type)", &self.copy_type)?)?.into(),
+                organization: need("an organisation (--organization)", &self.organization)?,
+                font: font()?,
+                placement,
+            }),
+        })
+    }
+}

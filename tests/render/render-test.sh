@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The Decree 30 appearance suite: signs with every `kyso sign --profile`, renders the pages with
+# poppler (pdftoppm at 72 dpi: one pixel per point) and looks at them (tests/render/check.py), then
+# has kyso, pyHanko and pdfsig judge every signature.
+#
+#   bash tests/render/render-test.sh [OUT_DIR]     (default: $KYSO_TEST_WORK/render)
+#
+# Needs the test PKI and PDFs in $KYSO_TEST_WORK (tests/run.sh builds them), poppler-utils,
+# python3, the pyHanko venv and a font with Vietnamese letters (fonts-liberation2: see
+# tests/setup.d/30-render.sh). Prints "render: N passed, M failed"; exit 0 only when M is 0.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+WORK=${KYSO_TEST_WORK:-$ROOT/tests/work}
+OUT=${1:-$WORK/render}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+PKI=$WORK/pki
+PDFS=$WORK/pdf
+ROOT_PEM=$PKI/root-g2.pem
+CA_PEM=$PKI/ca-g2.pem
+export KYSO_P12_PASSWORD=kyso-test
+CHECK="python3 $ROOT/tests/render/check.py"
+
+cargo build -q -p kyso-cli || exit 1
+KYSO=$TARGET/debug/kyso
+rm -rf "$OUT"
+mkdir -p "$OUT"
+python3 tests/render/make-images.py "$OUT"
+python3 tests/render/make-pdfs.py "$OUT"
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "  PASS $*"; }
+ko() { failed=$((failed + 1)); echo "  FAIL $*"; }
+run() { # run NAME CMD... : a check that must succeed
+  local name=$1; shift
+  local log
+  if log=$("$@" 2>&1); then ok "$name"; else ko "$name"; echo "$log" | sed 's/^/    /'; fi
+}
+refuse() { # refuse NAME CMD... : a command that must fail
+  local name=$1; shift
+  if "$@" > /dev/null 2>&1; then ko "$name (was accepted)"; else ok "$name"; fi
+}
+sign() { # sign IN OUT P12 ARGS...
+  local in=$1 out=$2 p12=$3; shift 3
+  "$KYSO" sign "$in" -o "$out" --p12 "$PKI/$p12" --password-env KYSO_P12_PASSWORD "$@"
+}
+roles() { # roles FILE ROLE... : kyso verifies FILE as VALID and names these roles, in order
+  local file=$1; shift
+  "$KYSO" verify "$file" --trust "$ROOT_PEM" --intermediate "$CA_PEM" --no-revocation --json \
+    | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+got = [s["role"] for s in r["signatures"]]
+want = sys.argv[1:]
+print(r["verdict"], got)
+sys.exit(0 if r["verdict"] == "VALID" and got == want else 1)' "$@"
+}
+judges() { # judges FILE ROLE... : kyso, pyHanko and pdfsig accept every signature
+  local file=$1; shift
+  run "$(basename "$file"): kyso VALID, roles $*" roles "$file" "$@"
+  run "$(basename "$file"): pyHanko" bash tests/interop/pyhanko-validate.sh "$file" "$ROOT_PEM" "$CA_PEM"
+  run "$(basename "$file"): pdfsig" bash tests/interop/pdfsig-validate.sh "$file" "$ROOT_PEM" "$CA_PEM"
+}
+render() { # render FILE PAGE -> OUT/NAME-PAGE.ppm
+  local base; base=$OUT/$(basename "$1" .pdf)-p$2
+  pdftoppm -r 72 -f "$2" -l "$2" -singlefile "$1" "$base" && echo "$base.ppm"
+}
+TIME_RE='re:[0-3][0-9]/[01][0-9]/20[0-9][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] \+07:00'
+
+echo "== 1. A4 portrait letter (title and name lines): approval (individual) then issuance (organisation, seal placed automatically)"
+# Approval rectangle 350,150 150x60; the 300x120 px signature fills it. The seal (36 mm = 102 pt
+# from pHYs) ends at the left third of the approval image (x = 400), vertically centred on it.
+run "approval signs" sign "$OUT/letter.pdf" "$OUT/approval.pdf" ca-nhan.p12 \
+  --profile approval --image "$OUT/signature.png" --rect 350,150,150,60
+run "issuance signs" sign "$OUT/approval.pdf" "$OUT/approval-issuance.pdf" to-chuc.p12 \
+  --profile issuance --image "$OUT/seal.png"
+ppm=$(render "$OUT/approval.pdf" 1)
+run "approval: blue inside the rectangle only, no red" $CHECK pixels "$ppm" \
+  blue-in:350,150,150,60 blue-only:350,150,150,60 no-red-in:0,0,595,842
+ppm=$(render "$OUT/approval-issuance.pdf" 1)
+run "issuance: red over the left third, blue still in the right two thirds" $CHECK pixels "$ppm" \
+  red-in:350,150,50,60 blue-in:420,150,80,60 no-red-in:402,0,193,842 none-in:0,421,595,421
+judges "$OUT/approval.pdf" approval
+judges "$OUT/approval-issuance.pdf" approval issuance
+refuse "a second approval may not cover the first one" sign "$OUT/approval.pdf" "$OUT/x.pdf" \
+  ca-nhan.p12 --profile approval --image "$OUT/signature.png" --rect 400,170,150,60
+refuse "approval needs a rectangle" sign "$PDFS/plain.pdf" "$OUT/x.pdf" ca-nhan.p12 \
+  --profile approval --image "$OUT/signature.png"
+refuse "issuance needs an approval or a rectangle" sign "$PDFS/plain.pdf" "$OUT/x.pdf" \
+  to-chuc.p12 --profile issuance --image "$OUT/seal.png"
+
+echo "== 2. issuance with the organisation's name and the time next to the seal"
+run "issuance with text signs" sign "$OUT/approval.pdf" "$OUT/issuance-text.pdf" to-chuc.p12 \
+  --profile issuance --image "$OUT/seal.png" --organization "Sở Khoa học và Công nghệ tỉnh Gia Lai"
+run "issuance text extracts exactly" bash -c "pdftotext -f 1 -l 1 '$OUT/issuance-text.pdf' - \
+  | grep -qx 'Sở Khoa học và Công nghệ tỉnh Gia Lai'"
+judges "$OUT/issuance-text.pdf" approval issuance
+
+echo "== 3. /Rotate 90 page: approval + issuance drawn upright"
+# User-space rectangle 100,350 60x150 is, as shown (842 x 595), the rectangle 350,435 150x60.
+run "approval on rotated page" sign "$PDFS/rotate90.pdf" "$OUT/r90-approval.pdf" ca-nhan.p12 \
+  --profile approval --image "$OUT/signature.png" --rect 100,350,60,150
+run "issuance on rotated page" sign "$OUT/r90-approval.pdf" "$OUT/r90-issuance.pdf" to-chuc.p12 \
+  --profile issuance --image "$OUT/seal.png"
+ppm=$(render "$OUT/r90-issuance.pdf" 1)
+run "rotated: blue in the visual rectangle, red over its left third" $CHECK pixels "$ppm" \
+  blue-only:350,435,150,60 blue-in:420,435,80,60 red-in:350,435,50,60 no-red-in:402,0,440,595
+judges "$OUT/r90-issuance.pdf" approval issuance
+
+echo "== 4. attachment on an A4 landscape page"
+run "attachment signs" sign "$OUT/landscape.pdf" "$OUT/landscape-attachment.pdf" ca-nhan.p12 \
+  --profile attachment --doc-number "125/QĐ-UBND"
+run "attachment text at the top right" $CHECK text "$OUT/landscape-attachment.pdf" 1 842 595 \
+  "125/QĐ-UBND" "$TIME_RE"
+judges "$OUT/landscape-attachment.pdf" attachment
+
+echo "== 5. copy (SAO Y) on a /Rotate 270 page, attachment on /Rotate 180 with a crop box"
+run "copy signs" sign "$OUT/rotate270.pdf" "$OUT/r270-copy.pdf" to-chuc.p12 \
+  --profile copy --copy-type "SAO Y" --organization "Văn phòng Ủy ban nhân dân tỉnh Gia Lai"
+run "copy text at the visual top right, upright" $CHECK text "$OUT/r270-copy.pdf" 1 842 595 \
+  "SAO Y" "Văn phòng Ủy ban nhân dân tỉnh Gia Lai" "$TIME_RE"
+judges "$OUT/r270-copy.pdf" copy
+run "attachment on rotate 180 signs" sign "$OUT/rotate180.pdf" "$OUT/r180-attachment.pdf" \
+  ca-nhan.p12 --profile attachment --doc-number "07/2026/TT-BKHCN"
+run "rotate 180: text at the visual top right, upright" $CHECK text "$OUT/r180-attachment.pdf" 1 \
+  555 782 "07/2026/TT-BKHCN" "$TIME_RE"
+judges "$OUT/r180-attachment.pdf" attachment
+
+echo "== 6. copy (TRÍCH SAO) of a multi-page document, then an attachment block that steps below it"
+run "copy signs" sign "$PDFS/multipage.pdf" "$OUT/multipage-copy.pdf" to-chuc.p12 \
+  --profile copy --copy-type "trich-sao" --organization "Sở Nội vụ tỉnh Gia Lai"
+run "second block signs" sign "$OUT/multipage-copy.pdf" "$OUT/multipage-copy2.pdf" ca-nhan.p12 \
+  --profile attachment --doc-number "Phụ lục số 12/BC-SNV đặc biệt"
+run "both blocks on page 1 at the top right" $CHECK text "$OUT/multipage-copy2.pdf" 1 595 842 \
+  "TRÍCH SAO" "Sở Nội vụ tỉnh Gia Lai" "$TIME_RE" "Phụ lục số 12/BC-SNV đặc biệt"
+refuse "a character the font lacks is refused, not drawn as a box" sign "$PDFS/plain.pdf" \
+  "$OUT/x.pdf" ca-nhan.p12 --profile attachment --doc-number "Phụ lục Ⅰ"
+judges "$OUT/multipage-copy2.pdf" copy attachment
+refuse "unknown copy type" sign "$PDFS/plain.pdf" "$OUT/x.pdf" to-chuc.p12 \
+  --profile copy --copy-type "BẢN CHÍNH" --organization "X"
+
+echo "== 7. a document with a prepared, empty signature field (Sig1 at 350,80 200x80)"
+run "approval into the prepared field, drawn for its rectangle" sign "$PDFS/sig-field.pdf" \
+  "$OUT/field-approval.pdf" ca-nhan.p12 --profile approval --image "$OUT/signature.png" --field Sig1
+ppm=$(render "$OUT/field-approval.pdf" 1)
+run "prepared field: blue inside its rectangle only" $CHECK pixels "$ppm" \
+  blue-in:350,80,200,80 blue-only:350,80,200,80
+judges "$OUT/field-approval.pdf" approval
+run "approval elsewhere adds a new field and leaves Sig1 empty" sign "$PDFS/sig-field.pdf" \
+  "$OUT/field-new.pdf" ca-nhan.p12 --profile approval --image "$OUT/signature.png" \
+  --rect 100,300,150,60
+ppm=$(render "$OUT/field-new.pdf" 1)
+run "new field: blue inside the given rectangle only" $CHECK pixels "$ppm" \
+  blue-in:100,300,150,60 blue-only:100,300,150,60
+judges "$OUT/field-new.pdf" approval
+
+echo "render: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
