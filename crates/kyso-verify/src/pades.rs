@@ -58,6 +58,9 @@ pub struct VerifyOptions {
     /// Fetches missing revocation data in [`RevocationMode::Online`] (the fetcher does the
     /// I/O, e.g. `kyso_net::HttpFetcher`; without one, Online uses only supplied data).
     pub fetcher: Option<crate::revocation::Fetcher>,
+    /// Decree 68 rules (Government policy OID, validity length, which certificate each
+    /// workflow role needs), as data.
+    pub profile: kyso_policy::profile::Profile,
 }
 
 impl VerifyOptions {
@@ -71,6 +74,7 @@ impl VerifyOptions {
             file_name: None,
             revocation_data: Default::default(),
             fetcher: None,
+            profile: Default::default(),
         }
     }
 }
@@ -555,6 +559,7 @@ impl SignatureContext<'_> {
         let at = proven.unwrap_or(self.options.validation_time);
         let path = self.path(&signer_cert, &cms.certificates, at, proven.is_some());
         let chain = (path.status == PathStatus::Valid).then(|| path.path.clone());
+        self.check_profile(&signer_cert, &path.path, out);
         out.report.path = path
             .path
             .iter()
@@ -655,6 +660,25 @@ impl SignatureContext<'_> {
             proven.is_some(),
             claimed.map(|(t, _)| t),
         );
+    }
+
+    /// Decree 68 profile: warnings about the certificate, and the workflow rule that the role
+    /// the signer declared (approval, issuance…) is signed with the right kind of certificate
+    /// (Decree 68 Art. 31–32: a certificate is used within its scope).
+    fn check_profile(&self, signer_cert: &Certificate, path: &[Certificate], out: &mut Outcome) {
+        let profile = &self.options.profile;
+        out.report
+            .reasons
+            .extend(kyso_policy::profile::certificate_findings(path, profile));
+        let has_rule = profile.role_rules.iter().any(|r| r.role == out.report.role);
+        match kyso_policy::profile::check_role(&out.report.role, signer_cert, profile) {
+            Some(violation) => {
+                out.report.checks.policy = CheckStatus::Failed;
+                out.fail("CERTIFICATE_SCOPE_VIOLATION", violation);
+            }
+            None if has_rule => out.report.checks.policy = CheckStatus::Passed,
+            None => {}
+        }
     }
 
     fn revocation(

@@ -56,9 +56,12 @@ pub struct DemoPki {
     pub root: Certificate,
     /// The issuing CA.
     pub ca: Certificate,
-    /// The individual signer.
+    /// The individual signer (approval signatures).
     pub signer: Certificate,
     signer_key: RsaPrivateKey,
+    /// The organisation (the clerk's seal: issuance, attachment and copy signatures).
+    pub organization: Certificate,
+    organization_key: RsaPrivateKey,
 }
 
 impl std::fmt::Debug for DemoPki {
@@ -169,7 +172,8 @@ fn issue(p: Issue<'_>) -> Result<Certificate, Error> {
 impl DemoPki {
     /// Make a fresh demo PKI valid from a day before `now_unix` for ten years.
     pub fn generate(now_unix: u64) -> Result<Self, Error> {
-        let (root_key, ca_key, signer_key) = (rsa_key()?, rsa_key()?, rsa_key()?);
+        let (root_key, ca_key, signer_key, organization_key) =
+            (rsa_key()?, rsa_key()?, rsa_key()?, rsa_key()?);
         let root_name = name("CN=RootCA Demo kyso,O=Ban Cơ yếu Chính phủ (demo),C=VN")?;
         let ca_name =
             name("CN=CA Demo phục vụ các cơ quan Nhà nước,O=Ban Cơ yếu Chính phủ (demo),C=VN")?;
@@ -200,9 +204,23 @@ impl DemoPki {
         })?;
         let signer = issue(Issue {
             subject: signer_name,
-            issuer: ca_name,
+            issuer: ca_name.clone(),
             serial: 0x1001,
             key: &signer_key,
+            issuer_key: &ca_key,
+            ca: None,
+            from,
+            to: now_unix + 3 * 365 * 86_400,
+        })?;
+        // The tax code (UID=MST:) marks an organisation certificate, as the real CA writes it.
+        let org_name = name(
+            "UID=MST:5900000000,CN=Sở Khoa học và Công nghệ tỉnh Gia Lai (demo),O=Sở Khoa học và Công nghệ tỉnh Gia Lai (demo),L=Gia Lai,C=VN",
+        )?;
+        let organization = issue(Issue {
+            subject: org_name,
+            issuer: ca_name,
+            serial: 0x1002,
+            key: &organization_key,
             issuer_key: &ca_key,
             ca: None,
             from,
@@ -213,19 +231,33 @@ impl DemoPki {
             ca,
             signer,
             signer_key,
+            organization,
+            organization_key,
         })
     }
 
-    /// A software signer holding the demo signer's key, with the CA certificate as its chain.
+    /// A software signer holding the demo individual's key, with the CA certificate as its chain.
     pub fn software_signer(&self) -> Result<kyso_token::software::SoftwareSigner, Error> {
-        let key = self
-            .signer_key
+        Self::soft(&self.signer_key, &self.signer, &self.ca)
+    }
+
+    /// A software signer holding the demo organisation's key (for the clerk's signatures).
+    pub fn organization_signer(&self) -> Result<kyso_token::software::SoftwareSigner, Error> {
+        Self::soft(&self.organization_key, &self.organization, &self.ca)
+    }
+
+    fn soft(
+        key: &RsaPrivateKey,
+        cert: &Certificate,
+        ca: &Certificate,
+    ) -> Result<kyso_token::software::SoftwareSigner, Error> {
+        let key = key
             .to_pkcs8_der()
             .map_err(|e| Error::Options(format!("demo key: {e}")))?;
         Ok(kyso_token::software::SoftwareSigner::from_key_bytes(
             key.as_bytes(),
             None,
-            vec![self.signer.clone(), self.ca.clone()],
+            vec![cert.clone(), ca.clone()],
         )?)
     }
 }

@@ -23,6 +23,11 @@ fn signer() -> SoftwareSigner {
     pki().software_signer().unwrap()
 }
 
+/// The clerk's organisation certificate: issuance, attachment and copy signatures need it.
+fn organization() -> SoftwareSigner {
+    pki().organization_signer().unwrap()
+}
+
 fn verify(pdf: &[u8]) -> kyso::Report {
     let mut trust = TrustStore::new();
     trust.add_anchor(pki().root.clone()).unwrap();
@@ -92,7 +97,8 @@ fn approval_then_issuance_both_valid_with_roles_and_the_seal_on_the_left_third()
     let a_rect = Rect::new(350.0, 150.0, 150.0, 60.0);
     let signed =
         workflows::sign_approval(&sample_pdf(), &signer(), &approval(a_rect), &options).unwrap();
-    let sealed = workflows::sign_issuance(&signed.bytes, &signer(), &issuance(), &options).unwrap();
+    let sealed =
+        workflows::sign_issuance(&signed.bytes, &organization(), &issuance(), &options).unwrap();
     assert!(sealed.bytes.starts_with(&signed.bytes));
 
     let report = verify(&sealed.bytes);
@@ -118,6 +124,35 @@ fn approval_then_issuance_both_valid_with_roles_and_the_seal_on_the_left_third()
     let text = String::from_utf8_lossy(&sealed.bytes);
     assert!(text.contains("/KysoRole /approval") || text.contains("/KysoRole/approval"));
     assert!(text.contains("/Prop_Build"));
+}
+
+#[test]
+fn the_seal_signed_with_a_personal_certificate_is_refused() {
+    // Decree 68 / Gia Lai Art. 9: the organisation signature is the clerk's, with the
+    // organisation certificate; a person's certificate is outside its scope there.
+    let options = PadesOptions::new(kyso::signing_time_now());
+    let a_rect = Rect::new(350.0, 150.0, 150.0, 60.0);
+    let signed =
+        workflows::sign_approval(&sample_pdf(), &signer(), &approval(a_rect), &options).unwrap();
+    let sealed = workflows::sign_issuance(&signed.bytes, &signer(), &issuance(), &options).unwrap();
+    let report = verify(&sealed.bytes);
+    assert_eq!(report.verdict, Verdict::Invalid, "{}", report.to_json());
+    let issuance = &report.signatures[1];
+    assert_eq!(
+        issuance.checks.policy,
+        kyso::verify::report::CheckStatus::Failed
+    );
+    assert!(
+        issuance
+            .reasons
+            .iter()
+            .any(|r| r.code == "PROFILE_ROLE_CERTIFICATE")
+    );
+    // The approval itself is in scope.
+    assert_eq!(
+        report.signatures[0].checks.policy,
+        kyso::verify::report::CheckStatus::Passed
+    );
 }
 
 #[test]
@@ -164,7 +199,8 @@ fn attachment_block_sits_at_the_top_right_of_page_one() {
         font,
         placement: Placement::default(),
     };
-    let signed = workflows::sign_attachment(&sample_pdf(), &signer(), &att, &options).unwrap();
+    let signed =
+        workflows::sign_attachment(&sample_pdf(), &organization(), &att, &options).unwrap();
     let report = verify(&signed.bytes);
     assert_eq!(report.verdict, Verdict::Valid, "{}", report.to_json());
     assert_eq!(report.signatures[0].role, "attachment");
