@@ -242,6 +242,31 @@ int main(int argc, char **argv) {
   kyso_buffer_free(report);
   kyso_buffer_free(signed_out);
 
+  /* ---- a Decree 30 profile through the same JSON: an attachment block (text, top right) ----
+   * Signed with the person's certificate on purpose: the role travels in the signature and the
+   * verifier refuses it, because an attachment is the organisation's signature. */
+  static char profile_opts[4096];
+  snprintf(profile_opts, sizeof profile_opts, "{\"signer\":{\"p12\":{\"path\":");
+  json_string(profile_opts, sizeof profile_opts, p12);
+  strcat(profile_opts, ",\"password\":");
+  json_string(profile_opts, sizeof profile_opts, p12_password);
+  strcat(profile_opts, "}},\"profile\":\"attachment\",\"doc_number\":\"125/QĐ-UBND\"}");
+  signed_out = NULL;
+  code = kyso_sign_pdf(plain_pdf, plain_len, profile_opts, &signed_out, &err);
+  CHECK(code == KYSO_OK, "kyso_sign_pdf with profile attachment (%d: %s)", code,
+        err ? kyso_error_message(err) : "");
+  kyso_error_free(err);
+  err = NULL;
+  report = NULL;
+  if (signed_out) {
+    code = verify(kyso_buffer_data(signed_out), kyso_buffer_len(signed_out), opts_path, &report);
+    CHECK(code == KYSO_OK && contains(report, "\"role\":\"attachment\"") &&
+              contains(report, "PROFILE_ROLE_CERTIFICATE") && !contains(report, "\"verdict\":\"VALID\""),
+          "attachment signed with a personal certificate: role reported, refused by the Decree 68 rule");
+  }
+  kyso_buffer_free(report);
+  kyso_buffer_free(signed_out);
+
   /* ---- misuse: error codes, no crash, nothing leaked ---- */
   kyso_buffer *out = (kyso_buffer *)0x1; /* must be overwritten with NULL */
   err = NULL;

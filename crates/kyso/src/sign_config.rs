@@ -4,7 +4,9 @@
 //!                        "key_label": "…", "pin": "…"}}
 //!          | {"p12": {"path": "/path/to/key.p12", "password": "…"}},
 //!  "level": "B-B",
-//!  "profile": "invisible",
+//!  "profile": "invisible" | "approval" | "issuance" | "attachment" | "copy",
+//!  "image": "/path/to/signature-or-seal.png", "page": 1, "rect": "X,Y,W,H",
+//!  "doc_number": "…", "copy_type": "SAO Y", "organization": "…", "font": "/path/to.ttf",
 //!  "sub_filter": "ETSI.CAdES.detached" | "adbe.pkcs7.detached",
 //!  "field": "Signature1", "reason": "…", "location": "…", "contact_info": "…",
 //!  "chain": ["-----BEGIN CERTIFICATE-----…" or "/path/to/chain.pem"]}
@@ -13,8 +15,10 @@
 //! (or `password`), `pin_env` (or `password_env`) names an environment variable holding it; a
 //! PKCS#11 `module` defaults to `KYSO_PKCS11_MODULE`, else SoftHSM2's.
 //!
-//! For now `level` accepts only `B-B` and `profile` only `invisible` (the default); other values
-//! are rejected with [`SignConfigError::Unsupported`] rather than silently signing something else.
+//! For now `level` accepts only `B-B`; other values are rejected with
+//! [`SignConfigError::Unsupported`] rather than silently signing something else. A workflow
+//! profile is built (images and font loaded) before the key is opened, so a mistake there does not
+//! cost a PIN try.
 
 use std::fmt;
 
@@ -35,9 +39,37 @@ pub struct SignConfig {
     /// PAdES level; only `B-B` for now (the default).
     #[serde(default)]
     pub level: Option<String>,
-    /// Signature profile; only `invisible` for now (the default).
+    /// Signature profile: `invisible` (the default), `approval`, `issuance`, `attachment` or
+    /// `copy` (the Decree 30 workflows; see [`crate::workflows`]).
     #[serde(default)]
     pub profile: Option<String>,
+    /// PNG file: the signature image (approval) or the seal (issuance).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// 1-based page of the appearance.
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// Appearance rectangle `"X,Y,W,H"` in points, origin bottom-left.
+    #[serde(default)]
+    pub rect: Option<String>,
+    /// Document number and symbol (attachment).
+    #[serde(default)]
+    pub doc_number: Option<String>,
+    /// `SAO Y`, `SAO LỤC` or `TRÍCH SAO` (copy).
+    #[serde(default)]
+    pub copy_type: Option<String>,
+    /// Organisation name (copy; optional text next to the seal for issuance).
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// TrueType font file for text blocks; a Vietnamese-capable system font by default.
+    #[serde(default)]
+    pub font: Option<String>,
+    /// The seal's real width in millimetres when the PNG does not say (issuance).
+    #[serde(default)]
+    pub seal_width_mm: Option<f32>,
+    /// Allow the appearance to cover other signatures.
+    #[serde(default)]
+    pub allow_overlap: bool,
     /// `ETSI.CAdES.detached` (the default) or `adbe.pkcs7.detached`.
     #[serde(default)]
     pub sub_filter: Option<String>,
@@ -196,16 +228,7 @@ impl SignConfig {
                 });
             }
         }
-        match self.profile.as_deref() {
-            None | Some("invisible") => {}
-            Some(other) => {
-                return Err(SignConfigError::Unsupported {
-                    option: "profile",
-                    value: other.into(),
-                    supported: "\"invisible\"",
-                });
-            }
-        }
+        self.workflow_role()?;
         let mut options = PadesOptions::new(crate::signing_time_now());
         options.sub_filter = match self.sub_filter.as_deref() {
             None | Some("ETSI.CAdES.detached") => SubFilter::CadesDetached,
@@ -223,6 +246,47 @@ impl SignConfig {
         options.location.clone_from(&self.location);
         options.contact_info.clone_from(&self.contact_info);
         Ok(options)
+    }
+
+    /// The workflow role the `profile` names, `None` for an invisible signature.
+    fn workflow_role(&self) -> Result<Option<crate::workflows::Role>, SignConfigError> {
+        match self.profile.as_deref() {
+            None | Some("invisible") => Ok(None),
+            Some(name) => crate::workflows::Role::from_name(name).map(Some).ok_or_else(|| {
+                SignConfigError::Unsupported {
+                    option: "profile",
+                    value: name.into(),
+                    supported: "\"invisible\", \"approval\", \"issuance\", \"attachment\" or \"copy\"",
+                }
+            }),
+        }
+    }
+
+    /// The Decree 30 workflow these options describe (images and fonts loaded), if any.
+    pub fn workflow(&self) -> Result<Option<crate::workflows::Workflow>, Error> {
+        let Some(role) = self
+            .workflow_role()
+            .map_err(|e| Error::Options(e.to_string()))?
+        else {
+            return Ok(None);
+        };
+        let request = crate::workflows::ProfileRequest {
+            image: self.image.as_ref().map(Into::into),
+            page: self.page,
+            rect: self
+                .rect
+                .as_deref()
+                .map(crate::workflows::parse_rect)
+                .transpose()?,
+            doc_number: self.doc_number.clone(),
+            copy_type: self.copy_type.clone(),
+            organization: self.organization.clone(),
+            font: self.font.as_ref().map(Into::into),
+            seal_width_mm: self.seal_width_mm,
+            allow_overlap: self.allow_overlap,
+            ..crate::workflows::ProfileRequest::new(role)
+        };
+        Ok(Some(request.workflow()?))
     }
 
     /// Open the key: load the PKCS#12 file, or open the token and log in once.
@@ -285,8 +349,12 @@ pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, Sign
     let config = SignConfig::from_json(options_json)?;
     // Check the options before touching the key: a refused option must not cost a PIN try.
     let options = config.pades_options()?;
+    let workflow = config.workflow()?;
     let signer = config.open_signer()?;
-    Ok(crate::sign_pdf(bytes, signer.as_ref(), &options)?)
+    Ok(match workflow {
+        None => crate::sign_pdf(bytes, signer.as_ref(), &options)?,
+        Some(w) => crate::workflows::sign(bytes, signer.as_ref(), &w, &options)?,
+    })
 }
 
 /// The tokens of a PKCS#11 module and their public objects, as JSON:
@@ -364,11 +432,23 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.code(), 7002);
         assert!(e.to_string().contains("B-LTA"));
-        let e = SignConfig::from_json(r#"{"signer":{"p12":{"path":"a"}},"profile":"approval"}"#)
+        let e = SignConfig::from_json(r#"{"signer":{"p12":{"path":"a"}},"profile":"stamp"}"#)
             .unwrap()
             .pades_options()
             .unwrap_err();
         assert_eq!(e.code(), 7002);
+        // A workflow profile is checked (and its files loaded) before the key is opened.
+        let approval = SignConfig::from_json(
+            r#"{"signer":{"p12":{"path":"/nonexistent.p12"}},"profile":"approval","rect":"10,10,100,40"}"#,
+        )
+        .unwrap();
+        assert!(approval.pades_options().is_ok());
+        let e = sign_pdf_json(
+            b"%PDF-1.7",
+            r#"{"signer":{"p12":{"path":"/nonexistent.p12"}},"profile":"approval"}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("image"), "{e}");
         for bad in [
             "{",
             "{}",

@@ -77,7 +77,7 @@ public final class KysoTest {
             check(e.code() == 7101, "null PDF -> code 7101");
         }
         try {
-            Kyso.signPdf(plain, "{\"signer\":{\"p12\":{\"path\":\"x.p12\"}},\"profile\":\"approval\"}");
+            Kyso.signPdf(plain, "{\"signer\":{\"p12\":{\"path\":\"x.p12\"}},\"profile\":\"stamp\"}");
             check(false, "unsupported profile throws");
         } catch (KysoException e) {
             check(e.code() == 7002, "unsupported profile -> code 7002");
