@@ -72,6 +72,21 @@ int32_t kyso_verify_pdf(const uint8_t *pdf,
                         kyso_buffer **report_json_out,
                         kyso_error **error_out);
 
+// Verify a certificate on its own: its chain to the trust anchors, revocation and the
+// Decree 68 profile. `cert[0..cert_len]` is PEM or DER; further certificates there help build the
+// path. `options_json` is the same object as for [`kyso_verify_pdf`]. The JSON report
+// (`status`, `sub_indication`, `validation_time`, `path`, `revocation`, `reasons`) goes to
+// `*report_json_out`, whatever the status.
+//
+// # Safety
+// `cert` must point to `cert_len` readable bytes; `options_json` to a NUL-terminated string;
+// `report_json_out` (and `error_out` unless NULL) to writable pointers.
+int32_t kyso_verify_certificate(const uint8_t *cert,
+                                size_t cert_len,
+                                const char *options_json,
+                                kyso_buffer **report_json_out,
+                                kyso_error **error_out);
+
 // Sign the PDF `pdf[0..pdf_len]`; the signed file (the input followed by an incremental
 // update) goes to `*signed_pdf_out`.
 //
@@ -81,8 +96,10 @@ int32_t kyso_verify_pdf(const uint8_t *pdf,
 //   "level": "B-B", "profile": "invisible", "sub_filter": "ETSI.CAdES.detached",
 //   "field": "…", "reason": "…", "location": "…", "chain": ["PEM text or path", …]}`
 // (`pin_env`/`password_env` may name an environment variable instead; `chain` embeds issuing
-// CA certificates when the token holds only the signer's). Other levels and profiles give
-// `KYSO_ERR_UNSUPPORTED` for now, before the key is touched.
+// CA certificates when the token holds only the signer's; `profile` may be `approval`,
+// `issuance`, `attachment` or `copy` with `image`, `page`, `rect`, `doc_number`, `copy_type`,
+// `organization`, `font` as on the CLI). Levels other than B-B give `KYSO_ERR_UNSUPPORTED` for
+// now, before the key is touched.
 //
 // # Safety
 // As for `kyso_verify_pdf`.

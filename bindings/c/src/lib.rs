@@ -148,6 +148,35 @@ pub unsafe extern "C" fn kyso_verify_pdf(
     }
 }
 
+/// Verify a certificate on its own: its chain to the trust anchors, revocation and the
+/// Decree 68 profile. `cert[0..cert_len]` is PEM or DER; further certificates there help build the
+/// path. `options_json` is the same object as for [`kyso_verify_pdf`]. The JSON report
+/// (`status`, `sub_indication`, `validation_time`, `path`, `revocation`, `reasons`) goes to
+/// `*report_json_out`, whatever the status.
+///
+/// # Safety
+/// `cert` must point to `cert_len` readable bytes; `options_json` to a NUL-terminated string;
+/// `report_json_out` (and `error_out` unless NULL) to writable pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_verify_certificate(
+    cert: *const u8,
+    cert_len: usize,
+    options_json: *const c_char,
+    report_json_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run(error_out, report_json_out, || {
+            let cert = bytes_arg(cert, cert_len, "cert")?;
+            let options = str_arg(options_json, "options_json")?;
+            let options = kyso::VerifyConfig::from_json(options)?.build()?;
+            let report = kyso::certificates::verify_certificate(cert, &options)?;
+            Ok(report.to_json().into_bytes())
+        })
+    }
+}
+
 /// Sign the PDF `pdf[0..pdf_len]`; the signed file (the input followed by an incremental
 /// update) goes to `*signed_pdf_out`.
 ///
@@ -157,8 +186,10 @@ pub unsafe extern "C" fn kyso_verify_pdf(
 ///   "level": "B-B", "profile": "invisible", "sub_filter": "ETSI.CAdES.detached",
 ///   "field": "…", "reason": "…", "location": "…", "chain": ["PEM text or path", …]}`
 /// (`pin_env`/`password_env` may name an environment variable instead; `chain` embeds issuing
-/// CA certificates when the token holds only the signer's). Other levels and profiles give
-/// `KYSO_ERR_UNSUPPORTED` for now, before the key is touched.
+/// CA certificates when the token holds only the signer's; `profile` may be `approval`,
+/// `issuance`, `attachment` or `copy` with `image`, `page`, `rect`, `doc_number`, `copy_type`,
+/// `organization`, `font` as on the CLI). Levels other than B-B give `KYSO_ERR_UNSUPPORTED` for
+/// now, before the key is touched.
 ///
 /// # Safety
 /// As for `kyso_verify_pdf`.

@@ -267,6 +267,28 @@ int main(int argc, char **argv) {
   kyso_buffer_free(report);
   kyso_buffer_free(signed_out);
 
+  /* ---- certificate verification on its own ---- */
+  {
+    size_t ca_len = 0;
+    unsigned char *ca = read_file(chain, &ca_len);
+    report = NULL;
+    code = kyso_verify_certificate(ca, ca_len, opts_path, &report, NULL);
+    CHECK(code == KYSO_OK && contains(report, "\"status\":\"VALID\"") && contains(report, "\"path\":["),
+          "kyso_verify_certificate: the issuing CA chains to the root: VALID");
+    kyso_buffer_free(report);
+    report = NULL;
+    code = kyso_verify_certificate(ca, ca_len, "{\"revocation\":\"off\"}", &report, NULL);
+    CHECK(code == KYSO_OK && contains(report, "NO_CERTIFICATE_CHAIN_FOUND"),
+          "kyso_verify_certificate without trust anchors: NO_CERTIFICATE_CHAIN_FOUND");
+    kyso_buffer_free(report);
+    report = NULL;
+    code = kyso_verify_certificate((const uint8_t *)"garbage", 7, opts_path, &report, &err);
+    CHECK(code != KYSO_OK && report == NULL && err != NULL, "kyso_verify_certificate on garbage: error %d", code);
+    kyso_error_free(err);
+    err = NULL;
+    free(ca);
+  }
+
   /* ---- misuse: error codes, no crash, nothing leaked ---- */
   kyso_buffer *out = (kyso_buffer *)0x1; /* must be overwritten with NULL */
   err = NULL;

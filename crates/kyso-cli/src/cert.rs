@@ -7,14 +7,10 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use der::Decode;
 use kyso::Error;
-use kyso::policy::path::{PathOptions, PathStatus, validate_path_stored};
-use kyso::policy::reason::{Reason, Severity};
-use kyso::policy::revocation::{
-    RevocationData, RevocationOptions, RevocationStatus, aia_urls, check_path, crl_urls,
-    fetch_revocation_data,
-};
+use kyso::policy::reason::Severity;
+use kyso::policy::revocation::{aia_urls, crl_urls};
 use kyso::policy::subject::{format_name, serial_hex, subject_info};
-use kyso::policy::trust::{StoredCertificate, TrustStore, parse_certificates};
+use kyso::policy::trust::{StoredCertificate, parse_certificates};
 use serde_json::json;
 use x509_cert::Certificate;
 
@@ -76,146 +72,34 @@ fn read_certs(path: &Path) -> Result<Vec<StoredCertificate>, Error> {
 }
 
 /// The outcome of `cert verify`, as printed.
-struct Outcome {
-    status: &'static str,
-    sub_indication: Option<&'static str>,
-    path: Vec<String>,
-    reasons: Vec<Reason>,
-    revocation: Option<serde_json::Value>,
-    time: der::DateTime,
-}
-
 fn verify(args: CertVerifyArgs) -> Result<ExitCode, Error> {
-    let mut store = TrustStore::new();
-    kyso::files::load_into(&mut store, &args.trust, true)?;
-    kyso::files::load_into(&mut store, &args.intermediate, false)?;
-    let mut certs = read_certs(&args.leaf)?;
-    if certs.is_empty() {
-        return Err(Error::Options(format!(
-            "{}: no certificate",
-            args.leaf.display()
-        )));
-    }
-    let leaf = certs.remove(0);
-    let mut extra = certs;
-    let time = match &args.at {
-        Some(s) => kyso::options::parse_time(s)?,
-        None => kyso::now(),
+    let paths = |v: &[PathBuf]| {
+        v.iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
     };
-    let fetcher = args
-        .online
-        .then(|| kyso::net::HttpFetcher::new(kyso::net::FetchConfig::default()));
-
-    let options = PathOptions::at(time);
-    let mut path = validate_path_stored(&leaf, &extra, &store, &options);
-    // Online: complete a missing chain from AIA caIssuers.
-    if let Some(f) = &fetcher {
-        for _ in 0..3 {
-            if path.sub_indication != Some("NO_CERTIFICATE_CHAIN_FOUND") {
-                break;
+    let config = kyso::VerifyConfig {
+        trust: paths(&args.trust),
+        intermediates: paths(&args.intermediate),
+        at: args.at.clone(),
+        revocation: Some(
+            if args.no_revocation {
+                "off"
+            } else if args.online {
+                "online"
+            } else {
+                "embedded"
             }
-            let Some(last) = path.path.last() else { break };
-            let mut found = Vec::new();
-            for url in aia_urls(last).1 {
-                if let Ok(bytes) = kyso::net::HttpFetcher::get(f, &url)
-                    && let Ok(c) = parse_certificates(&bytes)
-                {
-                    found.extend(c);
-                }
-            }
-            if found.is_empty() {
-                break;
-            }
-            extra.extend(found);
-            path = validate_path_stored(&leaf, &extra, &store, &options);
-        }
-    }
-
-    let mut out = Outcome {
-        status: "VALID",
-        sub_indication: None,
-        path: path
-            .path
-            .iter()
-            .map(|c| format_name(c.tbs_certificate().subject()))
-            .collect(),
-        reasons: path.reasons.clone(),
-        revocation: None,
-        time,
+            .into(),
+        ),
+        crls: paths(&args.crl),
+        ..Default::default()
     };
-    match path.status {
-        PathStatus::Valid => {}
-        PathStatus::Invalid => out.status = "INVALID",
-        PathStatus::Indeterminate => out.status = "INDETERMINATE",
-    }
-    out.sub_indication = path.sub_indication;
-
-    if path.status == PathStatus::Valid {
-        if args.no_revocation {
-            out.reasons.push(Reason::warning(
-                "REVOCATION_SKIPPED",
-                "Không kiểm tra tình trạng thu hồi của chứng thư số (theo yêu cầu)",
-                "Certificate revocation was not checked (as requested)",
-            ));
-        } else {
-            let mut data = RevocationData::default();
-            for f in &args.crl {
-                data.crls.push(kyso::files::read(f)?);
-            }
-            let mut ropts = RevocationOptions::at(time);
-            if let Some(f) = &fetcher {
-                let fetched = fetch_revocation_data(&path.path, &data, f, &ropts);
-                ropts.nonce = fetched.nonce;
-                data.extend(fetched.data);
-                for e in fetched.errors {
-                    out.reasons.push(Reason::info(
-                        "REVOCATION_FETCH_FAILED",
-                        format!("Không tải được dữ liệu thu hồi: {e}"),
-                        format!("Revocation data could not be fetched: {e}"),
-                    ));
-                }
-            }
-            let check = check_path(&path.path, &data, &ropts);
-            match check.status {
-                RevocationStatus::Passed => {}
-                RevocationStatus::Failed => out.status = "INVALID",
-                RevocationStatus::Indeterminate => out.status = "INDETERMINATE",
-            }
-            if check.sub_indication.is_some() {
-                out.sub_indication = check.sub_indication;
-            }
-            out.reasons.extend(check.reasons.iter().cloned());
-            out.revocation = serde_json::to_value(&check.certificates).ok();
-        }
-    }
-    // The Decree 68 profile (policy OID, validity length) as further findings.
-    out.reasons
-        .extend(kyso::policy::profile::certificate_findings(
-            &path.path,
-            &kyso::policy::profile::Profile::default(),
-        ));
-    if out.status == "VALID"
-        && out
-            .reasons
-            .iter()
-            .any(|r| r.severity == Severity::Error && r.code.starts_with("PROFILE_"))
-    {
-        out.status = "INVALID";
-        out.sub_indication = Some("CHAIN_CONSTRAINTS_FAILURE");
-    }
+    let options = config.build()?;
+    let out = kyso::certificates::verify_certificate(&kyso::files::read(&args.leaf)?, &options)?;
 
     if args.json {
-        println!(
-            "{}",
-            json!({
-                "status": out.status,
-                "sub_indication": out.sub_indication,
-                "validation_time": kyso::policy::revocation::rfc3339(out.time),
-                "path": out.path,
-                "revocation": out.revocation,
-                "reasons": out.reasons,
-            })
-        );
+        println!("{}", out.to_json());
     } else {
         let (vi, en) = match out.status {
             "VALID" => ("HỢP LỆ", "VALID"),
@@ -230,7 +114,7 @@ fn verify(args: CertVerifyArgs) -> Result<ExitCode, Error> {
         );
         println!(
             "Thời điểm kiểm tra — validation time: {}",
-            kyso::policy::revocation::rfc3339(out.time)
+            out.validation_time
         );
         for (i, p) in out.path.iter().enumerate() {
             println!("  {}{p}", "  ".repeat(i));

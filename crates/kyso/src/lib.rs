@@ -18,6 +18,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod certificates;
 pub mod demo;
 mod error;
 pub mod files;
