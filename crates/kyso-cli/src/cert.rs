@@ -35,24 +35,8 @@ pub struct CertVerifyArgs {
     /// The certificate to validate (PEM or DER; further certificates in the file help build the
     /// chain).
     leaf: PathBuf,
-    /// Trust anchor: a certificate file or a directory of them.
-    #[arg(long, required = true)]
-    trust: Vec<PathBuf>,
-    /// Known intermediate CA certificates (file or directory).
-    #[arg(long)]
-    intermediate: Vec<PathBuf>,
-    /// Validation time (RFC 3339); now by default.
-    #[arg(long)]
-    at: Option<String>,
-    /// A CRL file (DER or PEM).
-    #[arg(long)]
-    crl: Vec<PathBuf>,
-    /// Do not check revocation (reported as a warning).
-    #[arg(long, conflicts_with = "online")]
-    no_revocation: bool,
-    /// Fetch missing revocation data (OCSP, CRL) and issuers (AIA) over HTTP.
-    #[arg(long)]
-    online: bool,
+    #[command(flatten)]
+    validation: crate::validation_args::ValidationArgs,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -73,28 +57,7 @@ fn read_certs(path: &Path) -> Result<Vec<StoredCertificate>, Error> {
 
 /// The outcome of `cert verify`, as printed.
 fn verify(args: CertVerifyArgs) -> Result<ExitCode, Error> {
-    let paths = |v: &[PathBuf]| {
-        v.iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-    };
-    let config = kyso::VerifyConfig {
-        trust: paths(&args.trust),
-        intermediates: paths(&args.intermediate),
-        at: args.at.clone(),
-        revocation: Some(
-            if args.no_revocation {
-                "off"
-            } else if args.online {
-                "online"
-            } else {
-                "embedded"
-            }
-            .into(),
-        ),
-        crls: paths(&args.crl),
-        ..Default::default()
-    };
+    let config = args.validation.config();
     let options = config.build()?;
     let out = kyso::certificates::verify_certificate(&kyso::files::read(&args.leaf)?, &options)?;
 

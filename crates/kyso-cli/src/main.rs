@@ -4,6 +4,7 @@
 mod cert;
 mod human;
 mod token_cmd;
+mod validation_args;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -164,24 +165,8 @@ struct VerifyArgs {
     /// PDF files to verify.
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Trust anchor: a PEM/DER certificate file or a directory of them.
-    #[arg(long, required = true)]
-    trust: Vec<PathBuf>,
-    /// Known intermediate CA certificates (file or directory).
-    #[arg(long)]
-    intermediate: Vec<PathBuf>,
-    /// Validation time (RFC 3339); now by default.
-    #[arg(long)]
-    at: Option<String>,
-    /// Do not check revocation (reported as a warning).
-    #[arg(long)]
-    no_revocation: bool,
-    /// Fetch missing revocation data (OCSP, CRL, AIA) over HTTP.
-    #[arg(long, conflicts_with = "no_revocation")]
-    online: bool,
-    /// A CRL file (DER or PEM) to use for revocation.
-    #[arg(long)]
-    crl: Vec<PathBuf>,
+    #[command(flatten)]
+    validation: validation_args::ValidationArgs,
     /// One JSON report per file, one per line.
     #[arg(long)]
     json: bool,
@@ -324,29 +309,7 @@ fn sign(args: SignArgs) -> Result<(), Error> {
 }
 
 fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
-    let path_strings = |v: &[PathBuf]| {
-        v.iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-    };
-    let config = VerifyConfig {
-        trust: path_strings(&args.trust),
-        intermediates: path_strings(&args.intermediate),
-        at: args.at.clone(),
-        revocation: Some(
-            if args.no_revocation {
-                "off"
-            } else if args.online {
-                "online"
-            } else {
-                "embedded"
-            }
-            .into(),
-        ),
-        file_name: None,
-        crls: path_strings(&args.crl),
-        ..Default::default()
-    };
+    let config = args.validation.config();
     let options = config.build()?;
     let mut all_valid = true;
     for file in &args.files {
