@@ -76,55 +76,96 @@ pub fn analyse_modifications(
     file: &[u8],
     signed_len: usize,
 ) -> Result<ModificationReport, PdfError> {
-    let signed_len = signed_len.min(file.len());
-    let mut ends: Vec<usize> = crate::load::revision_ends(file)
-        .into_iter()
-        .filter(|&e| e > signed_len)
-        .collect();
-    // Trailing bytes after the last %%EOF still belong to what a reader sees.
-    if ends.last().is_none_or(|&e| e < file.len())
-        && !file[ends.last().copied().unwrap_or(signed_len)..]
-            .iter()
-            .all(|b| b.is_ascii_whitespace() || *b == 0)
-    {
+    Revisions::new(file).analyse(signed_len)
+}
+
+/// The revisions of one file, each parsed at most once: a document with several signatures
+/// compares the same later revisions for each of them.
+pub struct Revisions<'a> {
+    file: &'a [u8],
+    parsed: Vec<(usize, std::cell::OnceCell<Result<Document, String>>)>,
+}
+
+impl<'a> Revisions<'a> {
+    /// The revisions of `file` (each `%%EOF`, and the whole file), none parsed yet.
+    pub fn new(file: &'a [u8]) -> Self {
+        let mut ends = crate::load::revision_ends(file);
         ends.push(file.len());
+        ends.dedup();
+        let parsed = ends
+            .into_iter()
+            .map(|e| (e, std::cell::OnceCell::new()))
+            .collect();
+        Self { file, parsed }
     }
-    let mut changes = Vec::new();
-    if ends.len() > MAX_REVISIONS {
-        changes.push(Change {
-            object: None,
-            level: ModificationLevel::Other,
-            description: format!("more than {MAX_REVISIONS} updates after the signature"),
-        });
-        return Ok(ModificationReport {
-            level: ModificationLevel::Other,
-            changes,
-        });
+
+    /// The document as it was at byte `end`, parsed on first use.
+    fn at(&self, end: usize) -> Result<std::borrow::Cow<'_, Document>, PdfError> {
+        let load = || load_document(&self.file[..end]).map_err(|e| e.to_string());
+        match self.parsed.iter().find(|(e, _)| *e == end) {
+            Some((_, cell)) => match cell.get_or_init(load) {
+                Ok(doc) => Ok(std::borrow::Cow::Borrowed(doc)),
+                Err(e) => Err(PdfError::malformed(e.clone())),
+            },
+            None => load()
+                .map(std::borrow::Cow::Owned)
+                .map_err(PdfError::malformed),
+        }
     }
-    let mut old = load_document(&file[..signed_len])?;
-    for end in ends {
-        let new = match load_document(&file[..end]) {
-            Ok(d) => d,
-            Err(_) => {
-                changes.push(Change {
-                    object: None,
-                    level: ModificationLevel::Other,
-                    description: "a later update cannot be read".into(),
-                });
-                continue;
-            }
-        };
-        changes.extend(compare(&old, &new).changes);
-        old = new;
+
+    /// [`analyse_modifications`] for the revision ending at `signed_len`.
+    pub fn analyse(&self, signed_len: usize) -> Result<ModificationReport, PdfError> {
+        let file = self.file;
+        let signed_len = signed_len.min(file.len());
+        let mut ends: Vec<usize> = crate::load::revision_ends(file)
+            .into_iter()
+            .filter(|&e| e > signed_len)
+            .collect();
+        // Trailing bytes after the last %%EOF still belong to what a reader sees.
+        if ends.last().is_none_or(|&e| e < file.len())
+            && !file[ends.last().copied().unwrap_or(signed_len)..]
+                .iter()
+                .all(|b| b.is_ascii_whitespace() || *b == 0)
+        {
+            ends.push(file.len());
+        }
+        let mut changes = Vec::new();
+        if ends.len() > MAX_REVISIONS {
+            changes.push(Change {
+                object: None,
+                level: ModificationLevel::Other,
+                description: format!("more than {MAX_REVISIONS} updates after the signature"),
+            });
+            return Ok(ModificationReport {
+                level: ModificationLevel::Other,
+                changes,
+            });
+        }
+        let mut old = self.at(signed_len)?;
+        for end in ends {
+            let new = match self.at(end) {
+                Ok(d) => d,
+                Err(_) => {
+                    changes.push(Change {
+                        object: None,
+                        level: ModificationLevel::Other,
+                        description: "a later update cannot be read".into(),
+                    });
+                    continue;
+                }
+            };
+            changes.extend(compare(&old, &new).changes);
+            old = new;
+        }
+        // The final document as a whole must also be what the last readable update says.
+        let level = changes
+            .iter()
+            .map(|c| c.level)
+            .max()
+            .unwrap_or(ModificationLevel::None);
+        changes.truncate(200);
+        Ok(ModificationReport { level, changes })
     }
-    // The final document as a whole must also be what the last readable update says.
-    let level = changes
-        .iter()
-        .map(|c| c.level)
-        .max()
-        .unwrap_or(ModificationLevel::None);
-    changes.truncate(200);
-    Ok(ModificationReport { level, changes })
 }
 
 /// Compare two parsed revisions of one document.

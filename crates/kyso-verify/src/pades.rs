@@ -84,6 +84,7 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
     let doc = kyso_pdf::load_document(bytes)?;
     let signatures = kyso_pdf::find_signatures(&doc);
     let revision_ends = kyso_pdf::load::revision_ends(bytes);
+    let revisions = kyso_pdf::diff::Revisions::new(bytes);
     let docmdp = kyso_pdf::signatures::document_mdp(&doc)
         .or_else(|| signatures.iter().find_map(|s| s.docmdp_permissions));
     let has_dss = kyso_pdf::load::catalog(&doc)
@@ -121,6 +122,7 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
             has_dss,
             later_doc_ts,
             revision_ends: &revision_ends,
+            revisions: &revisions,
         };
         reports.push(ctx.verify(sig));
     }
@@ -180,6 +182,8 @@ struct SignatureContext<'a> {
     has_dss: bool,
     later_doc_ts: bool,
     revision_ends: &'a [usize],
+    /// Revisions parsed once for all signatures' modification analysis.
+    revisions: &'a kyso_pdf::diff::Revisions<'a>,
 }
 
 /// Accumulates one signature's findings; the indication is derived from them at the end.
@@ -295,7 +299,7 @@ impl SignatureContext<'_> {
             Some(3) => ModificationLevel::Annotations,
             _ => ModificationLevel::FormFilling,
         };
-        match kyso_pdf::analyse_modifications(self.bytes, *signed_len) {
+        match self.revisions.analyse(*signed_len) {
             Ok(report) => {
                 out.report.modification_level = report.level.as_str().into();
                 if report.level > permitted {
