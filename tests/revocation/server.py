@@ -7,10 +7,16 @@ Binds 127.0.0.1 only (never all interfaces) and serves, for the test PKI:
   POST /ocsp          -> the DER OCSPResponse of
                          `openssl ocsp -index INDEX -rsigner ocsp.pem -rkey ocsp.key.pem -CA ca-g2.pem
                           -reqin REQ -respout RESP`, one openssl process per request.
+  POST /tsa           -> an RFC 3161 TimeStampResp (application/timestamp-reply) of
+                         `openssl ts -reply -config TSA_CONFIG -queryfile Q -signer tsa.pem
+                          -inkey tsa.key.pem -chain tsa.chain.pem -out R`, one openssl process per
+                         request; the serial file is DATA/tsaserial (created with "01"), so
+                         serials keep increasing across requests.
 Every request is logged to stderr. The server exits by itself after --lifetime seconds, so a
 test run that dies cannot leave it behind.
 
 usage: server.py --pki DIR --data DIR --index FILE [--port 18080] [--lifetime 600]
+                 [--tsa-config FILE (default tests/ltv/tsa.cnf)]
 """
 import argparse
 import http.server
@@ -22,6 +28,8 @@ import tempfile
 import threading
 
 ARGS = None
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TSA_LOCK = threading.Lock()
 NAME = re.compile(r"^/(crl|crt)/([A-Za-z0-9_.-]+)\.(crl|crt)$")
 MAX_REQUEST = 64 * 1024
 
@@ -57,26 +65,73 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.reply(404, b"not found\n", "text/plain")
 
     def do_POST(self):
-        if self.path != "/ocsp":
-            return self.reply(404, b"not found\n", "text/plain")
-        length = int(self.headers.get("Content-Length") or 0)
+        if self.path == "/ocsp":
+            return self.ocsp()
+        if self.path == "/tsa":
+            return self.tsa()
+        return self.reply(404, b"not found\n", "text/plain")
+
+    def read_body(self):
+        """The request body, or None (after a 400 reply) when absent or over MAX_REQUEST."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
         if length <= 0 or length > MAX_REQUEST:
-            return self.reply(400, b"bad request\n", "text/plain")
-        body = self.rfile.read(length)
+            self.reply(400, b"bad request\n", "text/plain")
+            return None
+        return self.rfile.read(length)
+
+    def run_openssl(self, body, cmd_for, ctype, env=None, lock=None):
+        """Write body to a temp file, run cmd_for(req, resp), reply with resp as ctype."""
         with tempfile.TemporaryDirectory() as tmp:
             req, resp = os.path.join(tmp, "req.der"), os.path.join(tmp, "resp.der")
             with open(req, "wb") as f:
                 f.write(body)
-            p = os.path.join
-            cmd = ["openssl", "ocsp", "-index", ARGS.index,
-                   "-rsigner", p(ARGS.pki, "ocsp.pem"), "-rkey", p(ARGS.pki, "ocsp.key.pem"),
-                   "-CA", p(ARGS.pki, "ca-g2.pem"), "-reqin", req, "-respout", resp]
-            r = subprocess.run(cmd, capture_output=True, timeout=30)
+            cmd = cmd_for(req, resp)
+            if lock is not None:
+                with lock:
+                    r = subprocess.run(cmd, capture_output=True, timeout=30, env=env)
+            else:
+                r = subprocess.run(cmd, capture_output=True, timeout=30, env=env)
             if r.returncode != 0 or not os.path.isfile(resp):
                 sys.stderr.write(r.stderr.decode(errors="replace"))
                 return self.reply(500, b"responder failed\n", "text/plain")
             with open(resp, "rb") as f:
-                return self.reply(200, f.read(), "application/ocsp-response")
+                return self.reply(200, f.read(), ctype)
+
+    def ocsp(self):
+        body = self.read_body()
+        if body is None:
+            return None
+        p = os.path.join
+        return self.run_openssl(
+            body,
+            lambda req, resp: ["openssl", "ocsp", "-index", ARGS.index,
+                               "-rsigner", p(ARGS.pki, "ocsp.pem"),
+                               "-rkey", p(ARGS.pki, "ocsp.key.pem"),
+                               "-CA", p(ARGS.pki, "ca-g2.pem"), "-reqin", req, "-respout", resp],
+            "application/ocsp-response")
+
+    def tsa(self):
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/timestamp-query":
+            return self.reply(415, b"expected application/timestamp-query\n", "text/plain")
+        body = self.read_body()
+        if body is None:
+            return None
+        p = os.path.join
+        env = dict(os.environ, KYSO_TSA_SERIAL=p(ARGS.data, "tsaserial"))
+        # A rejection (unknown policy or digest) is still a TimeStampResp: openssl writes it
+        # and exits 0. One openssl at a time, so that the serial file is not raced.
+        return self.run_openssl(
+            body,
+            lambda req, resp: ["openssl", "ts", "-reply", "-config", ARGS.tsa_config,
+                               "-queryfile", req,
+                               "-signer", p(ARGS.pki, "tsa.pem"),
+                               "-inkey", p(ARGS.pki, "tsa.key.pem"),
+                               "-chain", p(ARGS.pki, "tsa.chain.pem"), "-out", resp],
+            "application/timestamp-reply", env=env, lock=TSA_LOCK)
 
     def log_message(self, fmt, *args):
         sys.stderr.write("revocation-server: " + (fmt % args) + "\n")
@@ -90,7 +145,15 @@ def main():
     ap.add_argument("--index", required=True)
     ap.add_argument("--port", type=int, default=18080)
     ap.add_argument("--lifetime", type=int, default=600)
+    ap.add_argument("--tsa-config", default=os.path.join(REPO, "tests", "ltv", "tsa.cnf"),
+                    help="openssl ts configuration of POST /tsa (default: tests/ltv/tsa.cnf)")
     ARGS = ap.parse_args()
+    ARGS.tsa_config = os.path.abspath(ARGS.tsa_config)
+    serial = os.path.join(ARGS.data, "tsaserial")
+    if not os.path.isfile(serial):
+        os.makedirs(ARGS.data, exist_ok=True)
+        with open(serial, "w") as f:
+            f.write("01\n")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
     timer = threading.Timer(ARGS.lifetime, server.shutdown)
     timer.daemon = True

@@ -65,6 +65,9 @@ export interface SignatureReport {
   timestamp: { time: string; tsa: string | null; valid: boolean } | null;
   level: "B-B" | "B-T" | "B-LT" | "B-LTA" | "unknown";
   modified_after_signing: boolean;
+  /** How each certificate's revocation status was established, leaf first. */
+  revocation: { subject: string; status: "good" | "revoked" | "suspended" | "unknown";
+                source: "crl" | "ocsp" | null; origin: "embedded" | "given" | "fetched" | null }[];
   checks: Record<string, CheckResult>;
   reasons: Reason[];
   [key: string]: unknown;

@@ -89,7 +89,15 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
         .as_deref()
         .map(|x| format!(" / {x}"))
         .unwrap_or_default();
-    let _ = writeln!(s, "Chữ ký {n} ({}): {vi} — {en}{sub}", sig.field);
+    let kind = if sig.kind == "document_timestamp" {
+        "Dấu thời gian tài liệu / document time-stamp"
+    } else {
+        "Chữ ký"
+    };
+    let _ = writeln!(s, "{kind} {n} ({}): {vi} — {en}{sub}", sig.field);
+    if sig.kind == "signature" {
+        let _ = writeln!(s, "  Mức PAdES / PAdES level: {}", sig.level);
+    }
     if let Some(signer) = &sig.signer {
         let _ = writeln!(
             s,
@@ -151,6 +159,25 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
     for (vi, en, status) in rows {
         let (svi, sen) = status_words(status);
         let _ = writeln!(s, "  {vi}: {svi} — {en}: {sen}");
+    }
+    for r in &sig.revocation {
+        let (Some(source), Some(origin)) = (r.source, r.origin) else {
+            continue;
+        };
+        let source = match source {
+            kyso::policy::revocation::Source::Crl => "CRL",
+            kyso::policy::revocation::Source::Ocsp => "OCSP",
+        };
+        let origin_vi = match origin {
+            "embedded" => "có trong tệp",
+            "given" => "do người dùng cung cấp",
+            _ => "tải về",
+        };
+        let _ = writeln!(
+            s,
+            "    {}: {} — {source} ({origin_vi} / {origin})",
+            r.subject, r.status
+        );
     }
     for reason in &sig.reasons {
         let _ = writeln!(

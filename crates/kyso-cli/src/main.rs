@@ -3,6 +3,7 @@
 
 mod cert;
 mod human;
+mod ltv_cmd;
 mod token_cmd;
 mod validation_args;
 
@@ -37,6 +38,11 @@ enum Command {
         #[command(subcommand)]
         command: cert::CertCommand,
     },
+    /// Dữ liệu xác thực dài hạn — long-term validation (PAdES B-LT, B-LTA).
+    Ltv {
+        #[command(subcommand)]
+        command: LtvCommand,
+    },
     /// Thiết bị lưu khóa (PKCS#11) — token commands.
     Token {
         #[command(subcommand)]
@@ -70,6 +76,13 @@ enum TokenCommand {
     /// Nạp chứng thư do CA cấp vào thiết bị, cạnh khóa của nó — store the certificate the CA
     /// issued on the token next to its key.
     ImportCert(token_cmd::ImportArgs),
+}
+
+#[derive(Subcommand)]
+enum LtvCommand {
+    /// Bổ sung dữ liệu xác thực (DSS) và dấu thời gian tài liệu vào tệp đã ký — add validation
+    /// data (B-LT) and, with --tsa, a document time-stamp (B-LTA) to a signed PDF.
+    Add(ltv_cmd::LtvAddArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -158,6 +171,12 @@ struct SignArgs {
     /// Allow the rectangle to cover other signatures' images.
     #[arg(long, requires = "profile")]
     allow_overlap: bool,
+    /// PAdES level: B-B, B-T (signature time-stamp), B-LT (plus validation data in the DSS)
+    /// or B-LTA (plus a document time-stamp). B-T and above need --tsa.
+    #[arg(long, default_value = "B-B")]
+    level: kyso::ltv::Level,
+    #[command(flatten)]
+    ltv: ltv_cmd::LtvArgs,
 }
 
 #[derive(Args)]
@@ -178,6 +197,9 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign(*args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => verify(args),
         Command::Cert { command } => cert::run(command),
+        Command::Ltv {
+            command: LtvCommand::Add(args),
+        } => ltv_cmd::add(args).map(|()| ExitCode::SUCCESS),
         Command::Token {
             command:
                 TokenCommand::List {
@@ -212,6 +234,10 @@ fn read_certs(paths: &[PathBuf]) -> Result<Vec<x509_cert::Certificate>, Error> {
 }
 
 fn sign(args: SignArgs) -> Result<(), Error> {
+    // What can fail without the key is read before the token asks for a PIN.
+    let stamper = args.ltv.stamper();
+    let ltv = args.ltv.options()?;
+    let input = kyso::files::read(&args.input)?;
     let chain = read_certs(&args.chain)?;
     let signer: Box<dyn Signer> =
         if let Some(p12) = &args.p12 {
@@ -266,8 +292,9 @@ fn sign(args: SignArgs) -> Result<(), Error> {
     options.field_name = args.field;
     options.reason = args.reason;
     options.location = args.location;
+    let options = kyso::ltv::options_for_level(&options, args.level, stamper.as_ref())?;
     let signed = match args.profile.as_deref() {
-        None => kyso::sign_pdf_file(&args.input, &args.output, signer.as_ref(), &options)?,
+        None => kyso::sign_pdf(&input, signer.as_ref(), &options)?,
         Some(profile) => {
             use kyso::workflows::{ProfileRequest, Role};
             let role = Role::from_name(profile)
@@ -289,15 +316,20 @@ fn sign(args: SignArgs) -> Result<(), Error> {
                 ..ProfileRequest::new(role)
             };
             let workflow = request.workflow()?;
-            kyso::workflows::sign_file(
-                &args.input,
-                &args.output,
-                signer.as_ref(),
-                &workflow,
-                &options,
-            )?
+            kyso::workflows::sign(&input, signer.as_ref(), &workflow, &options)?
         }
     };
+    let (bytes, summary) = kyso::ltv::complete_level(
+        signed.bytes,
+        signer.chain(),
+        args.level,
+        &ltv,
+        stamper.as_ref(),
+    )?;
+    kyso::files::write_atomic(&args.output, &bytes)?;
+    if let Some(summary) = &summary {
+        ltv_cmd::report(summary, args.level, &args.output);
+    }
     eprintln!(
         "Đã ký trường {} vào {} — signed field {} into {}",
         signed.field_name,

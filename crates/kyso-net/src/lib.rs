@@ -5,6 +5,9 @@
 //! (RFC 6960 Appendix A, `application/ocsp-request`). The verifier decides what to fetch and
 //! what the bytes mean; this crate only moves them.
 //!
+//! [`TsaClient`] (module [`tsp`]) implements [`kyso_sign::TimeStamper`]: an RFC 3161 client over
+//! HTTP (`application/timestamp-query`) that checks every response before returning the token.
+//!
 //! Limits: plain `http://` only (CRL, OCSP and AIA URLs are http by RFC 5280 §4.2.1.13 and
 //! RFC 6960; their content is signed), exactly the URL given (no redirects, no proxy from the
 //! environment), a connect and an overall timeout, and a size cap on every response body.
@@ -16,9 +19,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod tsp;
+
 use std::time::Duration;
 
 use kyso_policy::revocation::RevocationFetcher;
+
+pub use tsp::{TsaClient, TsaConfig};
 
 /// Why a fetch failed.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +53,14 @@ pub enum NetError {
         /// The HTTP status code.
         status: u16,
     },
+    /// The response body is larger than the configured cap.
+    #[error("the response from {url} is larger than {limit} bytes")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The cap in bytes.
+        limit: u64,
+    },
 }
 
 impl NetError {
@@ -55,6 +70,7 @@ impl NetError {
             Self::UnsupportedUrl { .. } => 5101,
             Self::Transport { .. } => 5102,
             Self::Status { .. } => 5103,
+            Self::TooLarge { .. } => 5104,
         }
     }
 }
@@ -91,76 +107,124 @@ pub struct HttpFetcher {
     config: FetchConfig,
 }
 
+/// The agent every client here uses: the given timeouts, statuses as values (not errors), no
+/// redirects, no proxy from the environment.
+pub(crate) fn agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_connect(Some(connect_timeout))
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .proxy(None)
+        .user_agent("kyso")
+        .build()
+        .into()
+}
+
+/// Accept only `http://host...` URLs without whitespace.
+pub(crate) fn check_url(url: &str) -> Result<(), NetError> {
+    let ok = url
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        && url.len() > 7
+        && !url.contains(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(NetError::UnsupportedUrl { url: url.into() })
+    }
+}
+
+/// A 200 response's body (at most `max_bytes`) and its `Content-Type`, if any.
+pub(crate) struct Fetched {
+    /// The body.
+    pub(crate) body: Vec<u8>,
+    /// The `Content-Type` header, when present and ASCII.
+    pub(crate) content_type: Option<String>,
+}
+
+/// Turn a ureq result into the body of a 200 response, capped at `max_bytes`.
+pub(crate) fn finish(
+    url: &str,
+    result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    max_bytes: u64,
+) -> Result<Fetched, NetError> {
+    let transport = |e: ureq::Error| match e {
+        ureq::Error::BodyExceedsLimit(limit) => NetError::TooLarge {
+            url: url.into(),
+            limit,
+        },
+        e => NetError::Transport {
+            url: url.into(),
+            message: e.to_string(),
+        },
+    };
+    let mut resp = result.map_err(transport)?;
+    let status = resp.status().as_u16();
+    if status != 200 {
+        return Err(NetError::Status {
+            url: url.into(),
+            status,
+        });
+    }
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(max_bytes)
+        .read_to_vec()
+        .map_err(transport)?;
+    Ok(Fetched { body, content_type })
+}
+
+/// POST `body` with the given content types and return the capped response.
+pub(crate) fn post(
+    agent: &ureq::Agent,
+    url: &str,
+    content_type: &str,
+    accept: &str,
+    body: &[u8],
+    max_bytes: u64,
+) -> Result<Fetched, NetError> {
+    check_url(url)?;
+    let result = agent
+        .post(url)
+        .header("Content-Type", content_type)
+        .header("Accept", accept)
+        .send(body);
+    finish(url, result, max_bytes)
+}
+
 impl HttpFetcher {
     /// A client with the given limits.
     pub fn new(config: FetchConfig) -> Self {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_connect(Some(config.connect_timeout))
-            .timeout_global(Some(config.timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .proxy(None)
-            .user_agent("kyso")
-            .build()
-            .into();
+        let agent = agent(config.connect_timeout, config.timeout);
         Self { agent, config }
-    }
-
-    fn check_url(url: &str) -> Result<(), NetError> {
-        let ok = url
-            .get(..7)
-            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
-            && url.len() > 7
-            && !url.contains(char::is_whitespace);
-        if ok {
-            Ok(())
-        } else {
-            Err(NetError::UnsupportedUrl { url: url.into() })
-        }
-    }
-
-    fn finish(
-        &self,
-        url: &str,
-        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> Result<Vec<u8>, NetError> {
-        let transport = |e: ureq::Error| NetError::Transport {
-            url: url.into(),
-            message: e.to_string(),
-        };
-        let mut resp = result.map_err(transport)?;
-        let status = resp.status().as_u16();
-        if status != 200 {
-            return Err(NetError::Status {
-                url: url.into(),
-                status,
-            });
-        }
-        resp.body_mut()
-            .with_config()
-            .limit(self.config.max_bytes)
-            .read_to_vec()
-            .map_err(transport)
     }
 
     /// GET `url`.
     pub fn get(&self, url: &str) -> Result<Vec<u8>, NetError> {
-        Self::check_url(url)?;
+        check_url(url)?;
         let result = self.agent.get(url).call();
-        self.finish(url, result)
+        finish(url, result, self.config.max_bytes).map(|f| f.body)
     }
 
     /// POST a DER OCSP request to `url`.
     pub fn post_ocsp(&self, url: &str, request: &[u8]) -> Result<Vec<u8>, NetError> {
-        Self::check_url(url)?;
-        let result = self
-            .agent
-            .post(url)
-            .header("Content-Type", "application/ocsp-request")
-            .header("Accept", "application/ocsp-response")
-            .send(request);
-        self.finish(url, result)
+        post(
+            &self.agent,
+            url,
+            "application/ocsp-request",
+            "application/ocsp-response",
+            request,
+            self.config.max_bytes,
+        )
+        .map(|f| f.body)
     }
 }
 
@@ -193,16 +257,17 @@ impl RevocationFetcher for HttpFetcher {
     }
 }
 
+/// A one-shot loopback HTTP server for unit tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_http {
     #![allow(clippy::unwrap_used)]
-    use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
+    use std::time::Duration;
 
     /// A one-shot loopback server answering one request with `response`; returns the URL base
     /// and a handle yielding the raw request it received.
-    fn serve_once(response: Vec<u8>) -> (String, std::thread::JoinHandle<Vec<u8>>) {
+    pub(crate) fn serve_once(response: Vec<u8>) -> (String, std::thread::JoinHandle<Vec<u8>>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let handle = std::thread::spawn(move || {
@@ -237,7 +302,8 @@ mod tests {
         (format!("http://{addr}"), handle)
     }
 
-    fn ok(body: &[u8]) -> Vec<u8> {
+    /// A 200 response with `body`.
+    pub(crate) fn ok(body: &[u8]) -> Vec<u8> {
         let mut r = format!(
             "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
@@ -246,6 +312,26 @@ mod tests {
         r.extend_from_slice(body);
         r
     }
+
+    /// A response with `status`, `Content-Type: ctype` and `body`.
+    pub(crate) fn typed(status: &str, ctype: &str, body: &[u8]) -> Vec<u8> {
+        let mut r = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(body);
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::test_http::{ok, serve_once};
+    use super::*;
+    use std::net::TcpListener;
 
     #[test]
     fn get_returns_the_body() {
@@ -292,7 +378,10 @@ mod tests {
             ..Default::default()
         });
         let err = f.get(&format!("{base}/big")).unwrap_err();
-        assert!(matches!(err, NetError::Transport { .. }), "{err}");
+        assert!(
+            matches!(err, NetError::TooLarge { limit: 1024, .. }),
+            "{err}"
+        );
         h.join().unwrap();
     }
 

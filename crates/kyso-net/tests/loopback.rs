@@ -1,5 +1,6 @@
-//! Revocation over HTTP against the loopback test server (`tests/revocation/server.py`: CRLs
-//! from the test PKI, a real `openssl ocsp` responder per request, AIA certificates).
+//! Revocation and time-stamps over HTTP against the loopback test server
+//! (`tests/revocation/server.py`: CRLs from the test PKI, a real `openssl ocsp` responder per
+//! request, AIA certificates, and an `openssl ts` time-stamp authority at `/tsa`).
 //!
 //! Ignored by a plain `cargo test`: `tests/run.d/20-revocation.sh` starts the server, sets
 //! `KYSO_REVOCATION_URL` (and `KYSO_TEST_WORK`) and runs them with `--include-ignored`.
@@ -7,12 +8,14 @@
 
 use std::path::PathBuf;
 
-use kyso_net::HttpFetcher;
+use kyso_net::{HttpFetcher, TsaClient, TsaConfig};
 use kyso_policy::revocation::{
     CertStatus, CrlReason, RevocationCheck, RevocationData, RevocationFetcher, RevocationOptions,
     RevocationStatus, Source, check_path, fetch_revocation_data,
 };
 use kyso_policy::{Certificate, DateTime};
+use kyso_sign::{TimeStamper, TimestampError, TimestampRequest};
+use kyso_token::DigestAlgorithm;
 
 fn base() -> String {
     let url = std::env::var("KYSO_REVOCATION_URL")
@@ -144,4 +147,98 @@ fn ca_issuers_over_http() {
         .unwrap();
     let certs = kyso_policy::trust::parse_certificates(&bytes).unwrap();
     assert_eq!(certs[0].certificate, cert("ca-g2"));
+}
+
+// ---- RFC 3161 time-stamps from the server's /tsa (openssl ts -reply, tests/ltv/tsa.cnf) ----
+
+fn tsa(path: &str, digest: DigestAlgorithm) -> TsaClient {
+    TsaClient::new(TsaConfig {
+        digest,
+        ..TsaConfig::new(format!("{}{path}", base()))
+    })
+}
+
+fn imprint_of(tsa: &TsaClient, data: &[u8]) -> TimestampRequest {
+    TimestampRequest {
+        algorithm: tsa.digest_algorithm(),
+        imprint: tsa.digest_algorithm().digest(data),
+    }
+}
+
+#[test]
+#[ignore = "needs the loopback server: run tests/run.d/20-revocation.sh"]
+fn tsa_time_stamps_over_http() {
+    let mut serials = Vec::new();
+    for digest in [
+        DigestAlgorithm::Sha256,
+        DigestAlgorithm::Sha384,
+        DigestAlgorithm::Sha512,
+    ] {
+        let client = tsa("/tsa", digest);
+        assert_eq!(client.digest_algorithm(), digest);
+        let request = imprint_of(&client, b"signature value");
+        let token = client.timestamp(&request).unwrap();
+        let info = kyso_verify::timestamp::read_timestamp(&token, None).unwrap();
+        assert!(info.signature_ok);
+        assert_eq!(info.imprint, request.imprint);
+        assert_eq!(info.imprint_algorithm, digest.oid());
+        assert_eq!(info.policy.to_string(), "2.16.704.1.1.1.2");
+        assert_eq!(info.tsa_certificate.as_ref(), Some(&cert("tsa")));
+        // The chain is in the token: TSA, issuing CA, root.
+        assert!(info.certificates.contains(&cert("ca-g2")));
+        assert!(info.certificates.contains(&cert("root-g2")));
+        assert!(token.len() <= client.max_token_len(), "{}", token.len());
+        serials.push(info.serial);
+    }
+    // One serial file across requests: serials increase.
+    serials.dedup();
+    assert_eq!(serials.len(), 3, "{serials:?}");
+}
+
+#[test]
+#[ignore = "needs the loopback server: run tests/run.d/20-revocation.sh"]
+fn tsa_policy_requested_and_refused() {
+    let granted = TsaClient::new(TsaConfig {
+        policy: Some("2.16.704.1.1.1.2.1".parse().unwrap()),
+        ..TsaConfig::new(format!("{}/tsa", base()))
+    });
+    let token = granted.timestamp(&imprint_of(&granted, b"policy")).unwrap();
+    let info = kyso_verify::timestamp::read_timestamp(&token, None).unwrap();
+    assert_eq!(info.policy.to_string(), "2.16.704.1.1.1.2.1");
+
+    let refused = TsaClient::new(TsaConfig {
+        policy: Some("1.2.3.4".parse().unwrap()),
+        ..TsaConfig::new(format!("{}/tsa", base()))
+    });
+    match refused.timestamp(&imprint_of(&refused, b"policy")) {
+        Err(TimestampError::Refused(m)) => assert!(m.contains("unacceptedPolicy"), "{m}"),
+        other => panic!("expected Refused, got {other:?}"),
+    }
+}
+
+#[test]
+#[ignore = "needs the loopback server: run tests/run.d/20-revocation.sh"]
+fn tsa_wrong_path_is_unavailable() {
+    let client = tsa("/nope", DigestAlgorithm::Sha256);
+    match client.timestamp(&imprint_of(&client, b"x")) {
+        Err(TimestampError::Unavailable(m)) => assert!(m.contains("HTTP 404"), "{m}"),
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+}
+
+#[test]
+#[ignore = "needs the loopback server: run tests/run.d/20-revocation.sh"]
+fn tsa_server_down_is_unavailable() {
+    let _ = base();
+    // Bind then drop: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = TsaClient::new(TsaConfig::new(format!("http://127.0.0.1:{port}/tsa")));
+    match client.timestamp(&imprint_of(&client, b"x")) {
+        Err(e @ TimestampError::Unavailable(_)) => assert_eq!(e.code(), 5201),
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
 }

@@ -244,6 +244,7 @@ impl Differ<'_> {
         let page_set: HashSet<ObjectId> = old_pages.iter().copied().collect();
         let form_ids = self.form_structure_ids();
         let sig_fields_old = self.signature_field_ids(self.old);
+        let dss_ids = self.dss_structure_ids(old_root);
 
         for (id, old_obj) in &self.old.objects {
             let Some(new_obj) = self.new.objects.get(id) else {
@@ -284,6 +285,8 @@ impl Differ<'_> {
                 || form_ids.signature_appearances.contains_key(id)
             {
                 self.appearance_change(*id, &form_ids);
+            } else if dss_ids.contains(id) {
+                self.dss_change(*id, old_obj, new_obj);
             } else {
                 let what = describe(old_obj);
                 self.note(
@@ -386,12 +389,22 @@ impl Differ<'_> {
                         "the form was replaced".into(),
                     ),
                 },
-                // Developer extensions (ESIC for PAdES) are declared by signers.
-                b"Extensions" => self.note(
-                    Some(id),
-                    ModificationLevel::Signing,
-                    "extensions declared".into(),
-                ),
+                // Developer extensions (ESIC for PAdES) are declared by signers, and by DSS
+                // updates: a revision that only adds validation data declares ESIC too (and a
+                // DocMDP P=1 certification permits it), so adding or changing only /ESIC is
+                // classified with the DSS. Any other extension is a signer's declaration.
+                b"Extensions" => {
+                    let only_esic = self.only_esic_changed(a, b);
+                    let (level, what) = if only_esic {
+                        (
+                            ModificationLevel::LtaUpdates,
+                            "the PAdES extension declared",
+                        )
+                    } else {
+                        (ModificationLevel::Signing, "extensions declared")
+                    };
+                    self.note(Some(id), level, what.into());
+                }
                 _ => {
                     let k = String::from_utf8_lossy(&key).into_owned();
                     self.note(
@@ -401,6 +414,113 @@ impl Differ<'_> {
                     );
                 }
             }
+        }
+    }
+
+    /// Whether the catalog's `/Extensions` changed from `old` to `new` in its `/ESIC` entry only.
+    fn only_esic_changed(&self, old: Option<&Object>, new: Option<&Object>) -> bool {
+        let empty = Dictionary::new();
+        let old = match old {
+            None => Some(&empty),
+            Some(o) => resolve_dict(self.old, o),
+        };
+        let new = new.and_then(|n| resolve_dict(self.new, n));
+        match (old, new) {
+            (Some(a), Some(b)) => changed_entries(a, b)
+                .iter()
+                .all(|(k, _, _)| k.as_slice() == b"ESIC"),
+            _ => false,
+        }
+    }
+
+    /// Objects of the old revision's document security store that may be rewritten in place
+    /// when validation data is added: the DSS dictionary, its `/Certs`, `/CRLs`, `/OCSPs`
+    /// arrays, the `/VRI` dictionary, its entries and their `/Cert`, `/CRL`, `/OCSP` arrays,
+    /// whenever they are objects of their own. The streams they list are not included (stored
+    /// data never changes), nor is an object something outside the DSS refers to as well.
+    fn dss_structure_ids(&self, root: ObjectId) -> HashSet<ObjectId> {
+        let mut ids = HashSet::new();
+        let Some(cat) = self.old.objects.get(&root).and_then(|c| c.as_dict().ok()) else {
+            return ids;
+        };
+        let Ok(dss_value) = cat.get(b"DSS") else {
+            return ids;
+        };
+        // An object of the DSS structure when it is one: the dictionary or array it holds.
+        let visit = |value: &Object, ids: &mut HashSet<ObjectId>| -> Option<Object> {
+            match value {
+                Object::Reference(r) => match self.old.objects.get(r) {
+                    Some(o @ (Object::Dictionary(_) | Object::Array(_))) => {
+                        ids.insert(*r);
+                        Some(o.clone())
+                    }
+                    _ => None,
+                },
+                Object::Dictionary(_) | Object::Array(_) => Some(value.clone()),
+                _ => None,
+            }
+        };
+        let Some(Object::Dictionary(dss)) = visit(dss_value, &mut ids) else {
+            return HashSet::new();
+        };
+        for key in [b"Certs".as_slice(), b"CRLs", b"OCSPs"] {
+            if let Ok(v) = dss.get(key) {
+                visit(v, &mut ids);
+            }
+        }
+        if let Some(Object::Dictionary(vri)) = dss.get(b"VRI").ok().and_then(|v| visit(v, &mut ids))
+        {
+            for (_, entry) in vri.iter().take(10_000) {
+                if let Some(Object::Dictionary(entry)) = visit(entry, &mut ids) {
+                    for key in [b"Cert".as_slice(), b"CRL", b"OCSP"] {
+                        if let Ok(v) = entry.get(key) {
+                            visit(v, &mut ids);
+                        }
+                    }
+                }
+            }
+        }
+        // Anything referred to from outside the DSS might be shown or used elsewhere: not DSS.
+        let mut outside = std::collections::HashMap::new();
+        for (id, obj) in &self.old.objects {
+            if ids.contains(id) {
+                continue;
+            }
+            if *id == root {
+                for (k, v) in cat.iter() {
+                    if k.as_slice() != b"DSS" {
+                        count_references(v, &mut outside, 0);
+                    }
+                }
+            } else {
+                count_references(obj, &mut outside, 0);
+            }
+        }
+        for value in self.old.trailer.iter().map(|(_, v)| v) {
+            count_references(value, &mut outside, 0);
+        }
+        ids.retain(|id| !outside.contains_key(id));
+        ids
+    }
+
+    /// A DSS dictionary, VRI dictionary or DSS array rewritten in place.
+    fn dss_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
+        let same_type = matches!(
+            (old, new),
+            (Object::Dictionary(_), Object::Dictionary(_)) | (Object::Array(_), Object::Array(_))
+        );
+        if same_type {
+            self.note(
+                Some(id),
+                ModificationLevel::LtaUpdates,
+                "validation data (DSS) updated".into(),
+            );
+        } else {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "an object of the document security store changed type".into(),
+            );
         }
     }
 

@@ -125,23 +125,116 @@ impl PreparedSignature {
     }
 }
 
-/// Object ids as the update will write them.
-struct UpdateWriter {
+/// An incremental update being built: the objects it writes, and what its cross-reference
+/// section and trailer need from the file it extends.
+pub(crate) struct UpdateWriter {
     next_id: u32,
     objects: BTreeMap<u32, (u16, Vec<u8>)>,
+    /// Offset of the file's last cross-reference section (the update's `/Prev`).
+    prev: usize,
+    /// Whether that section is a cross-reference stream (the update writes the same kind).
+    xref_is_stream: bool,
+    /// `/Size` of the file's trailer.
+    size: i64,
+    /// `/Info` and `/ID` of the file's trailer, copied to the update's trailer.
+    carried: Vec<(&'static [u8], Object)>,
 }
 
 impl UpdateWriter {
-    fn allocate(&mut self) -> ObjectId {
+    /// Start an update of `original`, parsed as `doc`.
+    pub(crate) fn new(original: &[u8], doc: &Document) -> Result<Self, PdfError> {
+        let prev = last_startxref(original)
+            .filter(|&p| p < original.len())
+            .ok_or_else(|| PdfError::malformed("no startxref at the end of the file"))?;
+        let xref_is_stream = !original[prev..].starts_with(b"xref");
+        let size = doc
+            .trailer
+            .get(b"Size")
+            .ok()
+            .and_then(|s| s.as_i64().ok())
+            .unwrap_or(0)
+            .max(0);
+        let carried = [b"Info".as_slice(), b"ID"]
+            .into_iter()
+            .filter_map(|key| doc.trailer.get(key).ok().map(|v| (key, v.clone())))
+            .collect();
+        Ok(Self {
+            next_id: (size as u32).max(doc.max_id + 1),
+            objects: BTreeMap::new(),
+            prev,
+            xref_is_stream,
+            size,
+            carried,
+        })
+    }
+
+    /// A new object id.
+    pub(crate) fn allocate(&mut self) -> ObjectId {
         let id = (self.next_id, 0);
         self.next_id += 1;
         id
     }
 
-    fn put(&mut self, id: ObjectId, object: &Object) {
+    /// Write `object` as object `id` (a new one, or a new version of an existing one).
+    pub(crate) fn put(&mut self, id: ObjectId, object: &Object) {
         let mut out = Vec::new();
         write_object(&mut out, object);
         self.objects.insert(id.0, (id.1, out));
+    }
+
+    /// Whether the update writes no object yet.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// The finished file: `original`, then `first` (an object written by hand, before the
+    /// others), the objects, a cross-reference section of the same kind as the file's last one
+    /// and a trailer with `/Prev`. Also returns the offset of `first`'s body (just past its
+    /// `N G obj` line), when given.
+    pub(crate) fn assemble(
+        self,
+        original: &[u8],
+        root_id: ObjectId,
+        first: Option<(ObjectId, &[u8])>,
+    ) -> (Vec<u8>, Option<usize>) {
+        let mut out = original.to_vec();
+        if !matches!(out.last(), Some(b'\n' | b'\r')) {
+            out.push(b'\n');
+        }
+        let mut offsets: BTreeMap<u32, (usize, u16)> = BTreeMap::new();
+        let mut write_obj = |out: &mut Vec<u8>, id: u32, generation: u16, body: &[u8]| {
+            offsets.insert(id, (out.len(), generation));
+            out.extend_from_slice(format!("{id} {generation} obj\n").as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        };
+        let first_body = first.map(|((id, generation), body)| {
+            let at = out.len() + format!("{id} {generation} obj\n").len();
+            write_obj(&mut out, id, generation, body);
+            at
+        });
+        for (id, (generation, body)) in &self.objects {
+            write_obj(&mut out, *id, *generation, body);
+        }
+
+        let mut trailer = Dictionary::new();
+        let new_size = self.next_id as i64 + i64::from(self.xref_is_stream);
+        trailer.set("Size", Object::Integer(new_size.max(self.size)));
+        trailer.set("Root", Object::Reference(root_id));
+        for (key, value) in self.carried {
+            trailer.set(key, value);
+        }
+        trailer.set("Prev", Object::Integer(self.prev as i64));
+        let xref_offset = out.len();
+        if self.xref_is_stream {
+            let xref_id = self.next_id;
+            offsets.insert(xref_id, (xref_offset, 0));
+            write_xref_stream(&mut out, xref_id, &offsets, trailer);
+        } else {
+            write_xref_table(&mut out, &offsets, &trailer);
+        }
+        out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
+        (out, first_body)
     }
 }
 
@@ -151,13 +244,10 @@ pub fn prepare_signature(
     request: &SignatureRequest,
 ) -> Result<PreparedSignature, PdfError> {
     let doc = load_document(original)?;
-    if doc.trailer.has(b"Encrypt") {
+    if doc.trailer.has(b"Encrypt") || doc.was_encrypted() {
         return Err(PdfError::Unsupported("signing encrypted PDFs".into()));
     }
-    let prev = last_startxref(original)
-        .filter(|&p| p < original.len())
-        .ok_or_else(|| PdfError::malformed("no startxref at the end of the file"))?;
-    let xref_is_stream = !original[prev..].starts_with(b"xref");
+    let mut w = UpdateWriter::new(original, &doc)?;
     let (root_id, catalog_dict) = catalog(&doc)?;
     let pages = page_ids(&doc);
     let page_id = *pages
@@ -167,18 +257,6 @@ pub fn prepare_signature(
             page: request.page,
             count: pages.len() as u32,
         })?;
-
-    let size = doc
-        .trailer
-        .get(b"Size")
-        .ok()
-        .and_then(|s| s.as_i64().ok())
-        .unwrap_or(0)
-        .max(0);
-    let mut w = UpdateWriter {
-        next_id: (size as u32).max(doc.max_id + 1),
-        objects: BTreeMap::new(),
-    };
 
     let field_name = match (
         &request.field_name,
@@ -288,45 +366,13 @@ pub fn prepare_signature(
         }
     }
 
-    // Assemble: original, new objects, cross-reference data, trailer.
-    let mut out = original.to_vec();
-    if !matches!(out.last(), Some(b'\n' | b'\r')) {
-        out.push(b'\n');
-    }
-    let mut offsets: BTreeMap<u32, (usize, u16)> = BTreeMap::new();
-    let mut write_obj = |out: &mut Vec<u8>, id: u32, generation: u16, body: &[u8]| {
-        offsets.insert(id, (out.len(), generation));
-        out.extend_from_slice(format!("{id} {generation} obj\n").as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    };
-    let sig_offset_base = out.len() + format!("{} 0 obj\n", sig_id.0).len();
-    write_obj(&mut out, sig_id.0, 0, &sig_bytes);
+    // Assemble: original, the signature dictionary first, the other objects, cross-reference
+    // data, trailer.
+    let (mut out, sig_body) = w.assemble(original, root_id, Some((sig_id, &sig_bytes)));
+    let sig_offset_base = sig_body
+        .ok_or_else(|| PdfError::malformed("internal: signature dictionary not written"))?;
     let contents_start = sig_offset_base + contents_at;
-    for (id, (generation, body)) in &w.objects {
-        write_obj(&mut out, *id, *generation, body);
-    }
     let contents_end = contents_start + 2 + 2 * request.contents_capacity;
-
-    let mut trailer = Dictionary::new();
-    let new_size = w.next_id as i64 + i64::from(xref_is_stream);
-    trailer.set("Size", Object::Integer(new_size.max(size)));
-    trailer.set("Root", Object::Reference(root_id));
-    for key in [b"Info".as_slice(), b"ID"] {
-        if let Ok(v) = doc.trailer.get(key) {
-            trailer.set(key, v.clone());
-        }
-    }
-    trailer.set("Prev", Object::Integer(prev as i64));
-    let xref_offset = out.len();
-    if xref_is_stream {
-        let xref_id = w.next_id;
-        offsets.insert(xref_id, (xref_offset, 0));
-        write_xref_stream(&mut out, xref_id, &offsets, trailer);
-    } else {
-        write_xref_table(&mut out, &offsets, &trailer);
-    }
-    out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
 
     // Fill the /ByteRange placeholder now that every offset is final.
     let range = [0, contents_start, contents_end, out.len() - contents_end];

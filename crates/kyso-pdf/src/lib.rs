@@ -3,11 +3,13 @@
 //! - [`load`]: tolerant loading (lopdf underneath), revisions, catalog and page helpers;
 //! - [`signatures`]: signature fields, `/ByteRange` coverage;
 //! - [`incremental`]: appending a signature field as an incremental update;
+//! - [`dss`]: appending validation data (the document security store) as an incremental update;
 //! - [`diff`]: what later revisions changed after a signature;
 //! - [`serialize`]: writing PDF objects.
 #![forbid(unsafe_code)]
 
 pub mod diff;
+pub mod dss;
 mod error;
 pub mod incremental;
 pub mod load;
@@ -15,6 +17,7 @@ pub mod serialize;
 pub mod signatures;
 
 pub use diff::{ModificationLevel, ModificationReport, analyse_modifications};
+pub use dss::{DssUpdate, VriEntry, append_dss};
 pub use error::PdfError;
 pub use incremental::{
     Appearance, PreparedSignature, SignatureDictionary, SignatureRequest, prepare_signature,

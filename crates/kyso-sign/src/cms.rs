@@ -20,9 +20,14 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::Time;
 
 use crate::SignError;
+use crate::timestamp::{TimeStamper, TimestampRequest};
 
 /// `id-aa-signingCertificateV2` (RFC 5035).
 pub const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier = rfc5911::ID_AA_SIGNING_CERTIFICATE_V_2;
+
+/// `id-aa-signatureTimeStampToken` (RFC 3161 Appendix A): the unsigned attribute of PAdES B-T.
+pub const ID_AA_SIGNATURE_TIME_STAMP_TOKEN: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
 
 /// `ESSCertIDv2` with the default hash algorithm (SHA-256) left out, as DER requires.
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
@@ -124,6 +129,50 @@ pub fn sign_detached_digest(
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![signer_info])?),
     };
+    let content_info = ContentInfo {
+        content_type: rfc5911::ID_SIGNED_DATA,
+        content: Any::encode_from(&signed_data)?,
+    };
+    Ok(content_info.to_der()?)
+}
+
+/// Add a signature time-stamp (PAdES B-T, ETSI EN 319 122-1 §5.3) to the single SignerInfo
+/// of the DER SignedData `cms_der`: the imprint is the hash of the SignerInfo's signature
+/// value, and the token goes in the unsigned attribute `id-aa-signatureTimeStampToken`. The
+/// signed part of the CMS is re-encoded unchanged (it is DER already), so the signature stays
+/// valid.
+pub fn add_signature_timestamp(
+    cms_der: &[u8],
+    stamper: &dyn TimeStamper,
+) -> Result<Vec<u8>, SignError> {
+    let content_info = ContentInfo::from_der(cms_der)?;
+    if content_info.content_type != rfc5911::ID_SIGNED_DATA {
+        return Err(SignError::Options("not a CMS SignedData".into()));
+    }
+    let mut signed_data: SignedData = content_info.content.decode_as()?;
+    let mut infos: Vec<SignerInfo> = signed_data.signer_infos.0.into_vec();
+    let [info] = infos.as_mut_slice() else {
+        return Err(SignError::Options(format!(
+            "a signature time-stamp needs exactly one SignerInfo, found {}",
+            infos.len()
+        )));
+    };
+    let algorithm = stamper.digest_algorithm();
+    let request = TimestampRequest {
+        algorithm,
+        imprint: algorithm.digest(info.signature.as_bytes()),
+    };
+    let token = stamper.timestamp(&request)?;
+    let attr = attribute(ID_AA_SIGNATURE_TIME_STAMP_TOKEN, Any::from_der(&token)?)?;
+    let mut unsigned: Vec<Attribute> = info
+        .unsigned_attrs
+        .take()
+        .map(|a| a.into_vec())
+        .unwrap_or_default();
+    unsigned.retain(|a| a.oid != ID_AA_SIGNATURE_TIME_STAMP_TOKEN);
+    unsigned.push(attr);
+    info.unsigned_attrs = Some(SetOfVec::try_from(unsigned)?);
+    signed_data.signer_infos = SignerInfos(SetOfVec::try_from(infos)?);
     let content_info = ContentInfo {
         content_type: rfc5911::ID_SIGNED_DATA,
         content: Any::encode_from(&signed_data)?,

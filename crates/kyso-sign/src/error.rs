@@ -19,6 +19,9 @@ pub enum SignError {
     /// A visible appearance could not be made (unreadable PNG or font, missing glyph, placement).
     #[error("signature appearance: {0}")]
     Appearance(String),
+    /// No time-stamp could be obtained for a B-T or B-LTA signature.
+    #[error(transparent)]
+    Timestamp(#[from] crate::timestamp::TimestampError),
 }
 
 impl SignError {
@@ -30,6 +33,7 @@ impl SignError {
             Self::Encoding(_) => 5001,
             Self::Options(_) => 5002,
             Self::Appearance(_) => 5003,
+            Self::Timestamp(e) => e.code(),
         }
     }
 }

@@ -5,9 +5,12 @@
 pub mod appearance;
 pub mod cms;
 mod error;
+pub mod ltv;
 pub mod pades;
+pub mod timestamp;
 pub mod workflow;
 
 pub use error::SignError;
-pub use pades::{PadesOptions, SignedPdf, SigningTime, SubFilter, sign_pdf};
+pub use pades::{PadesOptions, SharedTimeStamper, SignedPdf, SigningTime, SubFilter, sign_pdf};
+pub use timestamp::{TimeStamper, TimestampError, TimestampRequest};
 pub use workflow::{Role, Workflow, sign_workflow};

@@ -5,7 +5,10 @@ use kyso_pdf::{Appearance, SignatureDictionary, SignatureRequest, prepare_signat
 use kyso_token::Signer;
 
 use crate::SignError;
-use crate::cms::{CmsOptions, estimated_size, sign_detached_digest};
+use std::sync::Arc;
+
+use crate::cms::{CmsOptions, add_signature_timestamp, estimated_size, sign_detached_digest};
+use crate::timestamp::TimeStamper;
 
 /// The `/SubFilter` of the signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -99,6 +102,25 @@ pub struct PadesOptions {
     /// Further signature dictionary entries (the workflows record their role here: see
     /// [`crate::workflow`]).
     pub extra_entries: kyso_pdf::lopdf::Dictionary,
+    /// Time-stamp the signature value (PAdES B-T) with this time-stamp authority.
+    pub timestamper: Option<SharedTimeStamper>,
+}
+
+/// A [`TimeStamper`] shared by the options that use it.
+#[derive(Clone)]
+pub struct SharedTimeStamper(pub Arc<dyn TimeStamper>);
+
+impl std::fmt::Debug for SharedTimeStamper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedTimeStamper(..)")
+    }
+}
+
+impl SharedTimeStamper {
+    /// Share `stamper`.
+    pub fn new(stamper: impl TimeStamper + 'static) -> Self {
+        Self(Arc::new(stamper))
+    }
 }
 
 impl PadesOptions {
@@ -117,6 +139,7 @@ impl PadesOptions {
             name: None,
             extra_reserve: 0,
             extra_entries: kyso_pdf::lopdf::Dictionary::new(),
+            timestamper: None,
         }
     }
 }
@@ -139,7 +162,12 @@ pub fn sign_pdf(
     signer: &dyn Signer,
     options: &PadesOptions,
 ) -> Result<SignedPdf, SignError> {
-    let capacity = estimated_size(signer, options.extra_reserve);
+    // The token is added after the signature exists, so its room is reserved up front.
+    let token_room = options
+        .timestamper
+        .as_ref()
+        .map_or(0, |t| t.0.max_token_len() + 64);
+    let capacity = estimated_size(signer, options.extra_reserve + token_room);
     let request = SignatureRequest {
         field_name: options.field_name.clone(),
         page: options.page,
@@ -170,7 +198,10 @@ pub fn sign_pdf(
             SubFilter::CadesDetached => None,
         },
     };
-    let cms = sign_detached_digest(signer, &digest, &cms_options)?;
+    let mut cms = sign_detached_digest(signer, &digest, &cms_options)?;
+    if let Some(stamper) = &options.timestamper {
+        cms = add_signature_timestamp(&cms, stamper.0.as_ref())?;
+    }
     let byte_range = prepared.byte_range();
     let field_name = prepared.field_name.clone();
     let bytes = prepared.finish(&cms)?;
@@ -181,7 +212,7 @@ pub fn sign_pdf(
     })
 }
 
-fn digest_parts(alg: kyso_token::DigestAlgorithm, a: &[u8], b: &[u8]) -> Vec<u8> {
+pub(crate) fn digest_parts(alg: kyso_token::DigestAlgorithm, a: &[u8], b: &[u8]) -> Vec<u8> {
     use kyso_token::DigestAlgorithm as D;
     use sha2::Digest;
     fn two<H: Digest>(a: &[u8], b: &[u8]) -> Vec<u8> {

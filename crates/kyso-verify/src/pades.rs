@@ -6,6 +6,7 @@ use kyso_pdf::{Coverage, PdfSignature, SignatureKind};
 use kyso_policy::algorithms::{AlgorithmPolicy, Hasher};
 use kyso_policy::path::{PathOptions, PathStatus, PathValidation, validate_path};
 use kyso_policy::reason::{Reason, Severity};
+use kyso_policy::revocation::RevocationData;
 use kyso_policy::trust::TrustStore;
 use x509_cert::Certificate;
 
@@ -91,15 +92,9 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
         .map(|(_, c)| c.has(b"DSS"))
         .unwrap_or(false);
     // Revocation data embedded in the document (DSS) is used with what the caller supplied.
-    let with_dss;
-    let options = match (options.revocation, crate::revocation::dss_data(&doc)) {
-        (RevocationMode::Off, _) | (_, None) => options,
-        (_, Some(dss)) => {
-            let mut o = options.clone();
-            o.revocation_data.extend(dss);
-            with_dss = o;
-            &with_dss
-        }
+    let embedded = match options.revocation {
+        RevocationMode::Off => RevocationData::default(),
+        _ => crate::revocation::dss_data(&doc).unwrap_or_default(),
     };
     let mut doc_reasons = Vec::new();
     if doc.xref_recovery.is_some() {
@@ -120,6 +115,7 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
             options,
             docmdp,
             has_dss,
+            embedded: &embedded,
             later_doc_ts,
             revision_ends: &revision_ends,
             revisions: &revisions,
@@ -180,6 +176,8 @@ struct SignatureContext<'a> {
     options: &'a VerifyOptions,
     docmdp: Option<u8>,
     has_dss: bool,
+    /// Revocation data and certificates from the document's DSS.
+    embedded: &'a RevocationData,
     later_doc_ts: bool,
     revision_ends: &'a [usize],
     /// Revisions parsed once for all signatures' modification analysis.
@@ -244,6 +242,7 @@ impl SignatureContext<'_> {
                 reason: sig.reason.clone(),
                 location: sig.location.clone(),
                 revision: None,
+                revocation: Vec::new(),
             },
             failed: None,
             indeterminate: None,
@@ -362,6 +361,14 @@ impl SignatureContext<'_> {
         options.time_is_proven = proven;
         options.algorithm_policy = self.options.algorithms.clone();
         let mut result = validate_path(leaf, extra, &self.options.trust, &options);
+        // Certificates from the document's DSS (PAdES B-LT) complete chains offline.
+        if result.sub_indication == Some("NO_CERTIFICATE_CHAIN_FOUND")
+            && !self.embedded.certificates.is_empty()
+        {
+            let mut with_dss = extra.to_vec();
+            with_dss.extend(self.embedded.certificates.iter().cloned());
+            result = validate_path(leaf, &with_dss, &self.options.trust, &options);
+        }
         // Online: complete a missing chain from AIA caIssuers (at most 3 more levels).
         let mut more: Vec<Certificate> = extra.to_vec();
         for _ in 0..3 {
@@ -693,8 +700,9 @@ impl SignatureContext<'_> {
         proven: bool,
         claimed: Option<der::DateTime>,
     ) {
-        let d = crate::revocation::decide(self.options, chain, at, proven, claimed);
+        let d = crate::revocation::decide(self.options, self.embedded, chain, at, proven, claimed);
         out.report.checks.revocation = d.check;
+        out.report.revocation = d.sources;
         let sub = d.sub_indication.unwrap_or("TRY_LATER");
         for r in d.decisive {
             if d.failed {
@@ -812,7 +820,7 @@ impl SignatureContext<'_> {
                 out.report.timestamp = Some(TimestampReport {
                     time: rfc3339(&ts.gen_time),
                     tsa: ts.tsa_name.clone(),
-                    valid: imprint_ok && ts.signature_ok,
+                    valid: imprint_ok && ts.signature_ok && chain.is_some(),
                 });
                 if !imprint_ok {
                     out.fail(

@@ -133,8 +133,9 @@ pub struct TimestampReport {
     pub time: String,
     /// The TSA's name (certificate subject CN or the token's tsa field).
     pub tsa: Option<String>,
-    /// Whether the token's signature and message imprint verified (full TSA validation comes
-    /// with the long-term validation work).
+    /// Whether the token's signature and message imprint verified and the TSA's certificate
+    /// chains to a trust anchor (at the time-stamp's time for a signature time-stamp, at the
+    /// validation time for a document time-stamp).
     pub valid: bool,
 }
 
@@ -181,6 +182,9 @@ pub struct SignatureReport {
     pub location: Option<String>,
     /// Revision signed (1-based).
     pub revision: Option<usize>,
+    /// How each certificate's revocation status was established (leaf first): status, CRL or
+    /// OCSP, and whether the data was embedded in the document, given by the caller or fetched.
+    pub revocation: Vec<crate::revocation::RevocationSource>,
 }
 
 /// The whole report.

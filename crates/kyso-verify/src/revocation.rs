@@ -70,6 +70,22 @@ pub struct RevocationDecision {
     pub notes: Vec<Reason>,
     /// The policy's per-certificate result, when a chain was checked.
     pub details: Option<RevocationCheck>,
+    /// Per certificate: its status, the kind of data that decided it and where that data
+    /// came from.
+    pub sources: Vec<RevocationSource>,
+}
+
+/// How one certificate's revocation status was established.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RevocationSource {
+    /// Display name of the certificate.
+    pub subject: String,
+    /// `good`, `revoked`, `suspended` or `unknown`.
+    pub status: &'static str,
+    /// `crl` or `ocsp`, when some data decided the status.
+    pub source: Option<kyso_policy::revocation::Source>,
+    /// `embedded` (the document's DSS), `given` (supplied by the caller) or `fetched`.
+    pub origin: Option<&'static str>,
 }
 
 fn unavailable_without_chain() -> Reason {
@@ -81,10 +97,13 @@ fn unavailable_without_chain() -> Reason {
 }
 
 /// Decide revocation for a signature whose chain is `chain` (leaf first, anchor last; `None`
-/// when no valid chain was found), at `time`. `proven` says whether `time` comes from a
-/// time-stamp; `claimed` is the signer's claimed signing time, if any.
+/// when no valid chain was found), at `time`, with the caller's data
+/// ([`VerifyOptions::revocation_data`]) and the document's `embedded` data (its DSS).
+/// `proven` says whether `time` comes from a time-stamp; `claimed` is the signer's claimed
+/// signing time, if any.
 pub fn decide(
     options: &VerifyOptions,
+    embedded: &RevocationData,
     chain: Option<&[Certificate]>,
     time: der::DateTime,
     proven: bool,
@@ -102,6 +121,7 @@ pub fn decide(
                 "Certificate revocation was not checked (as requested); it is not established that the certificate was unrevoked at the signing time",
             )],
             details: None,
+            sources: Vec::new(),
         };
     }
     let Some(chain) = chain else {
@@ -112,11 +132,13 @@ pub fn decide(
             decisive: vec![unavailable_without_chain()],
             notes: Vec::new(),
             details: None,
+            sources: Vec::new(),
         };
     };
     let mut ropts = RevocationOptions::at(time);
     ropts.algorithm_policy = options.algorithms.clone();
     let mut data = options.revocation_data.clone();
+    data.extend(embedded.clone());
     let mut notes = Vec::new();
     if options.revocation == RevocationMode::Online
         && let Some(fetcher) = &options.fetcher
@@ -150,6 +172,7 @@ pub fn decide(
         decisive: Vec::new(),
         notes,
         details: None,
+        sources: Vec::new(),
     };
     // Without proof of the signing time, a revocation after the claimed time is not proof of
     // a revoked signature: REVOKED_NO_POE.
@@ -185,8 +208,50 @@ pub fn decide(
             decision.notes.push(r.clone());
         }
     }
+    decision.sources = sources(chain, &check, embedded, &options.revocation_data, time);
     decision.details = Some(check);
     decision
+}
+
+/// Where each decided status came from: the first of embedded, given and fetched data that
+/// decides it alone (without the fetch nonce: stored responses carry their own).
+fn sources(
+    chain: &[Certificate],
+    check: &RevocationCheck,
+    embedded: &RevocationData,
+    given: &RevocationData,
+    time: der::DateTime,
+) -> Vec<RevocationSource> {
+    let ropts = RevocationOptions::at(time);
+    let decided_by = |data: &RevocationData| {
+        (!data.is_empty()).then(|| check_path(chain, data, &ropts).certificates)
+    };
+    let (from_embedded, from_given) = (decided_by(embedded), decided_by(given));
+    let known = |list: &Option<Vec<kyso_policy::revocation::CertRevocation>>, i: usize| {
+        list.as_ref()
+            .and_then(|l| l.get(i))
+            .is_some_and(|c| c.status != CertStatus::Unknown)
+    };
+    check
+        .certificates
+        .iter()
+        .map(|c| RevocationSource {
+            subject: c.subject.clone(),
+            status: match c.status {
+                CertStatus::Good => "good",
+                CertStatus::Revoked { .. } => "revoked",
+                CertStatus::Suspended { .. } => "suspended",
+                CertStatus::Unknown => "unknown",
+            },
+            source: c.source,
+            origin: match c.status {
+                CertStatus::Unknown => None,
+                _ if known(&from_embedded, c.index) => Some("embedded"),
+                _ if known(&from_given, c.index) => Some("given"),
+                _ => Some("fetched"),
+            },
+        })
+        .collect()
 }
 
 /// In [`RevocationMode::Online`], certificates from the AIA caIssuers URLs of `cert` (to
@@ -291,7 +356,14 @@ mod tests {
         );
         let chain = [pki_cert("revoked"), pki_cert("ca-g2"), pki_cert("root-g2")];
         // Proven signing time after the revocation: TOTAL_FAILED/REVOKED.
-        let d = decide(&options, Some(&chain), t(2026, 1, 1), true, None);
+        let d = decide(
+            &options,
+            &RevocationData::default(),
+            Some(&chain),
+            t(2026, 1, 1),
+            true,
+            None,
+        );
         assert!(d.failed);
         assert_eq!(
             (d.check, d.sub_indication),
@@ -299,7 +371,14 @@ mod tests {
         );
         assert!(d.decisive.iter().any(|r| r.code == "CERT_REVOKED"));
         // Proven signing time before it: passed, with a note.
-        let d = decide(&options, Some(&chain), t(2025, 3, 1), true, None);
+        let d = decide(
+            &options,
+            &RevocationData::default(),
+            Some(&chain),
+            t(2025, 3, 1),
+            true,
+            None,
+        );
         assert_eq!((d.check, d.sub_indication), (CheckStatus::Passed, None));
         assert!(
             d.notes
@@ -309,6 +388,7 @@ mod tests {
         // Only claimed before it (no time-stamp): REVOKED_NO_POE, indeterminate.
         let d = decide(
             &options,
+            &RevocationData::default(),
             Some(&chain),
             t(2026, 1, 1),
             false,
@@ -320,11 +400,25 @@ mod tests {
             (CheckStatus::Indeterminate, Some("REVOKED_NO_POE"))
         );
         // No chain, or no data: TRY_LATER with a warning; Off: skipped with a warning.
-        let d = decide(&options, None, t(2026, 1, 1), true, None);
+        let d = decide(
+            &options,
+            &RevocationData::default(),
+            None,
+            t(2026, 1, 1),
+            true,
+            None,
+        );
         assert_eq!(d.sub_indication, Some("TRY_LATER"));
         let mut empty = options.clone();
         empty.revocation_data = RevocationData::default();
-        let d = decide(&empty, Some(&chain), t(2026, 1, 1), true, None);
+        let d = decide(
+            &empty,
+            &RevocationData::default(),
+            Some(&chain),
+            t(2026, 1, 1),
+            true,
+            None,
+        );
         assert_eq!(
             (d.check, d.sub_indication),
             (CheckStatus::Indeterminate, Some("TRY_LATER"))
@@ -335,7 +429,14 @@ mod tests {
                 .any(|r| r.code == "REVOCATION_UNAVAILABLE")
         );
         empty.revocation = RevocationMode::Off;
-        let d = decide(&empty, Some(&chain), t(2026, 1, 1), true, None);
+        let d = decide(
+            &empty,
+            &RevocationData::default(),
+            Some(&chain),
+            t(2026, 1, 1),
+            true,
+            None,
+        );
         assert_eq!(d.check, CheckStatus::Skipped);
         assert!(d.notes.iter().any(|r| r.code == "REVOCATION_SKIPPED"));
     }

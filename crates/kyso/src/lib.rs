@@ -22,6 +22,7 @@ pub mod certificates;
 pub mod demo;
 mod error;
 pub mod files;
+pub mod ltv;
 pub mod options;
 pub mod sign_config;
 pub mod workflows;

@@ -3,7 +3,7 @@
 //! {"signer": {"pkcs11": {"module": "/usr/lib/softhsm/libsofthsm2.so", "token": "…",
 //!                        "key_label": "…", "pin": "…"}}
 //!          | {"p12": {"path": "/path/to/key.p12", "password": "…"}},
-//!  "level": "B-B",
+//!  "level": "B-B" | "B-T" | "B-LT" | "B-LTA", "tsa": "http://…", "online": false,
 //!  "profile": "invisible" | "approval" | "issuance" | "attachment" | "copy",
 //!  "image": "/path/to/signature-or-seal.png", "page": 1, "rect": "X,Y,W,H",
 //!  "doc_number": "…", "copy_type": "SAO Y", "organization": "…", "font": "/path/to.ttf",
@@ -15,8 +15,9 @@
 //! (or `password`), `pin_env` (or `password_env`) names an environment variable holding it; a
 //! PKCS#11 `module` defaults to `KYSO_PKCS11_MODULE`, else SoftHSM2's.
 //!
-//! For now `level` accepts only `B-B`; other values are rejected with
-//! [`SignConfigError::Unsupported`] rather than silently signing something else. A workflow
+//! `level` above `B-B` needs `"tsa": "http://…"` (and for B-LT/B-LTA validation data:
+//! `"online": true`, `"crls"`, `"ocsp_responses"`, `"ca_certs"`); without a TSA it is rejected
+//! with [`SignConfigError::Unsupported`] rather than silently signing something else. A workflow
 //! profile is built (images and font loaded) before the key is opened, so a mistake there does not
 //! cost a PIN try.
 
@@ -36,9 +37,24 @@ use crate::{Error, PadesOptions, SignedPdf, SubFilter};
 pub struct SignConfig {
     /// Where the key is.
     pub signer: SignerConfig,
-    /// PAdES level; only `B-B` for now (the default).
+    /// PAdES level: `B-B` (the default), `B-T`, `B-LT` or `B-LTA`; above B-B needs `tsa`.
     #[serde(default)]
     pub level: Option<String>,
+    /// RFC 3161 time-stamp authority URL (`http://…`).
+    #[serde(default)]
+    pub tsa: Option<String>,
+    /// For B-LT/B-LTA: fetch revocation data and missing issuers over HTTP to embed.
+    #[serde(default)]
+    pub online: bool,
+    /// For B-LT/B-LTA: CRLs to embed (PEM text or paths).
+    #[serde(default)]
+    pub crls: Vec<String>,
+    /// For B-LT/B-LTA: DER OCSP responses to embed (paths).
+    #[serde(default)]
+    pub ocsp_responses: Vec<String>,
+    /// For B-LT/B-LTA: CA certificates that complete the chains (PEM text or paths).
+    #[serde(default)]
+    pub ca_certs: Vec<String>,
     /// Signature profile: `invisible` (the default), `approval`, `issuance`, `attachment` or
     /// `copy` (the Decree 30 workflows; see [`crate::workflows`]).
     #[serde(default)]
@@ -218,16 +234,7 @@ impl SignConfig {
     /// The PAdES options these settings describe, signing time now. Checks `level` and
     /// `profile` without touching the key.
     pub fn pades_options(&self) -> Result<PadesOptions, SignConfigError> {
-        match self.level.as_deref() {
-            None | Some("B-B") => {}
-            Some(other) => {
-                return Err(SignConfigError::Unsupported {
-                    option: "level",
-                    value: other.into(),
-                    supported: "\"B-B\"",
-                });
-            }
-        }
+        self.level()?;
         self.workflow_role()?;
         let mut options = PadesOptions::new(crate::signing_time_now());
         options.sub_filter = match self.sub_filter.as_deref() {
@@ -245,6 +252,59 @@ impl SignConfig {
         options.reason.clone_from(&self.reason);
         options.location.clone_from(&self.location);
         options.contact_info.clone_from(&self.contact_info);
+        Ok(options)
+    }
+
+    /// The PAdES level; levels above B-B without a `tsa` are refused.
+    pub fn level(&self) -> Result<crate::ltv::Level, SignConfigError> {
+        use crate::ltv::Level;
+        let unsupported = |value: &str| SignConfigError::Unsupported {
+            option: "level",
+            value: value.into(),
+            supported: "\"B-B\", or with \"tsa\": \"B-T\", \"B-LT\", \"B-LTA\"",
+        };
+        let Some(name) = self.level.as_deref() else {
+            return Ok(Level::BB);
+        };
+        let level: Level = name.parse().map_err(|_| unsupported(name))?;
+        if level > Level::BB && self.tsa.is_none() {
+            return Err(unsupported(name));
+        }
+        Ok(level)
+    }
+
+    /// Where B-LT/B-LTA validation data comes from.
+    pub fn ltv_options(&self) -> Result<crate::ltv::LtvOptions, Error> {
+        let mut options = crate::ltv::LtvOptions::default();
+        for entry in &self.ca_certs {
+            if entry.contains("-----BEGIN") {
+                options
+                    .certificates
+                    .add_intermediates(entry.as_bytes())
+                    .map_err(|e| Error::Options(format!("certificate in options: {e}")))?;
+            } else {
+                crate::files::load_into(&mut options.certificates, &[entry], false)?;
+            }
+        }
+        for crl in &self.crls {
+            options
+                .revocation_data
+                .crls
+                .push(if crl.contains("-----BEGIN") {
+                    crl.as_bytes().to_vec()
+                } else {
+                    crate::files::read(std::path::Path::new(crl))?
+                });
+        }
+        for resp in &self.ocsp_responses {
+            options
+                .revocation_data
+                .ocsp_responses
+                .push(crate::files::read(std::path::Path::new(resp))?);
+        }
+        if self.online {
+            options.fetcher = Some(std::sync::Arc::new(kyso_net::HttpFetcher::default()));
+        }
         Ok(options)
     }
 
@@ -349,12 +409,20 @@ pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, Sign
     let config = SignConfig::from_json(options_json)?;
     // Check the options before touching the key: a refused option must not cost a PIN try.
     let options = config.pades_options()?;
+    let level = config.level()?;
+    let ltv = config.ltv_options()?;
+    let stamper = config.tsa.as_deref().map(crate::ltv::tsa_client);
+    let options = crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
     let workflow = config.workflow()?;
     let signer = config.open_signer()?;
-    Ok(match workflow {
+    let mut signed = match workflow {
         None => crate::sign_pdf(bytes, signer.as_ref(), &options)?,
         Some(w) => crate::workflows::sign(bytes, signer.as_ref(), &w, &options)?,
-    })
+    };
+    let (out, _) =
+        crate::ltv::complete_level(signed.bytes, signer.chain(), level, &ltv, stamper.as_ref())?;
+    signed.bytes = out;
+    Ok(signed)
 }
 
 /// The tokens of a PKCS#11 module and their public objects, as JSON:

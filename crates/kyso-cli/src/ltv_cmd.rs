@@ -1,0 +1,123 @@
+//! Long-term validation flags (`kyso sign --level`, `kyso ltv add`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+use kyso::Error;
+use kyso::ltv::{Level, LtvOptions, LtvSummary};
+use kyso::policy::revocation::RevocationFetcher;
+use kyso::sign::TimeStamper;
+
+/// Where time-stamps and validation data come from.
+#[derive(Args)]
+pub struct LtvArgs {
+    /// RFC 3161 time-stamp authority URL (http://…), for B-T, B-LT and B-LTA.
+    #[arg(long)]
+    pub tsa: Option<String>,
+    /// Fetch revocation data (OCSP, CRL) and missing issuers (AIA) over HTTP to embed.
+    #[arg(long)]
+    pub online: bool,
+    /// A CRL file (DER or PEM) to embed.
+    #[arg(long)]
+    pub crl: Vec<PathBuf>,
+    /// A DER OCSP response file to embed.
+    #[arg(long)]
+    pub ocsp: Vec<PathBuf>,
+    /// CA certificates (file or directory) that complete the chains to embed.
+    #[arg(long)]
+    pub ca_cert: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct LtvAddArgs {
+    /// The signed PDF.
+    pub input: PathBuf,
+    /// Where to write the augmented PDF (may be the input: it is replaced atomically).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub ltv: LtvArgs,
+}
+
+impl LtvArgs {
+    /// The time-stamp client, when a TSA was given.
+    pub fn stamper(&self) -> Option<Arc<dyn TimeStamper>> {
+        self.tsa.as_deref().map(kyso::ltv::tsa_client)
+    }
+
+    /// Validation-data sources.
+    pub fn options(&self) -> Result<LtvOptions, Error> {
+        let mut options = LtvOptions::default();
+        // Anchors and intermediates alike only help assemble chains here.
+        kyso::files::load_into(
+            &mut options.certificates,
+            &self
+                .ca_cert
+                .iter()
+                .map(PathBuf::as_path)
+                .collect::<Vec<_>>(),
+            false,
+        )?;
+        for crl in &self.crl {
+            options.revocation_data.crls.push(kyso::files::read(crl)?);
+        }
+        for resp in &self.ocsp {
+            options
+                .revocation_data
+                .ocsp_responses
+                .push(kyso::files::read(resp)?);
+        }
+        if self.online {
+            let fetcher: Arc<dyn RevocationFetcher> = Arc::new(kyso::net::HttpFetcher::default());
+            options.fetcher = Some(fetcher);
+        }
+        Ok(options)
+    }
+}
+
+/// `kyso ltv add`: B-LT (DSS), and B-LTA with `--tsa`.
+pub fn add(args: LtvAddArgs) -> Result<(), Error> {
+    let bytes = kyso::files::read(&args.input)?;
+    let options = args.ltv.options()?;
+    let stamper = args.ltv.stamper();
+    let (out, summary) = kyso::ltv::add_ltv(&bytes, &options, stamper.as_deref())?;
+    kyso::files::write_atomic(&args.output, &out)?;
+    let level = if stamper.is_some() {
+        Level::BLTA
+    } else {
+        Level::BLT
+    };
+    report(&summary, level, &args.output);
+    Ok(())
+}
+
+/// Tell what was embedded and what is still missing (stderr).
+pub fn report(summary: &LtvSummary, level: Level, output: &std::path::Path) {
+    eprintln!(
+        "Đã bổ sung dữ liệu xác thực dài hạn ({}) vào {}: {} chữ ký/dấu thời gian, {} chứng thư, {} CRL, {} OCSP — added long-term validation data ({}) to {}: {} signatures/time-stamps, {} certificates, {} CRLs, {} OCSP responses",
+        level.as_str(),
+        output.display(),
+        summary.signatures,
+        summary.certificates,
+        summary.crls,
+        summary.ocsp_responses,
+        level.as_str(),
+        output.display(),
+        summary.signatures,
+        summary.certificates,
+        summary.crls,
+        summary.ocsp_responses,
+    );
+    if let Some(field) = &summary.document_timestamp {
+        eprintln!("Dấu thời gian tài liệu: {field} — document time-stamp: {field}");
+    }
+    for subject in &summary.uncovered {
+        eprintln!(
+            "cảnh báo / warning: chưa có dữ liệu thu hồi cho {subject} (dùng --online, --crl hoặc --ocsp) — no revocation data embedded for {subject} (use --online, --crl or --ocsp)"
+        );
+    }
+    for e in &summary.fetch_errors {
+        eprintln!("cảnh báo / warning: không tải được — fetch failed: {e}");
+    }
+}

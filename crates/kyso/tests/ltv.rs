@@ -1,0 +1,302 @@
+//! PAdES B-T / B-LT / B-LTA signing and offline validation through the facade, with a real
+//! RFC 3161 time-stamp authority: `openssl ts -reply` run per request (tests/ltv/tsa.cnf, the
+//! test PKI's TSA key), and the test PKI's CRLs given as files (no network here; the loopback
+//! HTTP services are exercised by tests/ltv/run.sh).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use common::{at, work_dir};
+use kyso::ltv::{Level, LtvOptions, sign_pdf_level};
+use kyso::sign::{TimeStamper, TimestampError, TimestampRequest};
+use kyso::token::DigestAlgorithm;
+use kyso::token::software::SoftwareSigner;
+use kyso::{PadesOptions, RevocationMode, Verdict, VerifyOptions};
+
+/// A TSA made of `openssl ts`: the query is made by `openssl ts -query` from the imprint, the
+/// reply by `openssl ts -reply`, and the token extracted with `-token_out`.
+struct OpensslTsa {
+    dir: tempfile::TempDir,
+}
+
+impl OpensslTsa {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("serial"), "01\n").unwrap();
+        Self { dir }
+    }
+}
+
+impl TimeStamper for OpensslTsa {
+    fn timestamp(&self, request: &TimestampRequest) -> Result<Vec<u8>, TimestampError> {
+        let pki = work_dir().join("pki");
+        let d = self.dir.path();
+        let alg = match request.algorithm {
+            DigestAlgorithm::Sha384 => "-sha384",
+            DigestAlgorithm::Sha512 => "-sha512",
+            _ => "-sha256",
+        };
+        let hex: String = request.imprint.iter().map(|b| format!("{b:02x}")).collect();
+        let run = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .env("KYSO_TSA_SERIAL", d.join("serial"))
+                .output()
+                .map_err(|e| TimestampError::Unavailable(e.to_string()))?;
+            if out.status.success() {
+                Ok(())
+            } else {
+                Err(TimestampError::Refused(
+                    String::from_utf8_lossy(&out.stderr).into_owned(),
+                ))
+            }
+        };
+        let q = d.join("q.tsq");
+        let t = d.join("t.der");
+        run(&[
+            "ts",
+            "-query",
+            "-digest",
+            &hex,
+            alg,
+            "-cert",
+            "-out",
+            q.to_str().unwrap(),
+        ])?;
+        run(&[
+            "ts",
+            "-reply",
+            "-config",
+            repo().join("tests/ltv/tsa.cnf").to_str().unwrap(),
+            "-queryfile",
+            q.to_str().unwrap(),
+            "-signer",
+            pki.join("tsa.pem").to_str().unwrap(),
+            "-inkey",
+            pki.join("tsa.key.pem").to_str().unwrap(),
+            "-chain",
+            pki.join("tsa.chain.pem").to_str().unwrap(),
+            "-token_out",
+            "-out",
+            t.to_str().unwrap(),
+        ])?;
+        std::fs::read(&t).map_err(|e| TimestampError::BadResponse(e.to_string()))
+    }
+}
+
+/// A TSA that is down.
+struct DownTsa;
+
+impl TimeStamper for DownTsa {
+    fn timestamp(&self, _: &TimestampRequest) -> Result<Vec<u8>, TimestampError> {
+        Err(TimestampError::Unavailable("connection refused".into()))
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn pki(name: &str) -> PathBuf {
+    work_dir().join("pki").join(name)
+}
+
+fn signer(name: &str) -> SoftwareSigner {
+    SoftwareSigner::from_pkcs12_file(pki(&format!("{name}.p12")), "kyso-test").unwrap()
+}
+
+fn plain_pdf() -> Vec<u8> {
+    std::fs::read(work_dir().join("pdf/plain.pdf")).unwrap()
+}
+
+/// The test PKI's CRLs, given by the caller (as `--crl` files would be).
+fn ltv_with_crls() -> LtvOptions {
+    let mut ltv = LtvOptions::default();
+    for f in ["ca-g2.crl.der", "root-g2.crl.der"] {
+        ltv.revocation_data
+            .crls
+            .push(std::fs::read(pki(f)).unwrap());
+    }
+    ltv
+}
+
+fn verify_offline(pdf: &[u8], time: &str) -> kyso::Report {
+    let mut trust = kyso::policy::trust::TrustStore::new();
+    trust
+        .add_anchors(&std::fs::read(pki("root-g2.pem")).unwrap())
+        .unwrap();
+    let mut options = VerifyOptions::new(trust, at(time));
+    options.revocation = RevocationMode::Embedded;
+    kyso::verify_pdf(pdf, &options).unwrap()
+}
+
+fn sign(level: Level, stamper: Option<Arc<dyn TimeStamper>>) -> Result<Vec<u8>, kyso::Error> {
+    let options = PadesOptions::new(kyso::signing_time_now());
+    let (signed, _) = sign_pdf_level(
+        &plain_pdf(),
+        &signer("ca-nhan"),
+        &options,
+        level,
+        &ltv_with_crls(),
+        stamper.as_ref(),
+    )?;
+    Ok(signed.bytes)
+}
+
+fn now_plus_days(days: u64) -> String {
+    let t = kyso::now().unix_duration().as_secs() + days * 86400;
+    kyso::verify::report::rfc3339(
+        &der::DateTime::from_unix_duration(std::time::Duration::from_secs(t)).unwrap(),
+    )
+}
+
+fn tsa() -> Option<Arc<dyn TimeStamper>> {
+    Some(Arc::new(OpensslTsa::new()))
+}
+
+#[test]
+fn b_t_carries_a_verified_signature_timestamp() {
+    let pdf = sign(Level::BT, tsa()).unwrap();
+    assert!(pdf.starts_with(&plain_pdf()));
+    let report = verify_offline(&pdf, &now_plus_days(0));
+    let s = &report.signatures[0];
+    assert_eq!(s.level, "B-T");
+    let ts = s.timestamp.as_ref().expect("a signature time-stamp");
+    assert!(ts.valid, "{ts:?}");
+    assert_eq!(s.signing_time.as_ref().unwrap().source, "timestamp");
+    // No DSS and no network: the status cannot be established.
+    assert_eq!(report.verdict, Verdict::Indeterminate);
+    assert_eq!(s.sub_indication.as_deref(), Some("TRY_LATER"));
+}
+
+#[test]
+fn b_lta_verifies_offline_from_its_dss() {
+    let pdf = sign(Level::BLTA, tsa()).unwrap();
+    let report = verify_offline(&pdf, &now_plus_days(0));
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.to_json());
+    assert_eq!(report.signatures.len(), 2);
+    let (sig, dts) = (&report.signatures[0], &report.signatures[1]);
+    assert_eq!(sig.kind, "signature");
+    assert_eq!(sig.level, "B-LTA");
+    assert_eq!(dts.kind, "document_timestamp");
+    assert!(dts.timestamp.as_ref().unwrap().valid);
+    assert!(!sig.modified_after_signing);
+    // Every certificate's status came from the document itself.
+    let leaf = &sig.revocation[0];
+    assert_eq!((leaf.status, leaf.origin), ("good", Some("embedded")));
+    assert!(
+        sig.revocation
+            .iter()
+            .filter(|r| r.status != "unknown")
+            .all(|r| r.origin == Some("embedded"))
+    );
+    // Years later (the signer's and TSA's certificates still valid until 2030), offline.
+    let later = verify_offline(&pdf, "2029-06-01T00:00:00Z");
+    assert_eq!(later.verdict, Verdict::Valid, "{}", later.to_json());
+}
+
+#[test]
+fn b_lt_has_validation_data_but_no_document_timestamp() {
+    let pdf = sign(Level::BLT, tsa()).unwrap();
+    let report = verify_offline(&pdf, &now_plus_days(0));
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.to_json());
+    assert_eq!(report.signatures.len(), 1);
+    assert_eq!(report.signatures[0].level, "B-LT");
+}
+
+#[test]
+fn b_lta_tampered_is_invalid() {
+    let mut pdf = sign(Level::BLTA, tsa()).unwrap();
+    let i = pdf
+        .windows(9)
+        .position(|w| w == b"/MediaBox")
+        .expect("a page");
+    pdf[i + 1] = b'm';
+    let report = verify_offline(&pdf, &now_plus_days(0));
+    assert_eq!(report.verdict, Verdict::Invalid);
+}
+
+#[test]
+fn levels_above_b_b_need_a_tsa_and_fail_cleanly_without_one() {
+    let e = sign(Level::BT, None).unwrap_err();
+    assert!(e.to_string().contains("time-stamp authority"), "{e}");
+    let e = sign(Level::BLTA, Some(Arc::new(DownTsa))).unwrap_err();
+    assert_eq!(e.code(), 5201, "{e}");
+}
+
+#[test]
+fn augmenting_a_b_b_signature_keeps_it_intact() {
+    let (signed, _) = sign_pdf_level(
+        &plain_pdf(),
+        &signer("to-chuc"),
+        &PadesOptions::new(kyso::signing_time_now()),
+        Level::BB,
+        &LtvOptions::default(),
+        None,
+    )
+    .unwrap();
+    let stamper = OpensslTsa::new();
+    let (out, summary) =
+        kyso::ltv::add_ltv(&signed.bytes, &ltv_with_crls(), Some(&stamper)).unwrap();
+    assert!(out.starts_with(&signed.bytes));
+    assert_eq!(summary.signatures, 1 + 1); // the signer, then the document time-stamp's TSA
+    assert!(summary.document_timestamp.is_some());
+    assert!(summary.uncovered.is_empty(), "{:?}", summary.uncovered);
+    let report = verify_offline(&out, &now_plus_days(0));
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.to_json());
+    // A B-B signature has no signature time-stamp: its level stays B-B even with a DSS.
+    assert!(!report.signatures[0].modified_after_signing);
+}
+
+#[test]
+fn real_government_pdf_stays_intact_when_augmented() {
+    let path = common::corpus("vn-gov/pdf/govportal_2025-01-07_g2_signed.pdf");
+    let original = std::fs::read(&path).unwrap();
+    let mut ltv = LtvOptions::default();
+    for c in [
+        "vn-gov/certs/vgca-g2/rootcag2.crt",
+        "vn-gov/certs/vgca-g2/cpcag2.crt",
+    ] {
+        ltv.certificates
+            .add_intermediates(&std::fs::read(common::corpus(c)).unwrap())
+            .unwrap();
+    }
+    let stamper = OpensslTsa::new();
+    let (out, summary) = kyso::ltv::add_ltv(&original, &ltv, Some(&stamper)).unwrap();
+    assert!(out.starts_with(&original));
+    // Nothing can say whether the real CA's certificates are revoked here (no network).
+    assert!(!summary.uncovered.is_empty());
+
+    let mut trust = kyso::policy::trust::TrustStore::new();
+    for c in [
+        Path::new("vn-gov/certs/vgca-g2/rootcag2.crt"),
+        Path::new("vn-gov/certs/vgca-g2/cpcag2.crt"),
+    ] {
+        trust
+            .add_anchors(&std::fs::read(common::corpus(c.to_str().unwrap())).unwrap())
+            .unwrap();
+    }
+    trust
+        .add_anchors(&std::fs::read(pki("root-g2.pem")).unwrap())
+        .unwrap();
+    let mut options = VerifyOptions::new(trust, kyso::now());
+    options.revocation = RevocationMode::Off;
+    let before = kyso::verify_pdf(&original, &options).unwrap();
+    let after = kyso::verify_pdf(&out, &options).unwrap();
+    let sig = &after.signatures[0];
+    assert_eq!(sig.indication, before.signatures[0].indication);
+    assert!(!sig.modified_after_signing, "{}", after.to_json());
+    let time = sig.signing_time.as_ref().unwrap();
+    assert_eq!(time.source, "timestamp");
+    assert_eq!(
+        time.value,
+        before.signatures[0].signing_time.as_ref().unwrap().value
+    );
+    let dts = after.signatures.last().unwrap();
+    assert_eq!(dts.kind, "document_timestamp");
+    assert!(dts.timestamp.as_ref().unwrap().valid, "{}", after.to_json());
+}
