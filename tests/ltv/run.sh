@@ -148,8 +148,8 @@ done
 # ---- 2. Independent verifiers (servers up) ----
 for f in blta blta-hsm bt-lta; do
   [[ -f $TMP/$f.pdf ]] || continue
-  if "$PYHANKO" sign adesverify --trust "$PKI/root-g2.pem" --trust-replace "$TMP/$f.pdf" > "$TMP/ph" 2>&1 \
-    && ! grep -q "INDETERMINATE\|FAILED" "$TMP/ph"; then
+  if "$PYHANKO" sign adesverify --trust "$PKI/root-g2.pem" --trust-replace "$TMP/$f.pdf" > "$TMP/ph" 2> "$TMP/ph.log" \
+    && grep -q ":INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>" "$TMP/ph"; then
     ok "pyHanko adesverify (PAdES LTA) accepts $f.pdf"
   else
     ko "pyHanko adesverify $f.pdf"; sed 's/^/        /' "$TMP/ph" | tail -8
@@ -190,16 +190,36 @@ for f in blta blta-hsm bt-lta; do
     "r['verdict'] == 'VALID' and $SIG[0]['level'] == 'B-LTA' and len($DTS) == 1 and $DTS[0]['indication'] == 'TOTAL_PASSED' and all(x['checks']['revocation'] == 'passed' for x in s)" \
     -- "$KYSO" verify "$TMP/$f.pdf" "${TRUST[@]}"
 done
-if "$PYHANKO" sign adesverify --trust "$PKI/root-g2.pem" --trust-replace "$TMP/blta.pdf" > "$TMP/ph" 2>&1 \
-  && ! grep -q "INDETERMINATE\|FAILED" "$TMP/ph"; then
+if "$PYHANKO" sign adesverify --trust "$PKI/root-g2.pem" --trust-replace "$TMP/blta.pdf" > "$TMP/ph" 2> "$TMP/ph.log" \
+  && grep -q ":INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>" "$TMP/ph"; then
   ok "pyHanko adesverify accepts blta.pdf offline"
 else
-  ko "pyHanko adesverify blta.pdf offline"; sed 's/^/        /' "$TMP/ph" | tail -8
+  ko "pyHanko adesverify blta.pdf offline"; sed 's/^/        /' "$TMP/ph" "$TMP/ph.log" | tail -8
+fi
+# Control: without the DSS (B-T) and with the services stopped, pyHanko cannot establish trust.
+if "$PYHANKO" sign adesverify --trust "$PKI/root-g2.pem" --trust-replace "$TMP/bt.pdf" > "$TMP/ph" 2> "$TMP/ph.log"; then
+  ko "pyHanko adesverify must not accept bt.pdf offline"; cat "$TMP/ph"
+else
+  grep -q ":INTACT:UNTRUSTED" "$TMP/ph" && ok "control: pyHanko adesverify refuses bt.pdf offline (no DSS)" \
+    || { ko "control: unexpected pyHanko output"; cat "$TMP/ph"; }
 fi
 MONTH=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
 report "short-lived signer, B-LTA, verified a month later offline: VALID" \
   "r['verdict'] == 'VALID' and $SIG[0]['level'] == 'B-LTA'" \
   -- "$KYSO" verify "$TMP/short-blta.pdf" "${TRUST[@]}" --at "$MONTH"
+MONTH_PY=${MONTH%Z}
+if "$PYHANKO" sign adesverify --trust "$PKI/root-g2.pem" --trust-replace --validation-time "$MONTH_PY" \
+  "$TMP/short-blta.pdf" > "$TMP/ph" 2> "$TMP/ph.log" && grep -q ":INTACT:TRUSTED," "$TMP/ph"; then
+  ok "pyHanko adesverify accepts the short-lived signer's B-LTA a month later, offline"
+else
+  ko "pyHanko adesverify short-blta.pdf a month later"; sed 's/^/        /' "$TMP/ph" "$TMP/ph.log" | tail -8
+fi
+if "$PYHANKO" sign adesverify --trust "$PKI/root-g2.pem" --trust-replace --validation-time "$MONTH_PY" \
+  "$TMP/short-bb.pdf" > "$TMP/ph" 2> "$TMP/ph.log"; then
+  ko "control: pyHanko must not accept the short-lived signer's B-B a month later"; cat "$TMP/ph"
+else
+  ok "control: pyHanko refuses the short-lived signer's B-B a month later"
+fi
 report "short-lived signer, B-B, a month later: not VALID (no proof of the signing time)" \
   "r['verdict'] != 'VALID' and s[0]['sub_indication'] == 'OUT_OF_BOUNDS_NO_POE'" \
   -- "$KYSO" verify "$TMP/short-bb.pdf" "${TRUST[@]}" --at "$MONTH" --no-revocation

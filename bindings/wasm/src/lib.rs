@@ -62,7 +62,7 @@ export interface SignatureReport {
             subscriber_type?: string | null; serial?: string | null; issuer?: string | null;
             [key: string]: unknown } | null;
   signing_time: { value: string; source: "timestamp" | "signed_attribute" | "pdf" } | null;
-  timestamp: { time: string; tsa: string | null; valid: boolean } | null;
+  timestamp: { time: string; tsa: string | null; policy: string | null; valid: boolean } | null;
   level: "B-B" | "B-T" | "B-LT" | "B-LTA" | "unknown";
   modified_after_signing: boolean;
   /** How each certificate's revocation status was established, leaf first. */

@@ -45,20 +45,15 @@ use der::asn1::{Any, BitString, Int, OctetString, Uint};
 use der::{Decode, Encode, Sequence, Tagged};
 use kyso_sign::{TimeStamper, TimestampError, TimestampRequest};
 use kyso_token::DigestAlgorithm;
-use kyso_verify::timestamp::{MessageImprint, OID_TST_INFO, TstInfo, read_timestamp};
+use kyso_verify::timestamp::{
+    MessageImprint, OID_TST_INFO, TstInfo, check_tsa_certificate, read_timestamp,
+};
 use spki::AlgorithmIdentifierOwned;
-use x509_cert::Certificate;
 use x509_cert::ext::Extensions;
-use x509_cert::ext::pkix::ExtendedKeyUsage;
 
 use crate::NetError;
 
-/// id-kp-timeStamping (RFC 5280 §4.2.1.12).
-pub const OID_KP_TIME_STAMPING: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
-
-/// id-ce-extKeyUsage.
-const OID_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+pub use kyso_verify::timestamp::OID_KP_TIME_STAMPING;
 
 /// id-signedData.
 const OID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
@@ -392,50 +387,6 @@ fn params_absent_or_null(alg: &AlgorithmIdentifierOwned) -> bool {
     alg.parameters
         .as_ref()
         .is_none_or(|p| p.tag() == der::Tag::Null && p.value().is_empty())
-}
-
-/// Check the TSA certificate's extendedKeyUsage: present, critical, only id-kp-timeStamping.
-fn check_tsa_certificate(cert: &Certificate) -> Result<(), String> {
-    let subject = kyso_policy::subject::format_name(cert.tbs_certificate().subject());
-    let ekus: Vec<_> = cert
-        .tbs_certificate()
-        .extensions()
-        .map(|exts| {
-            exts.iter()
-                .filter(|e| e.extn_id == OID_EXT_KEY_USAGE)
-                .collect()
-        })
-        .unwrap_or_default();
-    let ext = match ekus.as_slice() {
-        [] => {
-            return Err(format!(
-                "the TSA certificate ({subject}) has no extendedKeyUsage extension"
-            ));
-        }
-        [one] => *one,
-        _ => {
-            return Err(format!(
-                "the TSA certificate ({subject}) has more than one extendedKeyUsage extension"
-            ));
-        }
-    };
-    if !ext.critical {
-        return Err(format!(
-            "the TSA certificate's ({subject}) extendedKeyUsage is not critical (RFC 3161 §2.3)"
-        ));
-    }
-    let eku = ExtendedKeyUsage::from_der(ext.extn_value.as_bytes()).map_err(|e| {
-        format!("the TSA certificate's ({subject}) extendedKeyUsage does not decode: {e}")
-    })?;
-    if eku.0.as_slice() != [OID_KP_TIME_STAMPING] {
-        let list: Vec<String> = eku.0.iter().map(ToString::to_string).collect();
-        return Err(format!(
-            "the TSA certificate's ({subject}) extendedKeyUsage is [{}], not only \
-             id-kp-timeStamping (RFC 3161 §2.3)",
-            list.join(", ")
-        ));
-    }
-    Ok(())
 }
 
 /// Check a DER `TimeStampResp` against the request it answers and return the token (the

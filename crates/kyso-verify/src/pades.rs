@@ -16,7 +16,7 @@ use crate::report::{
     CheckStatus, Checks, Indication, Report, SCHEMA, SignatureReport, SignerReport,
     SigningTimeReport, TimestampReport, Verdict, parse_pdf_date, rfc3339,
 };
-use crate::timestamp::read_timestamp;
+use crate::timestamp::{check_tsa_certificate, read_timestamp};
 
 /// Where revocation status comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -728,11 +728,16 @@ impl SignatureContext<'_> {
                 if let Some(tsa) = &ts.tsa_certificate {
                     let path = self.path(tsa, &ts.certificates, ts.gen_time, false);
                     trusted = path.status == PathStatus::Valid;
+                    if let Err(why) = check_tsa_certificate(tsa) {
+                        trusted = false;
+                        out.report.reasons.push(tsa_usage_reason(&why, false));
+                    }
                 }
                 let valid = ts.signature_ok && imprint_ok && trusted;
                 out.report.timestamp = Some(TimestampReport {
                     time: rfc3339(&ts.gen_time),
                     tsa: ts.tsa_name.clone(),
+                    policy: Some(ts.policy.to_string()),
                     valid,
                 });
                 if !ts.signature_ok || !imprint_ok {
@@ -798,6 +803,13 @@ impl SignatureContext<'_> {
                     let path =
                         self.path(tsa, &ts.certificates, self.options.validation_time, false);
                     chain = (path.status == PathStatus::Valid).then(|| path.path.clone());
+                    if let Err(why) = check_tsa_certificate(tsa) {
+                        chain = None;
+                        out.indeterminate(
+                            "CHAIN_CONSTRAINTS_FAILURE",
+                            tsa_usage_reason(&why, true),
+                        );
+                    }
                     out.report.path = path
                         .path
                         .iter()
@@ -820,6 +832,7 @@ impl SignatureContext<'_> {
                 out.report.timestamp = Some(TimestampReport {
                     time: rfc3339(&ts.gen_time),
                     tsa: ts.tsa_name.clone(),
+                    policy: Some(ts.policy.to_string()),
                     valid: imprint_ok && ts.signature_ok && chain.is_some(),
                 });
                 if !imprint_ok {
@@ -861,6 +874,19 @@ impl SignatureContext<'_> {
                 ),
             ),
         }
+    }
+}
+
+/// The TSA's certificate is not one for time-stamping (RFC 3161 §2.3): decisive for a
+/// document time-stamp, a warning for a signature time-stamp (the signing time is then only
+/// claimed).
+fn tsa_usage_reason(why: &str, decisive: bool) -> Reason {
+    let vi = "Chứng thư số của đơn vị cấp dấu thời gian không dành cho việc cấp dấu thời gian";
+    let en = format!("The time-stamping authority's certificate is not for time-stamping: {why}");
+    if decisive {
+        Reason::error("TSA_CERTIFICATE_USAGE", vi, en)
+    } else {
+        Reason::warning("TSA_CERTIFICATE_USAGE", vi, en)
     }
 }
 

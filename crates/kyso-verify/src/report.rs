@@ -133,6 +133,8 @@ pub struct TimestampReport {
     pub time: String,
     /// The TSA's name (certificate subject CN or the token's tsa field).
     pub tsa: Option<String>,
+    /// The TSA policy under which the token was issued (OID).
+    pub policy: Option<String>,
     /// Whether the token's signature and message imprint verified and the TSA's certificate
     /// chains to a trust anchor (at the time-stamp's time for a signature time-stamp, at the
     /// validation time for a document time-stamp).

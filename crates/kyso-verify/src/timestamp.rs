@@ -41,7 +41,11 @@ use der::{
 use kyso_policy::algorithms::{AlgorithmUse, DigestAlgorithm};
 use kyso_policy::{Reason, subject::format_name};
 use spki::AlgorithmIdentifierOwned;
-use x509_cert::{Certificate, ext::Extensions, ext::pkix::name::GeneralName};
+use x509_cert::{
+    Certificate,
+    ext::Extensions,
+    ext::pkix::{ExtendedKeyUsage, name::GeneralName},
+};
 
 use crate::cms::{CmsError, ContentSource, parse_signed_data, verify_parsed};
 
@@ -271,4 +275,55 @@ pub fn read_timestamp(
         algorithm_use: checked.sig.algorithm_use,
         reasons,
     })
+}
+
+/// id-kp-timeStamping (RFC 3161 §2.3).
+pub const OID_KP_TIME_STAMPING: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
+
+/// id-ce-extKeyUsage.
+const OID_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+
+/// Check the TSA certificate's extendedKeyUsage: present, critical, only id-kp-timeStamping.
+pub fn check_tsa_certificate(cert: &Certificate) -> Result<(), String> {
+    let subject = format_name(cert.tbs_certificate().subject());
+    let ekus: Vec<_> = cert
+        .tbs_certificate()
+        .extensions()
+        .map(|exts| {
+            exts.iter()
+                .filter(|e| e.extn_id == OID_EXT_KEY_USAGE)
+                .collect()
+        })
+        .unwrap_or_default();
+    let ext = match ekus.as_slice() {
+        [] => {
+            return Err(format!(
+                "the TSA certificate ({subject}) has no extendedKeyUsage extension"
+            ));
+        }
+        [one] => *one,
+        _ => {
+            return Err(format!(
+                "the TSA certificate ({subject}) has more than one extendedKeyUsage extension"
+            ));
+        }
+    };
+    if !ext.critical {
+        return Err(format!(
+            "the TSA certificate's ({subject}) extendedKeyUsage is not critical (RFC 3161 §2.3)"
+        ));
+    }
+    let eku = ExtendedKeyUsage::from_der(ext.extn_value.as_bytes()).map_err(|e| {
+        format!("the TSA certificate's ({subject}) extendedKeyUsage does not decode: {e}")
+    })?;
+    if eku.0.as_slice() != [OID_KP_TIME_STAMPING] {
+        let list: Vec<String> = eku.0.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "the TSA certificate's ({subject}) extendedKeyUsage is [{}], not only \
+             id-kp-timeStamping (RFC 3161 §2.3)",
+            list.join(", ")
+        ));
+    }
+    Ok(())
 }

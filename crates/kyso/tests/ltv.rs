@@ -300,3 +300,29 @@ fn real_government_pdf_stays_intact_when_augmented() {
     assert_eq!(dts.kind, "document_timestamp");
     assert!(dts.timestamp.as_ref().unwrap().valid, "{}", after.to_json());
 }
+
+#[test]
+fn json_options_take_the_level_and_refuse_it_without_a_tsa() {
+    let p12 = pki("ca-nhan.p12");
+    let json = |extra: &str| {
+        format!(
+            r#"{{"signer": {{"p12": {{"path": "{}", "password": "kyso-test"}}}}{extra}}}"#,
+            p12.display()
+        )
+    };
+    let e = kyso::sign_pdf_json(&plain_pdf(), &json(r#", "level": "B-LTA""#)).unwrap_err();
+    assert_eq!(e.code(), 7002, "{e}");
+    let e = kyso::sign_pdf_json(
+        &plain_pdf(),
+        &json(r#", "level": "B-X", "tsa": "http://127.0.0.1:9/tsa""#),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), 7002, "{e}");
+    // A TSA nobody listens on (loopback, discard port): the signing fails as unavailable.
+    let e = kyso::sign_pdf_json(
+        &plain_pdf(),
+        &json(r#", "level": "B-T", "tsa": "http://127.0.0.1:9/tsa""#),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), 5201, "{e}");
+}
