@@ -105,8 +105,12 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
         ));
     }
 
+    // Document time-stamps are checked from the last one back: the last is validated at the
+    // validation time; each earlier one at the time of the next valid one, which proves it
+    // existed then (the archive chain of EN 319 102-1 §5.6.3). Reports stay in document order.
     let mut reports = Vec::new();
-    for (index, sig) in signatures.iter().enumerate() {
+    let mut poe = options.validation_time;
+    for (index, sig) in signatures.iter().enumerate().rev() {
         let later_doc_ts = signatures[index + 1..]
             .iter()
             .any(|s| s.kind == SignatureKind::DocTimeStamp);
@@ -117,11 +121,23 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
             has_dss,
             embedded: &embedded,
             later_doc_ts,
+            doc_ts_time: poe,
             revision_ends: &revision_ends,
             revisions: &revisions,
         };
-        reports.push(ctx.verify(sig));
+        let report = ctx.verify(sig);
+        if sig.kind == SignatureKind::DocTimeStamp
+            && report.indication == Indication::TotalPassed
+            && let Some(t) = report
+                .signing_time
+                .as_ref()
+                .and_then(|t| crate::report::parse_rfc3339(&t.value))
+        {
+            poe = t;
+        }
+        reports.push(report);
     }
+    reports.reverse();
 
     let verdict = if reports.is_empty() {
         Verdict::NoSignatures
@@ -179,6 +195,9 @@ struct SignatureContext<'a> {
     /// Revocation data and certificates from the document's DSS.
     embedded: &'a RevocationData,
     later_doc_ts: bool,
+    /// When a document time-stamp is validated: the validation time for the last one, the
+    /// time of the next valid document time-stamp for earlier ones.
+    doc_ts_time: der::DateTime,
     revision_ends: &'a [usize],
     /// Revisions parsed once for all signatures' modification analysis.
     revisions: &'a kyso_pdf::diff::Revisions<'a>,
@@ -732,6 +751,15 @@ impl SignatureContext<'_> {
                         trusted = false;
                         out.report.reasons.push(tsa_usage_reason(&why, false));
                     }
+                    let expired = tsa.tbs_certificate().validity().not_after.to_date_time()
+                        < self.options.validation_time;
+                    if trusted && expired && !self.later_doc_ts {
+                        out.report.reasons.push(Reason::info(
+                            "TIMESTAMP_TSA_EXPIRED",
+                            "Chứng thư số của đơn vị cấp dấu thời gian đã hết hạn; dấu thời gian được chấp nhận tại thời điểm cấp (tài liệu không có dấu thời gian tài liệu nào sau đó để chứng minh)",
+                            "The time-stamping authority's certificate has expired since; the time-stamp is accepted at its own time (no later document time-stamp proves it existed before)",
+                        ));
+                    }
                 }
                 let valid = ts.signature_ok && imprint_ok && trusted;
                 out.report.timestamp = Some(TimestampReport {
@@ -800,8 +828,7 @@ impl SignatureContext<'_> {
                 let mut chain: Option<Vec<Certificate>> = None;
                 if let Some(tsa) = &ts.tsa_certificate {
                     out.report.signer = Some(signer_report(tsa));
-                    let path =
-                        self.path(tsa, &ts.certificates, self.options.validation_time, false);
+                    let path = self.path(tsa, &ts.certificates, self.doc_ts_time, false);
                     chain = (path.status == PathStatus::Valid).then(|| path.path.clone());
                     if let Err(why) = check_tsa_certificate(tsa) {
                         chain = None;
@@ -857,13 +884,7 @@ impl SignatureContext<'_> {
                 }
                 out.report.checks.validity_at_signing = CheckStatus::NotApplicable;
                 out.report.checks.algorithms = CheckStatus::Passed;
-                self.revocation(
-                    out,
-                    chain.as_deref(),
-                    self.options.validation_time,
-                    false,
-                    None,
-                );
+                self.revocation(out, chain.as_deref(), self.doc_ts_time, false, None);
             }
             Err(e) => out.fail(
                 "FORMAT_FAILURE",

@@ -21,13 +21,80 @@ use kyso::{PadesOptions, RevocationMode, Verdict, VerifyOptions};
 /// reply by `openssl ts -reply`, and the token extracted with `-token_out`.
 struct OpensslTsa {
     dir: tempfile::TempDir,
+    /// The TSA's certificate and key (the test PKI's `tsa` unless made otherwise).
+    cert: PathBuf,
+    key: PathBuf,
 }
 
 impl OpensslTsa {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("serial"), "01\n").unwrap();
-        Self { dir }
+        Self {
+            dir,
+            cert: pki("tsa.pem"),
+            key: pki("tsa.key.pem"),
+        }
+    }
+
+    /// A TSA whose certificate (issued by the test CA with the PKI's `tsa` extensions) is
+    /// valid from now until `days` from now.
+    fn short_lived(days: u32) -> Self {
+        let mut tsa = Self::new();
+        let d = tsa.dir.path().to_path_buf();
+        let (key, csr, cert) = (d.join("k.pem"), d.join("r.csr"), d.join("c.pem"));
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .env("PORT", "18080")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-out",
+            key.to_str().unwrap(),
+        ]);
+        openssl(&[
+            "req",
+            "-new",
+            "-key",
+            key.to_str().unwrap(),
+            "-subj",
+            "/C=VN/O=Ban Co yeu Chinh phu (kiem thu)/CN=TSA ngan han",
+            "-out",
+            csr.to_str().unwrap(),
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            csr.to_str().unwrap(),
+            "-CA",
+            pki("ca-g2.pem").to_str().unwrap(),
+            "-CAkey",
+            pki("ca-g2.key.pem").to_str().unwrap(),
+            "-set_serial",
+            "0x7A51",
+            "-days",
+            &days.to_string(),
+            "-extfile",
+            repo().join("tests/pki/ext.cnf").to_str().unwrap(),
+            "-extensions",
+            "tsa",
+            "-out",
+            cert.to_str().unwrap(),
+        ]);
+        tsa.cert = cert;
+        tsa.key = key;
+        tsa
     }
 }
 
@@ -75,9 +142,9 @@ impl TimeStamper for OpensslTsa {
             "-queryfile",
             q.to_str().unwrap(),
             "-signer",
-            pki.join("tsa.pem").to_str().unwrap(),
+            self.cert.to_str().unwrap(),
             "-inkey",
-            pki.join("tsa.key.pem").to_str().unwrap(),
+            self.key.to_str().unwrap(),
             "-chain",
             pki.join("tsa.chain.pem").to_str().unwrap(),
             "-token_out",
@@ -325,4 +392,39 @@ fn json_options_take_the_level_and_refuse_it_without_a_tsa() {
     )
     .unwrap_err();
     assert_eq!(e.code(), 5201, "{e}");
+}
+
+/// An archive chain: a B-LTA made with a TSA whose certificate expires tomorrow, then a second
+/// document time-stamp by a long-lived TSA. A month later the first document time-stamp is
+/// validated at the time of the second (which proves it existed while its TSA was valid); without
+/// the second one it cannot be.
+#[test]
+fn later_document_timestamp_keeps_an_expired_tsa_valid() {
+    let short: Arc<dyn TimeStamper> = Arc::new(OpensslTsa::short_lived(1));
+    let (signed, _) = sign_pdf_level(
+        &plain_pdf(),
+        &signer("ca-nhan"),
+        &PadesOptions::new(kyso::signing_time_now()),
+        Level::BLTA,
+        &ltv_with_crls(),
+        Some(&short),
+    )
+    .unwrap();
+    let month = now_plus_days(30);
+
+    let alone = verify_offline(&signed.bytes, &month);
+    assert_eq!(alone.signatures.len(), 2);
+    assert_eq!(alone.verdict, Verdict::Indeterminate, "{}", alone.to_json());
+    assert_ne!(
+        alone.signatures[1].indication,
+        kyso::verify::report::Indication::TotalPassed,
+        "{}",
+        alone.to_json()
+    );
+
+    let long = OpensslTsa::new();
+    let (renewed, _) = kyso::ltv::add_ltv(&signed.bytes, &ltv_with_crls(), Some(&long)).unwrap();
+    let report = verify_offline(&renewed, &month);
+    assert_eq!(report.signatures.len(), 3);
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.to_json());
 }
