@@ -53,6 +53,14 @@ export interface Reason {
 }
 
 /** One signature in a report (kyso.report/1). */
+/** How one certificate's revocation status was established. */
+export interface RevocationSource {
+  subject: string;
+  status: "good" | "revoked" | "suspended" | "unknown";
+  source: "crl" | "ocsp" | null;
+  origin: "embedded" | "given" | "fetched" | null;
+}
+
 export interface SignatureReport {
   field: string;
   role: "approval" | "issuance" | "attachment" | "copy" | "certification" | "unknown" | string;
@@ -62,12 +70,12 @@ export interface SignatureReport {
             subscriber_type?: string | null; serial?: string | null; issuer?: string | null;
             [key: string]: unknown } | null;
   signing_time: { value: string; source: "timestamp" | "signed_attribute" | "pdf" } | null;
-  timestamp: { time: string; tsa: string | null; policy: string | null; valid: boolean } | null;
+  timestamp: { time: string; tsa: string | null; policy: string | null; valid: boolean;
+               revocation: RevocationSource[] } | null;
   level: "B-B" | "B-T" | "B-LT" | "B-LTA" | "unknown";
   modified_after_signing: boolean;
   /** How each certificate's revocation status was established, leaf first. */
-  revocation: { subject: string; status: "good" | "revoked" | "suspended" | "unknown";
-                source: "crl" | "ocsp" | null; origin: "embedded" | "given" | "fetched" | null }[];
+  revocation: RevocationSource[];
   checks: Record<string, CheckResult>;
   reasons: Reason[];
   [key: string]: unknown;

@@ -744,9 +744,37 @@ impl SignatureContext<'_> {
             Ok(ts) => {
                 let imprint_ok = ts.imprint_ok == Some(true);
                 let mut trusted = false;
+                let mut tsa_revocation = Vec::new();
                 if let Some(tsa) = &ts.tsa_certificate {
                     let path = self.path(tsa, &ts.certificates, ts.gen_time, false);
                     trusted = path.status == PathStatus::Valid;
+                    if trusted && self.options.revocation != RevocationMode::Off {
+                        // The TSA's own status at genTime: revoked → the token proves nothing;
+                        // unknown → noted (real Government tokens carry no revocation data).
+                        let d = crate::revocation::decide(
+                            self.options,
+                            self.embedded,
+                            Some(&path.path),
+                            ts.gen_time,
+                            true,
+                            None,
+                        );
+                        tsa_revocation = d.sources;
+                        if d.failed {
+                            trusted = false;
+                            out.report.reasons.push(Reason::warning(
+                                "TIMESTAMP_TSA_REVOKED",
+                                "Chứng thư số của đơn vị cấp dấu thời gian đã bị thu hồi trước thời điểm cấp dấu thời gian",
+                                "The time-stamping authority's certificate was revoked before the time-stamp was issued",
+                            ));
+                        } else if d.check != CheckStatus::Passed {
+                            out.report.reasons.push(Reason::info(
+                                "TIMESTAMP_TSA_REVOCATION_UNKNOWN",
+                                "Chưa xác định được tình trạng thu hồi chứng thư số của đơn vị cấp dấu thời gian",
+                                "The revocation status of the time-stamping authority's certificate could not be established",
+                            ));
+                        }
+                    }
                     if let Err(why) = check_tsa_certificate(tsa) {
                         trusted = false;
                         out.report.reasons.push(tsa_usage_reason(&why, false));
@@ -767,6 +795,7 @@ impl SignatureContext<'_> {
                     tsa: ts.tsa_name.clone(),
                     policy: Some(ts.policy.to_string()),
                     valid,
+                    revocation: tsa_revocation,
                 });
                 if !ts.signature_ok || !imprint_ok {
                     out.fail(
@@ -861,6 +890,8 @@ impl SignatureContext<'_> {
                     tsa: ts.tsa_name.clone(),
                     policy: Some(ts.policy.to_string()),
                     valid: imprint_ok && ts.signature_ok && chain.is_some(),
+                    // The document time-stamp's own status is the signature entry's `revocation`.
+                    revocation: Vec::new(),
                 });
                 if !imprint_ok {
                     out.fail(

@@ -135,6 +135,9 @@ pub struct TimestampReport {
     pub tsa: Option<String>,
     /// The TSA policy under which the token was issued (OID).
     pub policy: Option<String>,
+    /// How the TSA certificate chain's revocation status was established (signature
+    /// time-stamps; empty when not checked).
+    pub revocation: Vec<crate::revocation::RevocationSource>,
     /// Whether the token's signature and message imprint verified and the TSA's certificate
     /// chains to a trust anchor (at the time-stamp's time for a signature time-stamp, at the
     /// validation time for a document time-stamp).
