@@ -263,6 +263,16 @@ if [[ -d $GOV/pdf ]]; then
       "(lambda b: [(x['indication'], x['signing_time']) for x in b['signatures']] == [(x['indication'], x['signing_time']) for x in $SIG] and not any(x['modified_after_signing'] for x in $SIG) and len($DTS) == len([x for x in b['signatures'] if x['kind'] == 'document_timestamp']) + 1 and $DTS[-1]['indication'] == 'TOTAL_PASSED')(json.loads(open('$TMP/before.json').read().splitlines()[-1]))" \
       -- "$KYSO" verify "$out" "${GOV_TRUST[@]}" --trust "$PKI/root-g2.pem" --no-revocation
   done
+  # pyHanko agrees that the G2 signature is untouched by the augmentation (revocation of the real
+  # CA cannot be checked here; its SHA-1 G1 file is outside pyHanko's default algorithm policy).
+  g2=$TMP/gov-govportal_2025-01-07_g2_signed-lta.pdf
+  if [[ -f $g2 ]] && "$PYHANKO" sign validate --trust "$GOV/certs/vgca-g2/rootcag2.crt" --trust-replace \
+      --other-certs "$GOV/certs/vgca-g2/cpcag2.crt" --no-revocation-check --pretty-print "$g2" > "$TMP/ph" 2>&1 \
+    && grep -q "judged VALID" "$TMP/ph" && grep -q "compatible with the current document modification policy" "$TMP/ph"; then
+    ok "pyHanko: the augmented G2 Government PDF's signature is VALID, changes permitted"
+  else
+    ko "pyHanko on the augmented G2 Government PDF"; sed 's/^/        /' "$TMP/ph" | tail -8
+  fi
   stop_server
   [[ $n -gt 0 ]] || ko "no Government PDF found in $GOV/pdf"
 else
