@@ -113,6 +113,7 @@ P12=(--p12 "$PKI/ca-nhan.p12" --password-env KYSO_P12_PASSWORD)
 
 # ---- 1. Signing at each level ----
 run "sign B-T (PKCS#12)" -- "$KYSO" sign "$PLAIN" -o "$TMP/bt.pdf" "${P12[@]}" --level B-T --tsa "$TSA"
+run "sign B-T with a SHA-512 time-stamp imprint" -- "$KYSO" sign "$PLAIN" -o "$TMP/bt512.pdf" "${P12[@]}" --level B-T --tsa "$TSA" --tsa-digest sha512
 run "sign B-LT (PKCS#12, --online)" -- "$KYSO" sign "$PLAIN" -o "$TMP/blt.pdf" "${P12[@]}" --level B-LT --tsa "$TSA" --online
 run "sign B-LTA (PKCS#12, --online)" -- "$KYSO" sign "$PLAIN" -o "$TMP/blta.pdf" "${P12[@]}" --level B-LTA --tsa "$TSA" --online
 export SOFTHSM2_CONF=${SOFTHSM2_CONF:-$WORK/softhsm/softhsm2.conf}
@@ -181,6 +182,9 @@ DTS='[x for x in s if x["kind"] == "document_timestamp"]'
 report "B-T: level, signing time from the time-stamp" \
   "r['verdict'] != 'INVALID' and s[0]['level'] == 'B-T' and s[0]['signing_time']['source'] == 'timestamp' and s[0]['timestamp']['valid']" \
   -- "$KYSO" verify "$TMP/bt.pdf" "${TRUST[@]}"
+report "B-T with a SHA-512 imprint: time-stamp valid" \
+  "s[0]['level'] == 'B-T' and s[0]['timestamp']['valid'] and s[0]['signing_time']['source'] == 'timestamp'" \
+  -- "$KYSO" verify "$TMP/bt512.pdf" "${TRUST[@]}"
 report "B-LT offline: VALID from the DSS, level B-LT" \
   "r['verdict'] == 'VALID' and s[0]['level'] == 'B-LT' and s[0]['checks']['revocation'] == 'passed'" \
   -- "$KYSO" verify "$TMP/blt.pdf" "${TRUST[@]}"

@@ -15,6 +15,9 @@ pub struct LtvArgs {
     /// RFC 3161 time-stamp authority URL (http://…), for B-T, B-LT and B-LTA.
     #[arg(long)]
     pub tsa: Option<String>,
+    /// Hash of the time-stamp imprint: sha256, sha384 or sha512.
+    #[arg(long, requires = "tsa", default_value = "sha256")]
+    pub tsa_digest: String,
     /// Fetch revocation data (OCSP, CRL) and missing issuers (AIA) over HTTP to embed.
     #[arg(long)]
     pub online: bool,
@@ -42,8 +45,11 @@ pub struct LtvAddArgs {
 
 impl LtvArgs {
     /// The time-stamp client, when a TSA was given.
-    pub fn stamper(&self) -> Option<Arc<dyn TimeStamper>> {
-        self.tsa.as_deref().map(kyso::ltv::tsa_client)
+    pub fn stamper(&self) -> Result<Option<Arc<dyn TimeStamper>>, Error> {
+        self.tsa
+            .as_deref()
+            .map(|url| kyso::ltv::tsa_client_with_digest(url, &self.tsa_digest))
+            .transpose()
     }
 
     /// Validation-data sources.
@@ -80,7 +86,7 @@ impl LtvArgs {
 pub fn add(args: LtvAddArgs) -> Result<(), Error> {
     let bytes = kyso::files::read(&args.input)?;
     let options = args.ltv.options()?;
-    let stamper = args.ltv.stamper();
+    let stamper = args.ltv.stamper()?;
     let (out, summary) = kyso::ltv::add_ltv(&bytes, &options, stamper.as_deref())?;
     kyso::files::write_atomic(&args.output, &out)?;
     let level = if stamper.is_some() {

@@ -235,7 +235,7 @@ fn read_certs(paths: &[PathBuf]) -> Result<Vec<x509_cert::Certificate>, Error> {
 
 fn sign(args: SignArgs) -> Result<(), Error> {
     // What can fail without the key is read before the token asks for a PIN.
-    let stamper = args.ltv.stamper();
+    let stamper = args.ltv.stamper()?;
     let ltv = args.ltv.options()?;
     let input = kyso::files::read(&args.input)?;
     let chain = read_certs(&args.chain)?;

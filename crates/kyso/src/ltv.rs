@@ -389,12 +389,27 @@ pub fn sign_pdf_level(
 }
 
 /// An RFC 3161 client for the time-stamp authority at `url` (plain `http://`, as TSAs are
-/// normally reached; the token is signed).
+/// normally reached; the token is signed), with SHA-256 imprints.
 pub fn tsa_client(url: &str) -> Arc<dyn TimeStamper> {
-    Arc::new(kyso_net::TsaClient::new(kyso_net::TsaConfig {
-        url: url.to_owned(),
-        ..Default::default()
-    }))
+    Arc::new(kyso_net::TsaClient::new(kyso_net::TsaConfig::new(url)))
+}
+
+/// Like [`tsa_client`] with the imprint hash named `sha256`, `sha384` or `sha512`.
+pub fn tsa_client_with_digest(url: &str, digest: &str) -> Result<Arc<dyn TimeStamper>, Error> {
+    use kyso_token::DigestAlgorithm as D;
+    let digest = match digest.to_ascii_lowercase().replace('-', "").as_str() {
+        "sha256" => D::Sha256,
+        "sha384" => D::Sha384,
+        "sha512" => D::Sha512,
+        other => {
+            return Err(Error::Options(format!(
+                "time-stamp hash must be sha256, sha384 or sha512, not {other:?}"
+            )));
+        }
+    };
+    let mut config = kyso_net::TsaConfig::new(url);
+    config.digest = digest;
+    Ok(Arc::new(kyso_net::TsaClient::new(config)))
 }
 
 fn hex_upper(bytes: &[u8]) -> String {

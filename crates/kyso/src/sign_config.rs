@@ -43,6 +43,9 @@ pub struct SignConfig {
     /// RFC 3161 time-stamp authority URL (`http://…`).
     #[serde(default)]
     pub tsa: Option<String>,
+    /// Hash of the time-stamp imprint: `sha256` (the default), `sha384` or `sha512`.
+    #[serde(default)]
+    pub tsa_digest: Option<String>,
     /// For B-LT/B-LTA: fetch revocation data and missing issuers over HTTP to embed.
     #[serde(default)]
     pub online: bool,
@@ -411,7 +414,16 @@ pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, Sign
     let options = config.pades_options()?;
     let level = config.level()?;
     let ltv = config.ltv_options()?;
-    let stamper = config.tsa.as_deref().map(crate::ltv::tsa_client);
+    let stamper = config
+        .tsa
+        .as_deref()
+        .map(|url| {
+            crate::ltv::tsa_client_with_digest(
+                url,
+                config.tsa_digest.as_deref().unwrap_or("sha256"),
+            )
+        })
+        .transpose()?;
     let options = crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
     let workflow = config.workflow()?;
     let signer = config.open_signer()?;
