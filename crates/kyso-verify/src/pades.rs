@@ -6,7 +6,7 @@ use kyso_pdf::{Coverage, PdfSignature, SignatureKind};
 use kyso_policy::algorithms::{AlgorithmPolicy, Hasher};
 use kyso_policy::path::{PathOptions, PathStatus, PathValidation, validate_path};
 use kyso_policy::reason::{Reason, Severity};
-use kyso_policy::revocation::RevocationData;
+use kyso_policy::revocation::{CertStatus, RevocationData, RevocationOptions, check_path};
 use kyso_policy::trust::TrustStore;
 use x509_cert::Certificate;
 
@@ -92,10 +92,9 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
         .map(|(_, c)| c.has(b"DSS"))
         .unwrap_or(false);
     // Revocation data embedded in the document (DSS) is used with what the caller supplied.
-    let embedded = match options.revocation {
-        RevocationMode::Off => RevocationData::default(),
-        _ => crate::revocation::dss_data(&doc).unwrap_or_default(),
-    };
+    // (With revocation off it is not used for revocation, but still completes chains and
+    // tells which level the document reaches.)
+    let embedded = crate::revocation::dss_data(&doc).unwrap_or_default();
     let mut doc_reasons = Vec::new();
     if doc.xref_recovery.is_some() {
         doc_reasons.push(Reason::warning(
@@ -690,6 +689,25 @@ impl SignatureContext<'_> {
             proven.is_some(),
             claimed.map(|(t, _)| t),
         );
+
+        // B-LT means the document itself holds what validating this signature needs: a DSS
+        // that merely exists (e.g. with other signatures' data) does not make it so.
+        if matches!(out.report.level.as_str(), "B-LT" | "B-LTA") {
+            let covered = chain.as_deref().is_some_and(|c| {
+                check_path(c, self.embedded, &RevocationOptions::at(at))
+                    .certificates
+                    .iter()
+                    .all(|x| x.status != CertStatus::Unknown)
+            });
+            if !covered {
+                out.report.level = "B-T".into();
+                out.report.reasons.push(Reason::info(
+                    "LTV_DATA_INCOMPLETE",
+                    "Kho dữ liệu xác thực (DSS) của tài liệu không đủ chuỗi chứng thư và dữ liệu thu hồi cho chữ ký này; mức B-T",
+                    "The document's security store (DSS) lacks the chain or revocation data for this signature; level B-T",
+                ));
+            }
+        }
     }
 
     /// Decree 68 profile: warnings about the certificate, and the workflow rule that the role

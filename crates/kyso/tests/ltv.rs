@@ -363,6 +363,9 @@ fn real_government_pdf_stays_intact_when_augmented() {
         time.value,
         before.signatures[0].signing_time.as_ref().unwrap().value
     );
+    // The real CA's revocation data could not be embedded: the level says so.
+    assert_eq!(sig.level, "B-T");
+    assert!(sig.reasons.iter().any(|r| r.code == "LTV_DATA_INCOMPLETE"));
     let dts = after.signatures.last().unwrap();
     assert_eq!(dts.kind, "document_timestamp");
     assert!(dts.timestamp.as_ref().unwrap().valid, "{}", after.to_json());
