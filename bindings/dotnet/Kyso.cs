@@ -74,6 +74,8 @@ namespace Kyso
             out BufferHandle signedPdfOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_token_list(byte[] modulePath, out BufferHandle jsonOut,
             out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_ltv_add(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
+            out BufferHandle pdfOut, out BufferHandle summaryJsonOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern IntPtr kyso_buffer_data(BufferHandle buffer);
         [DllImport(Lib)] public static extern UIntPtr kyso_buffer_len(BufferHandle buffer);
         [DllImport(Lib)] public static extern void kyso_buffer_free(IntPtr buffer);
@@ -103,7 +105,7 @@ namespace Kyso
         }
     }
 
-    /// <summary>Verify and sign PDFs.</summary>
+    /// <summary>Verify and sign PDFs, and add long-term validation data.</summary>
     public static class Kyso
     {
         public static string Version { get { return Native.FromUtf8z(Native.kyso_version()); } }
@@ -135,6 +137,36 @@ namespace Kyso
             ErrorHandle error;
             int code = Native.kyso_token_list(Native.Utf8z(modulePath), out json, out error);
             using (json) return Encoding.UTF8.GetString(Check(code, error, json).ToArray());
+        }
+
+        /// <summary>Add long-term validation data to a signed PDF, like <c>kyso ltv add</c>: PAdES B-LT (a /DSS
+        /// update), and with "tsa" B-LTA (also a document time-stamp). Options: {"tsa", "tsa_digest", "online",
+        /// "crls", "ocsp_responses", "ca_certs"} (see kyso.h, kyso_ltv_add). Returns the augmented file (the input
+        /// is its prefix).</summary>
+        public static byte[] LtvAdd(byte[] pdf, string optionsJson)
+        {
+            string summaryJson;
+            return LtvAdd(pdf, optionsJson, out summaryJson);
+        }
+
+        /// <summary>Like <see cref="LtvAdd(byte[], string)"/>; <paramref name="summaryJson"/> receives what was
+        /// added: {"signatures", "certificates", "crls", "ocsp_responses", "uncovered": [...], "fetch_errors":
+        /// [...], "document_timestamp"} ("uncovered" names the certificates whose revocation status the embedded
+        /// data does not establish).</summary>
+        public static byte[] LtvAdd(byte[] pdf, string optionsJson, out string summaryJson)
+        {
+            BufferHandle augmented, summary;
+            ErrorHandle error;
+            int code = Native.kyso_ltv_add(pdf, Len(pdf), Native.Utf8z(optionsJson), out augmented, out summary,
+                out error);
+            // On failure both outputs are NULL (invalid handles, nothing to release).
+            using (augmented)
+            using (summary)
+            {
+                Check(code, error, augmented);
+                summaryJson = Encoding.UTF8.GetString(summary.ToArray());
+                return augmented.ToArray();
+            }
         }
 
         static UIntPtr Len(byte[] pdf)

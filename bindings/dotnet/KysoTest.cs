@@ -63,6 +63,32 @@ static class KysoTest
 
         Check(Kyso.Kyso.TokenList(module).Contains("\"label\":\"kyso-test\""), "token list has kyso-test");
 
+        // Long-term validation, offline: the test PKI's CRLs (next to ROOT.pem), one as a PEM file, one as PEM
+        // text; then revocation "embedded" decides from the DSS alone.
+        string pki = Path.GetDirectoryName(Path.GetFullPath(root));
+        string ltvOptions = "{\"crls\":[" + Json(Path.Combine(pki, "ca-g2.crl.pem")) + ","
+            + Json(File.ReadAllText(Path.Combine(pki, "root-g2.crl.pem"))) + "],\"ca_certs\":[" + Json(root) + "]}";
+        string embedded = "{\"trust\":[" + Json(pem) + "],\"revocation\":\"embedded\"}";
+        Check(!Kyso.Kyso.VerifyPdf(signedPdf, embedded).Contains("\"verdict\":\"VALID\""),
+            "before LtvAdd, revocation embedded: not VALID");
+        string summary;
+        byte[] augmented = Kyso.Kyso.LtvAdd(signedPdf, ltvOptions, out summary);
+        bool prefix = augmented.Length > signedPdf.Length;
+        for (int i = 0; prefix && i < signedPdf.Length; i++) prefix = augmented[i] == signedPdf[i];
+        Check(prefix, "LtvAdd: the signed PDF is a prefix of the augmented one (" + augmented.Length + " bytes)");
+        Check(summary.Contains("\"signatures\":1") && summary.Contains("\"crls\":2") && summary.Contains("\"uncovered\":[]"),
+            "LtvAdd summary: " + summary);
+        r = Kyso.Kyso.VerifyPdf(augmented, embedded);
+        Check(r.Contains("\"verdict\":\"VALID\"") && r.Contains("\"origin\":\"embedded\""),
+            "after LtvAdd, revocation embedded: VALID, origin embedded");
+        Check(Kyso.Kyso.LtvAdd(augmented, ltvOptions).Length == augmented.Length,
+            "LtvAdd again: nothing new, the file comes back unchanged");
+        Check(Code(() => Kyso.Kyso.LtvAdd(signedPdf, "{\"crls\":[],\"level\":\"B-LT\"}")) == 7001,
+            "LtvAdd unknown key -> code 7001");
+        Check(Code(() => Kyso.Kyso.LtvAdd(null, "{}")) == 7101, "LtvAdd null PDF -> code 7101");
+        Check(Code(() => Kyso.Kyso.LtvAdd(signedPdf, "{\"tsa\":\"http://127.0.0.1:9/tsa\"}")) == 5201,
+            "LtvAdd with an unreachable TSA -> code 5201");
+
         Check(Code(() => Kyso.Kyso.VerifyPdf(signedPdf, "{\"trust\":")) == 7001, "bad JSON -> KysoException code 7001");
         Check(Code(() => Kyso.Kyso.VerifyPdf(null, "{}")) == 7101, "null PDF -> code 7101");
         Check(Code(() => Kyso.Kyso.SignPdf(plain, "{\"signer\":{\"p12\":{\"path\":\"x.p12\"}},\"level\":\"B-T\"}")) == 7002,

@@ -98,8 +98,9 @@ int32_t kyso_verify_certificate(const uint8_t *cert,
 // (`pin_env`/`password_env` may name an environment variable instead; `chain` embeds issuing
 // CA certificates when the token holds only the signer's; `profile` may be `approval`,
 // `issuance`, `attachment` or `copy` with `image`, `page`, `rect`, `doc_number`, `copy_type`,
-// `organization`, `font` as on the CLI). Levels other than B-B give `KYSO_ERR_UNSUPPORTED` for
-// now, before the key is touched.
+// `organization`, `font` as on the CLI). Levels above B-B need `"tsa": "http://…"` (and for
+// B-LT/B-LTA `"online"`, `"crls"`, `"ocsp_responses"`, `"ca_certs"` as for [`kyso_ltv_add`]);
+// without it they give `KYSO_ERR_UNSUPPORTED`, before the key is touched.
 //
 // # Safety
 // As for `kyso_verify_pdf`.
@@ -117,6 +118,38 @@ int32_t kyso_sign_pdf(const uint8_t *pdf,
 // `module_path` must be a NUL-terminated string; `json_out` (and `error_out` unless NULL)
 // writable pointers.
 int32_t kyso_token_list(const char *module_path, kyso_buffer **json_out, kyso_error **error_out);
+
+// Add long-term validation data to the signed PDF `pdf[0..pdf_len]`, like `kyso ltv add`:
+// PAdES B-LT (a `/DSS` incremental update with the certificate chains and the CRLs/OCSP
+// responses of every signature and time-stamp), and with `"tsa"` B-LTA (then a document
+// time-stamp and its own validation data). The augmented file (the input followed by the
+// incremental updates) goes to `*pdf_out`.
+//
+// `options_json` is the long-term validation options object, e.g.
+// `{"tsa": "http://…", "tsa_digest": "sha256" | "sha384" | "sha512", "online": false,
+//   "crls": ["PEM text or path (DER or PEM)", …], "ocsp_responses": ["path (DER)", …],
+//   "ca_certs": ["PEM text or path", …]}`
+// (`"{}"`: only what the signatures carry, offline; unknown keys give
+// `KYSO_ERR_INVALID_OPTIONS`). `"online": true` fetches revocation data and missing issuers
+// over HTTP; an unreachable TSA gives its own code (5201).
+//
+// On success `*summary_json_out`, unless `summary_json_out` is NULL, receives what was added,
+// as JSON: `{"signatures", "certificates", "crls", "ocsp_responses", "uncovered": [subject, …],
+// "fetch_errors": […], "document_timestamp": field name or null}` (`uncovered` lists the
+// certificates whose revocation status the embedded data does not establish). On failure both
+// outputs are set to NULL.
+//
+// Adding this function did not raise `KYSO_ABI_VERSION` (no existing function changed): a
+// program that must run with older libraries looks the symbol up.
+//
+// # Safety
+// As for `kyso_verify_pdf`; `summary_json_out` may be NULL.
+int32_t kyso_ltv_add(const uint8_t *pdf,
+                     size_t pdf_len,
+                     const char *options_json,
+                     kyso_buffer **pdf_out,
+                     kyso_buffer **summary_json_out,
+                     kyso_error **error_out);
 
 // The buffer's bytes (NULL when `buffer` is NULL). Valid until `kyso_buffer_free`.
 //

@@ -188,8 +188,9 @@ pub unsafe extern "C" fn kyso_verify_certificate(
 /// (`pin_env`/`password_env` may name an environment variable instead; `chain` embeds issuing
 /// CA certificates when the token holds only the signer's; `profile` may be `approval`,
 /// `issuance`, `attachment` or `copy` with `image`, `page`, `rect`, `doc_number`, `copy_type`,
-/// `organization`, `font` as on the CLI). Levels other than B-B give `KYSO_ERR_UNSUPPORTED` for
-/// now, before the key is touched.
+/// `organization`, `font` as on the CLI). Levels above B-B need `"tsa": "http://…"` (and for
+/// B-LT/B-LTA `"online"`, `"crls"`, `"ocsp_responses"`, `"ca_certs"` as for [`kyso_ltv_add`]);
+/// without it they give `KYSO_ERR_UNSUPPORTED`, before the key is touched.
 ///
 /// # Safety
 /// As for `kyso_verify_pdf`.
@@ -230,6 +231,57 @@ pub unsafe extern "C" fn kyso_token_list(
             let module = str_arg(module_path, "module_path")?;
             Ok(kyso::sign_config::token_list_json(module)?.into_bytes())
         })
+    }
+}
+
+/// Add long-term validation data to the signed PDF `pdf[0..pdf_len]`, like `kyso ltv add`:
+/// PAdES B-LT (a `/DSS` incremental update with the certificate chains and the CRLs/OCSP
+/// responses of every signature and time-stamp), and with `"tsa"` B-LTA (then a document
+/// time-stamp and its own validation data). The augmented file (the input followed by the
+/// incremental updates) goes to `*pdf_out`.
+///
+/// `options_json` is the long-term validation options object, e.g.
+/// `{"tsa": "http://…", "tsa_digest": "sha256" | "sha384" | "sha512", "online": false,
+///   "crls": ["PEM text or path (DER or PEM)", …], "ocsp_responses": ["path (DER)", …],
+///   "ca_certs": ["PEM text or path", …]}`
+/// (`"{}"`: only what the signatures carry, offline; unknown keys give
+/// `KYSO_ERR_INVALID_OPTIONS`). `"online": true` fetches revocation data and missing issuers
+/// over HTTP; an unreachable TSA gives its own code (5201).
+///
+/// On success `*summary_json_out`, unless `summary_json_out` is NULL, receives what was added,
+/// as JSON: `{"signatures", "certificates", "crls", "ocsp_responses", "uncovered": [subject, …],
+/// "fetch_errors": […], "document_timestamp": field name or null}` (`uncovered` lists the
+/// certificates whose revocation status the embedded data does not establish). On failure both
+/// outputs are set to NULL.
+///
+/// Adding this function did not raise `KYSO_ABI_VERSION` (no existing function changed): a
+/// program that must run with older libraries looks the symbol up.
+///
+/// # Safety
+/// As for `kyso_verify_pdf`; `summary_json_out` may be NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_ltv_add(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    pdf_out: *mut *mut KysoBuffer,
+    summary_json_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run_outputs(
+            error_out,
+            [(pdf_out, true), (summary_json_out, false)],
+            || {
+                let pdf = bytes_arg(pdf, pdf_len, "pdf")?;
+                let options = str_arg(options_json, "options_json")?;
+                let (bytes, summary) = kyso::ltv_add_json(pdf, options)?;
+                let summary = serde_json::to_vec(&summary)
+                    .map_err(|e| Failure::new(KYSO_ERR_PANIC, format!("summary to JSON: {e}")))?;
+                Ok([bytes, summary])
+            },
+        )
     }
 }
 
@@ -310,8 +362,7 @@ pub unsafe extern "C" fn kyso_error_free(error: *mut KysoError) {
     }
 }
 
-/// The body of every fallible function: clears the out-parameters, runs `body` under
-/// `catch_unwind`, and stores its output or its failure.
+/// The body of every fallible function with one output: see [`run_outputs`].
 ///
 /// # Safety
 /// `out` must be NULL or writable; `error_out` must be NULL or writable.
@@ -320,18 +371,41 @@ unsafe fn run(
     out: *mut *mut KysoBuffer,
     body: impl FnOnce() -> Result<Vec<u8>, Failure>,
 ) -> i32 {
+    // SAFETY: as the caller guarantees.
+    unsafe { run_outputs(error_out, [(out, true)], || body().map(|b| [b])) }
+}
+
+/// The body of every fallible function: clears the out-parameters, runs `body` under
+/// `catch_unwind`, and stores its outputs (in the non-NULL `outs`, in order) or its failure.
+/// An output marked required (`true`) must not be NULL; an optional one that is NULL drops its
+/// value. On failure every output is NULL.
+///
+/// # Safety
+/// Every pointer in `outs` must be NULL or writable; `error_out` must be NULL or writable.
+unsafe fn run_outputs<const N: usize>(
+    error_out: *mut *mut KysoError,
+    outs: [(*mut *mut KysoBuffer, bool); N],
+    body: impl FnOnce() -> Result<[Vec<u8>; N], Failure>,
+) -> i32 {
     if !error_out.is_null() {
         // SAFETY: writable, as the caller guarantees.
         unsafe { error_out.write(ptr::null_mut()) };
     }
-    let result = if out.is_null() {
+    for (out, _) in outs {
+        if !out.is_null() {
+            // SAFETY: writable, as the caller guarantees.
+            unsafe { out.write(ptr::null_mut()) };
+        }
+    }
+    let result = if outs
+        .iter()
+        .any(|(out, required)| *required && out.is_null())
+    {
         Err(Failure::new(
             KYSO_ERR_NULL_ARGUMENT,
             "the output pointer argument is NULL",
         ))
     } else {
-        // SAFETY: writable, as the caller guarantees.
-        unsafe { out.write(ptr::null_mut()) };
         catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| {
             let what = panic
                 .downcast_ref::<&str>()
@@ -345,9 +419,13 @@ unsafe fn run(
         })
     };
     match result {
-        Ok(bytes) => {
-            // SAFETY: `out` is not NULL (checked above) and writable.
-            unsafe { out.write(Box::into_raw(KysoBuffer::new(bytes))) };
+        Ok(values) => {
+            for ((out, _), bytes) in outs.into_iter().zip(values) {
+                if !out.is_null() {
+                    // SAFETY: not NULL (checked) and writable, as the caller guarantees.
+                    unsafe { out.write(Box::into_raw(KysoBuffer::new(bytes))) };
+                }
+            }
             KYSO_OK
         }
         Err(f) => {
@@ -481,6 +559,99 @@ mod tests {
             assert_eq!(kyso_buffer_len(ptr::null()), 0);
             assert!(kyso_error_message(ptr::null()).is_null());
         }
+    }
+
+    #[test]
+    fn ltv_add_outputs_and_failures() {
+        let pdf = kyso::demo::sample_pdf();
+        let mut out: *mut KysoBuffer = ptr::null_mut();
+        let mut summary: *mut KysoBuffer = ptr::null_mut();
+        let mut err: *mut KysoError = ptr::null_mut();
+        // Nothing to add to an unsigned document: the input comes back, with a summary.
+        let code = unsafe {
+            kyso_ltv_add(
+                pdf.as_ptr(),
+                pdf.len(),
+                c"{}".as_ptr(),
+                &mut out,
+                &mut summary,
+                &mut err,
+            )
+        };
+        assert_eq!(code, KYSO_OK);
+        assert!(err.is_null());
+        let bytes =
+            unsafe { std::slice::from_raw_parts(kyso_buffer_data(out), kyso_buffer_len(out)) };
+        assert_eq!(bytes, pdf.as_slice());
+        let json = unsafe {
+            std::slice::from_raw_parts(kyso_buffer_data(summary), kyso_buffer_len(summary))
+        };
+        let json: serde_json::Value = serde_json::from_slice(json).unwrap();
+        assert_eq!(json["signatures"], 0);
+        assert!(json["document_timestamp"].is_null());
+        unsafe {
+            kyso_buffer_free(out);
+            kyso_buffer_free(summary);
+        }
+        // The summary is optional.
+        let code = unsafe {
+            kyso_ltv_add(
+                pdf.as_ptr(),
+                pdf.len(),
+                c"{}".as_ptr(),
+                &mut out,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            )
+        };
+        assert_eq!(code, KYSO_OK);
+        unsafe { kyso_buffer_free(out) };
+        // Failures leave both outputs NULL.
+        for (pdf_ptr, options, code_wanted) in [
+            (ptr::null(), c"{}", KYSO_ERR_NULL_ARGUMENT),
+            (pdf.as_ptr(), c"{", KYSO_ERR_INVALID_OPTIONS),
+            (
+                pdf.as_ptr(),
+                cr#"{"level":"B-LTA"}"#,
+                KYSO_ERR_INVALID_OPTIONS,
+            ),
+            (
+                pdf.as_ptr(),
+                cr#"{"tsa":"http://127.0.0.1:9/","tsa_digest":"md5"}"#,
+                KYSO_ERR_INVALID_OPTIONS,
+            ),
+        ] {
+            summary = ptr::dangling_mut();
+            let code = unsafe {
+                kyso_ltv_add(
+                    pdf_ptr,
+                    pdf.len(),
+                    options.as_ptr(),
+                    &mut out,
+                    &mut summary,
+                    &mut err,
+                )
+            };
+            assert_eq!(code, code_wanted, "{options:?}: {}", message(err));
+            assert!(out.is_null() && summary.is_null());
+            assert_eq!(unsafe { kyso_error_code(err) }, code_wanted);
+            unsafe { kyso_error_free(err) };
+        }
+        // The PDF output is required.
+        summary = ptr::dangling_mut();
+        let code = unsafe {
+            kyso_ltv_add(
+                pdf.as_ptr(),
+                pdf.len(),
+                c"{}".as_ptr(),
+                ptr::null_mut(),
+                &mut summary,
+                &mut err,
+            )
+        };
+        assert_eq!(code, KYSO_ERR_NULL_ARGUMENT);
+        assert!(summary.is_null());
+        unsafe { kyso_error_free(err) };
     }
 
     #[test]

@@ -242,6 +242,121 @@ int main(int argc, char **argv) {
   kyso_buffer_free(report);
   kyso_buffer_free(signed_out);
 
+  /* ---- long-term validation: sign (PKCS#12, CAdES), then kyso_ltv_add offline with the test PKI's CRLs
+   * (found next to ROOT.pem), then verify with revocation "embedded": the DSS alone decides ---- */
+  {
+    char pki_dir[2048], ca_crl[2200], root_crl[2200];
+    snprintf(pki_dir, sizeof pki_dir, "%s", root_path);
+    char *slash = strrchr(pki_dir, '/');
+    if (slash) {
+      *slash = 0;
+    } else {
+      snprintf(pki_dir, sizeof pki_dir, ".");
+    }
+    snprintf(ca_crl, sizeof ca_crl, "%s/ca-g2.crl.pem", pki_dir);
+    snprintf(root_crl, sizeof root_crl, "%s/root-g2.crl.der", pki_dir);
+    static char ltv_opts[8192], cades_opts[4096], embedded_opts[4096];
+    snprintf(ltv_opts, sizeof ltv_opts, "{\"crls\":[");
+    json_string(ltv_opts, sizeof ltv_opts, ca_crl);
+    strcat(ltv_opts, ",");
+    json_string(ltv_opts, sizeof ltv_opts, root_crl);
+    strcat(ltv_opts, "]}");
+    snprintf(cades_opts, sizeof cades_opts, "{\"signer\":{\"p12\":{\"path\":");
+    json_string(cades_opts, sizeof cades_opts, p12);
+    strcat(cades_opts, ",\"password\":");
+    json_string(cades_opts, sizeof cades_opts, p12_password);
+    strcat(cades_opts, "}},\"field\":\"ChuKyLTV\"}");
+    snprintf(embedded_opts, sizeof embedded_opts, "{\"revocation\":\"embedded\",\"trust\":[");
+    json_string(embedded_opts, sizeof embedded_opts, root_path);
+    strcat(embedded_opts, "]}");
+
+    kyso_buffer *signed_b = NULL;
+    err = NULL;
+    code = kyso_sign_pdf(plain_pdf, plain_len, cades_opts, &signed_b, &err);
+    CHECK(code == KYSO_OK, "kyso_sign_pdf with a PKCS#12 file for LTV (%d: %s)", code, err ? kyso_error_message(err) : "");
+    kyso_error_free(err);
+    err = NULL;
+    const unsigned char *sdata = kyso_buffer_data(signed_b);
+    size_t slen = kyso_buffer_len(signed_b);
+
+    report = NULL;
+    code = verify(sdata, slen, embedded_opts, &report);
+    CHECK(code == KYSO_OK && !contains(report, "\"verdict\":\"VALID\""),
+          "before kyso_ltv_add, revocation \"embedded\" has no data: not VALID");
+    kyso_buffer_free(report);
+
+    kyso_buffer *ltv_pdf = NULL, *summary = NULL;
+    code = kyso_ltv_add(sdata, slen, ltv_opts, &ltv_pdf, &summary, &err);
+    CHECK(code == KYSO_OK && err == NULL && ltv_pdf != NULL && summary != NULL, "kyso_ltv_add with 2 CRLs returns KYSO_OK (%d: %s)",
+          code, err ? kyso_error_message(err) : "");
+    kyso_error_free(err);
+    err = NULL;
+    CHECK(kyso_buffer_len(ltv_pdf) > slen && memcmp(kyso_buffer_data(ltv_pdf), sdata, slen) == 0,
+          "the augmented PDF extends the signed one (incremental update)");
+    const char *crls = summary ? strstr((const char *)kyso_buffer_data(summary), "\"crls\":") : NULL;
+    CHECK(contains(summary, "\"signatures\":1") && crls != NULL && atoi(crls + 7) >= 2 &&
+              contains(summary, "\"document_timestamp\":null"),
+          "summary: %s", summary ? (const char *)kyso_buffer_data(summary) : "(none)");
+    report = NULL;
+    code = verify(kyso_buffer_data(ltv_pdf), kyso_buffer_len(ltv_pdf), embedded_opts, &report);
+    CHECK(code == KYSO_OK && contains(report, "\"verdict\":\"VALID\"") && contains(report, "\"field\":\"ChuKyLTV\""),
+          "after kyso_ltv_add, revocation \"embedded\": VALID");
+    CHECK(contains(report, "\"origin\":\"embedded\"") && !contains(report, "\"origin\":\"fetched\""),
+          "the revocation entries come from the embedded data (\"origin\":\"embedded\")");
+    kyso_buffer_free(report);
+
+    /* Again on the augmented file: the DSS has everything already; the summary may be left out. */
+    kyso_buffer *again = NULL;
+    code = kyso_ltv_add(kyso_buffer_data(ltv_pdf), kyso_buffer_len(ltv_pdf), ltv_opts, &again, NULL, NULL);
+    CHECK(code == KYSO_OK && kyso_buffer_len(again) >= kyso_buffer_len(ltv_pdf) &&
+              memcmp(kyso_buffer_data(again), kyso_buffer_data(ltv_pdf), kyso_buffer_len(ltv_pdf)) == 0,
+          "kyso_ltv_add again, summary_json_out NULL: OK, still an extension (%zu -> %zu bytes)", kyso_buffer_len(ltv_pdf),
+          kyso_buffer_len(again));
+    kyso_buffer_free(again);
+
+    /* Misuse: codes, both outputs NULL, nothing leaked. */
+    kyso_buffer *o1 = (kyso_buffer *)0x1, *o2 = (kyso_buffer *)0x1;
+    code = kyso_ltv_add(NULL, slen, ltv_opts, &o1, &o2, &err);
+    CHECK(code == KYSO_ERR_NULL_ARGUMENT && o1 == NULL && o2 == NULL && kyso_error_code(err) == code,
+          "kyso_ltv_add(NULL pdf) -> KYSO_ERR_NULL_ARGUMENT, outputs NULL (%d: %s)", code, kyso_error_message(err));
+    kyso_error_free(err);
+    err = NULL;
+    o1 = o2 = (kyso_buffer *)0x1;
+    code = kyso_ltv_add(sdata, slen, "{\"crls\": [", &o1, &o2, &err);
+    CHECK(code == KYSO_ERR_INVALID_OPTIONS && o1 == NULL && o2 == NULL,
+          "kyso_ltv_add(bad JSON) -> KYSO_ERR_INVALID_OPTIONS (%d: %s)", code, kyso_error_message(err));
+    kyso_error_free(err);
+    err = NULL;
+    code = kyso_ltv_add(sdata, slen, "{\"crl\":[]}", &o1, &o2, &err);
+    CHECK(code == KYSO_ERR_INVALID_OPTIONS && err != NULL && strstr(kyso_error_message(err), "unknown field") != NULL,
+          "kyso_ltv_add(unknown key) -> KYSO_ERR_INVALID_OPTIONS (%d: %s)", code, kyso_error_message(err));
+    kyso_error_free(err);
+    err = NULL;
+    code = kyso_ltv_add(sdata, slen, "{\"crls\":[\"/nonexistent/x.crl\"]}", &o1, &o2, &err);
+    CHECK(code != KYSO_OK && o1 == NULL && o2 == NULL, "kyso_ltv_add(missing CRL file) -> error %d: %s", code,
+          kyso_error_message(err));
+    kyso_error_free(err);
+    err = NULL;
+    code = kyso_ltv_add(sdata, slen, "{}", NULL, &o2, &err);
+    CHECK(code == KYSO_ERR_NULL_ARGUMENT && o2 == NULL, "kyso_ltv_add(NULL pdf_out) -> KYSO_ERR_NULL_ARGUMENT (%d)", code);
+    kyso_error_free(err);
+    err = NULL;
+    code = kyso_ltv_add((const uint8_t *)"garbage", 7, "{}", &o1, &o2, &err);
+    CHECK(code != KYSO_OK && o1 == NULL && o2 == NULL, "kyso_ltv_add(not a PDF) -> error %d", code);
+    kyso_error_free(err);
+    err = NULL;
+    /* Nothing listens on the discard port: the TSA is unavailable (5201), after the DSS was prepared. */
+    code = kyso_ltv_add(sdata, slen, "{\"tsa\":\"http://127.0.0.1:9/tsa\"}", &o1, &o2, &err);
+    CHECK(code == 5201 && o1 == NULL && o2 == NULL, "kyso_ltv_add with an unreachable TSA -> 5201 (%d: %s)", code,
+          kyso_error_message(err));
+    kyso_error_free(err);
+    err = NULL;
+
+    kyso_buffer_free(summary);
+    kyso_buffer_free(ltv_pdf);
+    kyso_buffer_free(signed_b);
+  }
+
   /* ---- a Decree 30 profile through the same JSON: an attachment block (text, top right) ----
    * Signed with the person's certificate on purpose: the role travels in the signature and the
    * verifier refuses it, because an attachment is the organisation's signature. */

@@ -4,10 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
-use kyso::Error;
 use kyso::ltv::{Level, LtvOptions, LtvSummary};
-use kyso::policy::revocation::RevocationFetcher;
 use kyso::sign::TimeStamper;
+use kyso::{Error, LtvConfig};
 
 /// Where time-stamps and validation data come from.
 #[derive(Args)]
@@ -44,41 +43,31 @@ pub struct LtvAddArgs {
 }
 
 impl LtvArgs {
-    /// The time-stamp client, when a TSA was given.
-    pub fn stamper(&self) -> Result<Option<Arc<dyn TimeStamper>>, Error> {
-        self.tsa
-            .as_deref()
-            .map(|url| kyso::ltv::tsa_client_with_digest(url, &self.tsa_digest))
-            .transpose()
+    /// The same options object the C ABI takes (`kyso::LtvConfig`).
+    fn config(&self) -> LtvConfig {
+        let paths = |v: &[PathBuf]| {
+            v.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+        };
+        LtvConfig {
+            tsa: self.tsa.clone(),
+            tsa_digest: self.tsa.as_ref().map(|_| self.tsa_digest.clone()),
+            online: self.online,
+            crls: paths(&self.crl),
+            ocsp_responses: paths(&self.ocsp),
+            ca_certs: paths(&self.ca_cert),
+        }
     }
 
-    /// Validation-data sources.
+    /// The time-stamp client, when a TSA was given.
+    pub fn stamper(&self) -> Result<Option<Arc<dyn TimeStamper>>, Error> {
+        self.config().stamper()
+    }
+
+    /// Validation-data sources (files are read here).
     pub fn options(&self) -> Result<LtvOptions, Error> {
-        let mut options = LtvOptions::default();
-        // Anchors and intermediates alike only help assemble chains here.
-        kyso::files::load_into(
-            &mut options.certificates,
-            &self
-                .ca_cert
-                .iter()
-                .map(PathBuf::as_path)
-                .collect::<Vec<_>>(),
-            false,
-        )?;
-        for crl in &self.crl {
-            options.revocation_data.crls.push(kyso::files::read(crl)?);
-        }
-        for resp in &self.ocsp {
-            options
-                .revocation_data
-                .ocsp_responses
-                .push(kyso::files::read(resp)?);
-        }
-        if self.online {
-            let fetcher: Arc<dyn RevocationFetcher> = Arc::new(kyso::net::HttpFetcher::default());
-            options.fetcher = Some(fetcher);
-        }
-        Ok(options)
+        self.config().options()
     }
 }
 

@@ -23,6 +23,7 @@ pub mod demo;
 mod error;
 pub mod files;
 pub mod ltv;
+pub mod ltv_config;
 pub mod options;
 pub mod sign_config;
 pub mod workflows;
@@ -40,6 +41,7 @@ pub use kyso_token as token;
 pub use kyso_token::Signer;
 pub use kyso_verify as verify;
 pub use kyso_verify::{Report, RevocationMode, Verdict, VerifyOptions};
+pub use ltv_config::{LtvConfig, ltv_add_json};
 pub use options::VerifyConfig;
 pub use sign_config::{SignConfig, SignConfigError, sign_pdf_json};
 

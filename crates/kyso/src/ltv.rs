@@ -78,7 +78,7 @@ impl std::str::FromStr for Level {
 pub struct LtvOptions {
     /// Certificates to complete chains with (anchors and intermediates).
     pub certificates: TrustStore,
-    /// CRLs and OCSP responses given by the caller (embedded as they are).
+    /// CRLs and OCSP responses given by the caller (CRLs in PEM are embedded as DER).
     pub revocation_data: RevocationData,
     /// Fetch missing issuers (AIA) and revocation data (OCSP, CRL DP) through this.
     pub fetcher: Option<Arc<dyn RevocationFetcher>>,
@@ -258,8 +258,13 @@ pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, L
         let certs: Vec<Vec<u8>> = chain.iter().filter_map(|c| c.to_der().ok()).collect();
         let mut crls = own.crls.clone();
         let mut ocsps = own.ocsp_responses.clone();
-        // Given data is embedded too: the caller gave it for these signatures.
-        crls.extend(options.revocation_data.crls.iter().cloned());
+        // Given data is embedded too: the caller gave it for these signatures (a DSS holds
+        // DER, so PEM CRLs are decoded; what does not decode is left to the verifier to refuse).
+        crls.extend(options.revocation_data.crls.iter().map(|c| {
+            kyso_policy::revocation::parse_crl(c)
+                .map(|(_, der)| der)
+                .unwrap_or_else(|_| c.clone())
+        }));
         ocsps.extend(options.revocation_data.ocsp_responses.iter().cloned());
         if let Some(contents) = &subject.contents {
             update.vri.push(VriEntry {

@@ -276,39 +276,16 @@ impl SignConfig {
         Ok(level)
     }
 
-    /// Where B-LT/B-LTA validation data comes from.
-    pub fn ltv_options(&self) -> Result<crate::ltv::LtvOptions, Error> {
-        let mut options = crate::ltv::LtvOptions::default();
-        for entry in &self.ca_certs {
-            if entry.contains("-----BEGIN") {
-                options
-                    .certificates
-                    .add_intermediates(entry.as_bytes())
-                    .map_err(|e| Error::Options(format!("certificate in options: {e}")))?;
-            } else {
-                crate::files::load_into(&mut options.certificates, &[entry], false)?;
-            }
+    /// The long-term validation part of these options (the fields [`crate::LtvConfig`] has).
+    pub fn ltv_config(&self) -> crate::LtvConfig {
+        crate::LtvConfig {
+            tsa: self.tsa.clone(),
+            tsa_digest: self.tsa_digest.clone(),
+            online: self.online,
+            crls: self.crls.clone(),
+            ocsp_responses: self.ocsp_responses.clone(),
+            ca_certs: self.ca_certs.clone(),
         }
-        for crl in &self.crls {
-            options
-                .revocation_data
-                .crls
-                .push(if crl.contains("-----BEGIN") {
-                    crl.as_bytes().to_vec()
-                } else {
-                    crate::files::read(std::path::Path::new(crl))?
-                });
-        }
-        for resp in &self.ocsp_responses {
-            options
-                .revocation_data
-                .ocsp_responses
-                .push(crate::files::read(std::path::Path::new(resp))?);
-        }
-        if self.online {
-            options.fetcher = Some(std::sync::Arc::new(kyso_net::HttpFetcher::default()));
-        }
-        Ok(options)
     }
 
     /// The workflow role the `profile` names, `None` for an invisible signature.
@@ -413,17 +390,9 @@ pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, Sign
     // Check the options before touching the key: a refused option must not cost a PIN try.
     let options = config.pades_options()?;
     let level = config.level()?;
-    let ltv = config.ltv_options()?;
-    let stamper = config
-        .tsa
-        .as_deref()
-        .map(|url| {
-            crate::ltv::tsa_client_with_digest(
-                url,
-                config.tsa_digest.as_deref().unwrap_or("sha256"),
-            )
-        })
-        .transpose()?;
+    let ltv_config = config.ltv_config();
+    let stamper = ltv_config.stamper()?;
+    let ltv = ltv_config.options()?;
     let options = crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
     let workflow = config.workflow()?;
     let signer = config.open_signer()?;

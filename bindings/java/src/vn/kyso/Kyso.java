@@ -50,6 +50,53 @@ public final class Kyso {
         }
     }
 
+    /**
+     * Add long-term validation data to a signed PDF, like {@code kyso ltv add}: PAdES B-LT (a {@code /DSS}
+     * update), and with {@code "tsa"} B-LTA (also a document time-stamp). Options:
+     * {@code {"tsa", "tsa_digest", "online", "crls", "ocsp_responses", "ca_certs"}} (see kyso.h,
+     * {@code kyso_ltv_add}). Returns the augmented file (the input is its prefix); see
+     * {@link #ltvAddWithSummary} for what was added.
+     */
+    public static byte[] ltvAdd(byte[] pdf, String optionsJson) throws KysoException {
+        return ltvAddWithSummary(pdf, optionsJson).pdf;
+    }
+
+    /** Like {@link #ltvAdd}, with the summary of what was added. */
+    public static LtvResult ltvAddWithSummary(byte[] pdf, String optionsJson) throws KysoException {
+        PointerByReference summaryOut = new PointerByReference();
+        // On failure the library sets both outputs to NULL: only the error is to be freed.
+        try (KysoBuffer augmented = call((out, err) -> KysoNative.INSTANCE.kyso_ltv_add(pdf,
+                new KysoNative.SizeT(pdf == null ? 0 : pdf.length), optionsJson, out, summaryOut, err));
+                KysoBuffer summary = new KysoBuffer(summaryOut.getValue())) {
+            return new LtvResult(augmented.bytes(), summary.text());
+        }
+    }
+
+    /** The result of {@link #ltvAddWithSummary}. */
+    public static final class LtvResult {
+        private final byte[] pdf;
+        private final String summaryJson;
+
+        LtvResult(byte[] pdf, String summaryJson) {
+            this.pdf = pdf;
+            this.summaryJson = summaryJson;
+        }
+
+        /** The augmented PDF. */
+        public byte[] pdf() {
+            return pdf.clone();
+        }
+
+        /**
+         * What was added, as JSON: {@code {"signatures", "certificates", "crls", "ocsp_responses",
+         * "uncovered": [...], "fetch_errors": [...], "document_timestamp"}}; {@code uncovered} names the
+         * certificates whose revocation status the embedded data does not establish.
+         */
+        public String summaryJson() {
+            return summaryJson;
+        }
+    }
+
     @FunctionalInterface
     private interface NativeCall {
         int invoke(PointerByReference out, PointerByReference err);

@@ -44,6 +44,9 @@ public interface KysoNative extends Library {
 
     int kyso_token_list(String modulePath, PointerByReference jsonOut, PointerByReference errorOut);
 
+    int kyso_ltv_add(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference pdfOut,
+            PointerByReference summaryJsonOut, PointerByReference errorOut);
+
     Pointer kyso_buffer_data(Pointer buffer);
 
     SizeT kyso_buffer_len(Pointer buffer);

@@ -64,6 +64,46 @@ public final class KysoTest {
 
         check(Kyso.tokenList(module).contains("\"label\":\"kyso-test\""), "token list has kyso-test");
 
+        // Long-term validation, offline: the test PKI's CRLs (next to ROOT.pem), one as a DER file, one as PEM
+        // text; then revocation "embedded" decides from the DSS alone.
+        Path pki = Path.of(root).toAbsolutePath().getParent();
+        String ltvOptions = "{\"crls\":[" + json(pki.resolve("ca-g2.crl.der").toString()) + ","
+                + json(Files.readString(pki.resolve("root-g2.crl.pem"))) + "]}";
+        String embedded = "{\"trust\":[" + json(pem) + "],\"revocation\":\"embedded\"}";
+        check(!Kyso.verifyPdf(signed, embedded).contains("\"verdict\":\"VALID\""),
+                "before ltvAdd, revocation embedded: not VALID");
+        Kyso.LtvResult ltv = Kyso.ltvAddWithSummary(signed, ltvOptions);
+        byte[] augmented = ltv.pdf();
+        check(augmented.length > signed.length
+                && java.util.Arrays.equals(augmented, 0, signed.length, signed, 0, signed.length),
+                "ltvAdd: the signed PDF is a prefix of the augmented one (" + augmented.length + " bytes)");
+        check(ltv.summaryJson().contains("\"signatures\":1") && ltv.summaryJson().contains("\"crls\":2")
+                && ltv.summaryJson().contains("\"uncovered\":[]"), "ltvAdd summary: " + ltv.summaryJson());
+        report = Kyso.verifyPdf(augmented, embedded);
+        check(report.contains("\"verdict\":\"VALID\"") && report.contains("\"origin\":\"embedded\""),
+                "after ltvAdd, revocation embedded: VALID, origin embedded");
+        check(java.util.Arrays.equals(Kyso.ltvAdd(augmented, ltvOptions), augmented),
+                "ltvAdd again: nothing new, the file comes back unchanged");
+        try {
+            Kyso.ltvAdd(signed, "{\"crls\":[],\"level\":\"B-LT\"}");
+            check(false, "ltvAdd with an unknown key throws");
+        } catch (KysoException e) {
+            check(e.code() == 7001 && e.getMessage().contains("unknown field"), "ltvAdd unknown key -> code 7001: "
+                    + e.getMessage());
+        }
+        try {
+            Kyso.ltvAdd(null, "{}");
+            check(false, "ltvAdd null PDF throws");
+        } catch (KysoException e) {
+            check(e.code() == 7101, "ltvAdd null PDF -> code 7101");
+        }
+        try {
+            Kyso.ltvAdd(signed, "{\"tsa\":\"http://127.0.0.1:9/tsa\"}");
+            check(false, "ltvAdd with an unreachable TSA throws");
+        } catch (KysoException e) {
+            check(e.code() == 5201, "ltvAdd with an unreachable TSA -> code 5201");
+        }
+
         try {
             Kyso.verifyPdf(signed, "{\"trust\":");
             check(false, "bad JSON throws");

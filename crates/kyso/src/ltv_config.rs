@@ -1,0 +1,286 @@
+//! Long-term validation options in one JSON shape, for augmenting signed documents through the
+//! C ABI's `kyso_ltv_add` (and through it Java and .NET), like the CLI's `kyso ltv add`:
+//! ```json
+//! {"tsa": "http://…", "tsa_digest": "sha256" | "sha384" | "sha512", "online": false,
+//!  "crls": ["-----BEGIN X509 CRL-----…" or "/path/to/ca.crl"],
+//!  "ocsp_responses": ["/path/to/response.der"],
+//!  "ca_certs": ["-----BEGIN CERTIFICATE-----…" or "/path/to/ca.pem" or "/path/to/dir"]}
+//! ```
+//! Every field is optional (`{}` embeds what the signatures themselves carry); unknown fields
+//! are refused. Without `tsa` the result is PAdES B-LT (a `/DSS` update); with it, B-LTA (then
+//! also a document time-stamp and its own validation data). CRLs may be DER or PEM (files or
+//! text) and are embedded as DER.
+//!
+//! The field set is the LTV part of [`crate::SignConfig`] (`tsa`, `tsa_digest`, `online`,
+//! `crls`, `ocsp_responses`, `ca_certs`), with the same meaning: `SignConfig::ltv_config` builds
+//! one of these (serde's `flatten` cannot be combined with `deny_unknown_fields`). The CLI's
+//! flags build one too.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::Error;
+use crate::ltv::{Level, LtvOptions, LtvSummary};
+use crate::sign::TimeStamper;
+
+/// The JSON long-term validation options object.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LtvConfig {
+    /// RFC 3161 time-stamp authority URL (`http://…`): with it, a document time-stamp is added
+    /// (B-LTA).
+    #[serde(default)]
+    pub tsa: Option<String>,
+    /// Hash of the time-stamp imprint: `sha256` (the default), `sha384` or `sha512`; needs
+    /// `tsa`.
+    #[serde(default)]
+    pub tsa_digest: Option<String>,
+    /// Fetch revocation data (OCSP, CRL) and missing issuers (AIA) over HTTP to embed.
+    #[serde(default)]
+    pub online: bool,
+    /// CRLs to embed (DER or PEM files, or PEM text).
+    #[serde(default)]
+    pub crls: Vec<String>,
+    /// DER OCSP responses to embed (paths).
+    #[serde(default)]
+    pub ocsp_responses: Vec<String>,
+    /// CA certificates that complete the chains (PEM text, or files or directories).
+    #[serde(default)]
+    pub ca_certs: Vec<String>,
+}
+
+/// Whether an entry is PEM text rather than a path.
+fn is_pem(entry: &str) -> bool {
+    entry.contains("-----BEGIN")
+}
+
+impl LtvConfig {
+    /// Parse the JSON options object; malformed JSON, a wrong type or an unknown field is
+    /// [`Error::Options`] (code 7001).
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        let invalid = |e: serde_json::Error| {
+            Error::Options(format!("long-term validation options JSON: {e}"))
+        };
+        let value: serde_json::Value = serde_json::from_str(json).map_err(invalid)?;
+        // serde would also read a struct from an array of its fields in order: only an object
+        // is the options object.
+        if !value.is_object() {
+            return Err(Error::Options(
+                "long-term validation options JSON: expected an object ({…})".into(),
+            ));
+        }
+        serde_json::from_value(value).map_err(invalid)
+    }
+
+    /// B-LTA with a time-stamp authority, else B-LT.
+    pub fn level(&self) -> Level {
+        if self.tsa.is_some() {
+            Level::BLTA
+        } else {
+            Level::BLT
+        }
+    }
+
+    /// The time-stamp client for the document time-stamp, when `tsa` is given. Checks
+    /// `tsa_digest` (a bad name, or a digest without `tsa`, is [`Error::Options`]); does not
+    /// contact the TSA.
+    pub fn stamper(&self) -> Result<Option<Arc<dyn TimeStamper>>, Error> {
+        match (&self.tsa, &self.tsa_digest) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(Error::Options(
+                "\"tsa_digest\" needs \"tsa\" (the time-stamp authority's URL)".into(),
+            )),
+            (Some(url), _) if url.trim().is_empty() => Err(Error::Options(
+                "\"tsa\" must be the time-stamp authority's URL (http://…)".into(),
+            )),
+            (Some(url), digest) => {
+                crate::ltv::tsa_client_with_digest(url, digest.as_deref().unwrap_or("sha256"))
+                    .map(Some)
+            }
+        }
+    }
+
+    /// Where the validation data comes from: files are read (and CRLs decoded) here, so a
+    /// missing or unreadable file fails before the document is touched.
+    pub fn options(&self) -> Result<LtvOptions, Error> {
+        let mut options = LtvOptions::default();
+        for entry in &self.ca_certs {
+            if is_pem(entry) {
+                options
+                    .certificates
+                    .add_intermediates(entry.as_bytes())
+                    .map_err(|e| Error::Options(format!("certificate in ca_certs: {e}")))?;
+            } else {
+                // Anchors and intermediates alike only help assemble chains here.
+                crate::files::load_into(&mut options.certificates, &[entry], false)?;
+            }
+        }
+        for entry in &self.crls {
+            let (bytes, what) = if is_pem(entry) {
+                (entry.as_bytes().to_vec(), "CRL in crls".to_string())
+            } else {
+                (crate::files::read(Path::new(entry))?, entry.clone())
+            };
+            // A DSS holds DER CRLs (ETSI EN 319 142-1 §5.4.2): PEM is decoded, and anything
+            // that is not a CRL is refused rather than embedded.
+            let start = bytes
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(0);
+            let (_, der) = kyso_policy::revocation::parse_crl(&bytes[start..])
+                .map_err(|e| Error::Options(format!("{what}: not a CRL: {e}")))?;
+            options.revocation_data.crls.push(der);
+        }
+        for entry in &self.ocsp_responses {
+            options
+                .revocation_data
+                .ocsp_responses
+                .push(crate::files::read(Path::new(entry))?);
+        }
+        if self.online {
+            options.fetcher = Some(Arc::new(kyso_net::HttpFetcher::default()));
+        }
+        Ok(options)
+    }
+}
+
+/// Add long-term validation data to the signed PDF `pdf` as the JSON options say: the C ABI's
+/// `kyso_ltv_add`. B-LT (a `/DSS` incremental update) without `"tsa"`, B-LTA (and a document
+/// time-stamp) with it. The input is a prefix of the output; the summary tells what was
+/// embedded and which certificates' status is still not covered.
+pub fn ltv_add_json(pdf: &[u8], options_json: &str) -> Result<(Vec<u8>, LtvSummary), Error> {
+    let config = LtvConfig::from_json(options_json)?;
+    // Options first, then files, then the document (and only then the network).
+    let stamper = config.stamper()?;
+    let options = config.options()?;
+    crate::ltv::add_ltv(pdf, &options, stamper.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn parses_all_fields() {
+        let c = LtvConfig::from_json(
+            r#"{"tsa":"http://127.0.0.1:9/tsa","tsa_digest":"SHA-384","online":false,
+                "crls":[],"ocsp_responses":[],"ca_certs":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(c.level(), Level::BLTA);
+        let stamper = c.stamper().unwrap().unwrap();
+        assert_eq!(
+            stamper.digest_algorithm(),
+            kyso_token::DigestAlgorithm::Sha384
+        );
+        let c = LtvConfig::from_json("{}").unwrap();
+        assert_eq!(c.level(), Level::BLT);
+        assert!(c.stamper().unwrap().is_none());
+        let o = c.options().unwrap();
+        assert!(o.fetcher.is_none() && o.revocation_data.is_empty());
+    }
+
+    #[test]
+    fn json_errors_are_invalid_options() {
+        for bad in [
+            "",
+            "{",
+            "[]",
+            r#"{"online":"yes"}"#,
+            r#"{"crls":"/a.crl"}"#,
+            r#"{"signer":{"p12":{"path":"a.p12"}}}"#,
+        ] {
+            let e = LtvConfig::from_json(bad).unwrap_err();
+            assert!(matches!(e, Error::Options(_)), "{bad}: {e}");
+            assert_eq!(e.code(), 7001, "{bad}");
+        }
+        let e = LtvConfig::from_json(r#"{"crl":["/a.crl"]}"#).unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("unknown field `crl`"), "{m}");
+        assert!(
+            m.contains("crls"),
+            "the message lists the known fields: {m}"
+        );
+        // The same through the entry point.
+        let e = ltv_add_json(b"%PDF-1.7", r#"{"level":"B-LTA"}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown field `level`"), "{e}");
+    }
+
+    #[test]
+    fn tsa_settings_are_checked_before_anything_else() {
+        for (json, needle) in [
+            (r#"{"tsa":"http://127.0.0.1:9/","tsa_digest":"md5"}"#, "md5"),
+            (r#"{"tsa_digest":"sha256"}"#, "needs \"tsa\""),
+            (r#"{"tsa":" "}"#, "URL"),
+        ] {
+            let c = LtvConfig::from_json(json).unwrap();
+            let e = c.stamper().err().unwrap();
+            assert!(matches!(e, Error::Options(_)), "{json}: {e}");
+            assert!(e.to_string().contains(needle), "{json}: {e}");
+            // Refused before the (missing) files or the (non-)PDF are looked at.
+            let json = json.replace('}', r#","crls":["/nonexistent/x.crl"]}"#);
+            let e = ltv_add_json(b"not a PDF", &json).unwrap_err();
+            assert!(matches!(e, Error::Options(_)), "{json}: {e}");
+        }
+    }
+
+    #[test]
+    fn bad_sources_are_reported() {
+        let e = LtvConfig::from_json(r#"{"crls":["/nonexistent/x.crl"]}"#)
+            .unwrap()
+            .options()
+            .unwrap_err();
+        assert_eq!(e.code(), 6001, "{e}");
+        assert!(e.to_string().contains("/nonexistent/x.crl"), "{e}");
+        let e = LtvConfig::from_json(r#"{"ocsp_responses":["/nonexistent/r.der"]}"#)
+            .unwrap()
+            .options()
+            .unwrap_err();
+        assert_eq!(e.code(), 6001, "{e}");
+        let e = LtvConfig::from_json(
+            r#"{"crls":["-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n"]}"#,
+        )
+        .unwrap()
+        .options()
+        .unwrap_err();
+        assert!(matches!(e, Error::Options(_)), "{e}");
+        assert!(e.to_string().contains("not a CRL"), "{e}");
+        let e = LtvConfig::from_json(
+            r#"{"ca_certs":["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]}"#,
+        )
+        .unwrap()
+        .options()
+        .unwrap_err();
+        assert!(matches!(e, Error::Options(_)), "{e}");
+    }
+
+    #[test]
+    fn adds_the_chain_of_a_signature() {
+        let pki = crate::demo::DemoPki::generate(crate::now().unix_duration().as_secs()).unwrap();
+        let signer = pki.software_signer().unwrap();
+        let signed = crate::sign_pdf(
+            &crate::demo::sample_pdf(),
+            &signer,
+            &crate::PadesOptions::new(crate::signing_time_now()),
+        )
+        .unwrap()
+        .bytes;
+        let root = der::EncodePem::to_pem(&pki.root, der::pem::LineEnding::LF).unwrap();
+        let json = serde_json::json!({ "ca_certs": [root] }).to_string();
+        let (out, summary) = ltv_add_json(&signed, &json).unwrap();
+        assert!(out.len() > signed.len() && out.starts_with(&signed));
+        assert_eq!(summary.signatures, 1);
+        assert_eq!(summary.certificates, 3, "signer, CA and root: {summary:?}");
+        assert_eq!(summary.crls + summary.ocsp_responses, 0);
+        assert!(summary.document_timestamp.is_none());
+        // Nothing to embed for an unsigned document: unchanged.
+        let plain = crate::demo::sample_pdf();
+        let (out, summary) = ltv_add_json(&plain, "{}").unwrap();
+        assert_eq!(out, plain);
+        assert_eq!(summary.signatures, 0);
+    }
+}
