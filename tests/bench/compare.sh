@@ -153,8 +153,8 @@ sys.exit(0 if ok else 1)
 PY
 }
 # pyhanko_valid FILE ROOT [CHAIN...]: pyHanko finds >= 1 signature, every one INTACT and TRUSTED, without
-# illegal modifications. (Parsed here rather than with tests/interop/pyhanko-validate.sh, whose right-to-left
-# split misreads flags such as TIMESTAMP_TOKEN<INTACT:TRUSTED> that time-stamped signatures get.)
+# illegal modifications. (Parsed here, with the flags of time-stamp tokens such as
+# TIMESTAMP_TOKEN<INTACT:TRUSTED> told apart from the signature's own.)
 pyhanko_valid() {
   local file=$1 root=$2 log rc=0; shift 2
   local args=(sign validate --trust "$root" --trust-replace --no-revocation-check)

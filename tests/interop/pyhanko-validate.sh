@@ -35,8 +35,15 @@ ok=1 count=0
 while IFS= read -r line; do
   [[ -z $line ]] && continue
   count=$((count + 1))
-  # Parse from the right: field names may contain ':'.
-  flags=${line##*:}; rest=${line%:*}; status=${rest##*:}
+  # FIELD:SHA256:STATUS:FLAGS. Field names may contain ':' and flags may too
+  # (TIMESTAMP_TOKEN<INTACT:TRUSTED>), so anchor on the 64-hex-digit fingerprint.
+  if [[ $line =~ ^(.*):([0-9a-f]{64}):([A-Z_]+):?(.*)$ ]]; then
+    status=${BASH_REMATCH[3]} flags=${BASH_REMATCH[4]}
+  else
+    echo "pyhanko-validate: unparsable summary line: $line"; ok=0; continue
+  fi
+  # Only the signature's own flags, not those inside a time-stamp token's <…>.
+  flags=$(sed 's/<[^>]*>//g' <<< "$flags")
   if [[ $status != INTACT ]]; then echo "pyhanko-validate: not intact: $line"; ok=0; fi
   if [[ ",$flags," != *,TRUSTED,* ]]; then echo "pyhanko-validate: not trusted: $line"; ok=0; fi
   if [[ ",$flags," == *,ILLEGAL_MODIFICATIONS,* ]]; then echo "pyhanko-validate: illegal modifications: $line"; ok=0; fi
