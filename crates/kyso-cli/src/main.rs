@@ -352,18 +352,18 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
                 // An unreadable PDF is refused, with the reason, like an invalid one.
                 all_valid = false;
                 if args.json {
-                    println!("{}", human::error_json(file, &e));
+                    print_line(&human::error_json(file, &e));
                 } else {
-                    println!("{}", human::error_text(file, &e));
+                    print_line(&human::error_text(file, &e));
                 }
                 continue;
             }
         };
         all_valid &= report.verdict == Verdict::Valid;
         if args.json {
-            println!("{}", report.to_json());
+            print_line(&report.to_json());
         } else {
-            println!("{}", human::report_text(&report));
+            print_line(&human::report_text(&report));
         }
     }
     Ok(if all_valid {
@@ -371,6 +371,18 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Print a line of the report; a reader that went away (`kyso verify … | head`) ends the
+/// output quietly (exit 2, an I/O error) instead of panicking.
+fn print_line(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}")
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(2);
+    }
 }
 
 fn token_list(module: &Path, pin_env: Option<String>, json: bool) -> Result<(), Error> {
