@@ -406,35 +406,60 @@ fn token_list(module: &Path, pin_env: Option<String>, json: bool) -> Result<(), 
 }
 
 fn demo(out: &Path) -> Result<ExitCode, Error> {
+    use kyso::ltv::Level;
     std::fs::create_dir_all(out).map_err(|e| Error::Io {
         path: out.into(),
         source: e,
     })?;
-    eprintln!("Tạo PKI mẫu (RSA-2048)… — making a demo PKI…");
+    eprintln!(
+        "Tạo PKI mẫu (RSA-2048: gốc, CA, người ký, máy chủ dấu thời gian, CRL)… — making a demo PKI (root, CA, signer, TSA, CRLs)…"
+    );
     let now = kyso::now();
     let pki = kyso::demo::DemoPki::generate(now.unix_duration().as_secs())?;
-    let signer = pki.software_signer()?;
     let sample = out.join("cong-van-mau.pdf");
     let signed_path = out.join("cong-van-mau-da-ky.pdf");
-    kyso::files::write_atomic(&sample, &kyso::demo::sample_pdf())?;
+    let sample_bytes = kyso::demo::sample_pdf();
+    kyso::files::write_atomic(&sample, &sample_bytes)?;
     let root_pem = pem(&pki.root)?;
     kyso::files::write_atomic(&out.join("demo-root.pem"), root_pem.as_bytes())?;
     kyso::files::write_atomic(&out.join("demo-ca.pem"), pem(&pki.ca)?.as_bytes())?;
+    kyso::files::write_atomic(&out.join("demo-tsa.pem"), pem(&pki.tsa)?.as_bytes())?;
+    for (name, crl) in ["demo-ca.crl", "demo-root.crl"].iter().zip(pki.crls()) {
+        kyso::files::write_atomic(&out.join(name), &crl)?;
+    }
     let mut options = PadesOptions::new(kyso::signing_time_now());
     options.reason = Some("Phê duyệt văn bản (demo)".into());
     options.location = Some("Gia Lai".into());
-    kyso::sign_pdf_file(&sample, &signed_path, &signer, &options)?;
+    // B-LTA, all offline: the signature time-stamped by the in-process demo TSA, the chains and
+    // the demo CRLs in the DSS, then a document time-stamp and its own validation data.
+    let level = Level::BLTA;
+    let (signed, summary) = pki.sign_level(&sample_bytes, &options, level)?;
+    kyso::files::write_atomic(&signed_path, &signed.bytes)?;
     eprintln!("Đã ký {} — signed", signed_path.display());
-    // The demo PKI has no CRL or OCSP responder: revocation is skipped and the report says so.
+    if let Some(summary) = &summary {
+        ltv_cmd::report(summary, level, &signed_path);
+    }
+    // Revocation from the document alone: the CRLs embedded in its DSS.
     let config = VerifyConfig {
         trust: vec![root_pem],
-        revocation: Some("off".into()),
+        revocation: Some("embedded".into()),
         file_name: Some(signed_path.display().to_string()),
         ..Default::default()
     };
     let report = kyso::verify_pdf_file(&signed_path, &config.build()?)?;
     println!("{}", human::report_text(&report));
     println!("{}", report.to_json());
+    let levels: Vec<&str> = report
+        .signatures
+        .iter()
+        .filter(|s| s.kind == "signature")
+        .map(|s| s.level.as_str())
+        .collect();
+    println!(
+        "Mức chữ ký PAdES: {} (dấu thời gian, dữ liệu xác thực dài hạn trong DSS, dấu thời gian tài liệu; kiểm tra thu hồi từ dữ liệu nhúng) — PAdES level: {} (signature time-stamp, validation data in the DSS, document time-stamp; revocation checked from the embedded data)",
+        levels.join(", "),
+        levels.join(", "),
+    );
     Ok(if report.verdict == Verdict::Valid {
         ExitCode::SUCCESS
     } else {

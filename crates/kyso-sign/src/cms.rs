@@ -1,5 +1,6 @@
 //! CMS SignedData for detached signatures (RFC 5652), with the CAdES signed attributes
-//! PAdES needs (ETSI EN 319 122-1 §5.2, RFC 5035 signingCertificateV2).
+//! PAdES needs (ETSI EN 319 122-1 §5.2, RFC 5035 signingCertificateV2), and with encapsulated
+//! content for time-stamp tokens ([`sign_encapsulated`]).
 
 use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::{CmsVersion, ContentInfo};
@@ -64,6 +65,36 @@ pub fn sign_detached_digest(
     content_digest: &[u8],
     options: &CmsOptions,
 ) -> Result<Vec<u8>, SignError> {
+    build_signed_data(signer, rfc5911::ID_DATA, None, content_digest, options)
+}
+
+/// Build a CMS SignedData that *encapsulates* `content` (eContent present) of type
+/// `content_type`, signed by `signer` with the signed attributes contentType = `content_type`,
+/// messageDigest (the hash of `content` with `signer.scheme().digest()`),
+/// signingCertificateV2 and, if asked, signingTime; the signer's certificate and chain are
+/// embedded. Returns the DER `ContentInfo`.
+///
+/// This is the shape of an RFC 3161 time-stamp token (`content_type` id-ct-TSTInfo, `content`
+/// the DER TSTInfo); see [`crate::tsa::LocalTsa`].
+pub fn sign_encapsulated(
+    signer: &dyn Signer,
+    content_type: ObjectIdentifier,
+    content: &[u8],
+    options: &CmsOptions,
+) -> Result<Vec<u8>, SignError> {
+    let digest = signer.scheme().digest().digest(content);
+    build_signed_data(signer, content_type, Some(content), &digest, options)
+}
+
+/// The SignedData of [`sign_detached_digest`] (`econtent` `None`, type id-data) and
+/// [`sign_encapsulated`].
+fn build_signed_data(
+    signer: &dyn Signer,
+    econtent_type: ObjectIdentifier,
+    econtent: Option<&[u8]>,
+    content_digest: &[u8],
+    options: &CmsOptions,
+) -> Result<Vec<u8>, SignError> {
     let scheme = signer.scheme();
     let digest_alg = AlgorithmIdentifierOwned {
         oid: scheme.digest().oid(),
@@ -72,10 +103,7 @@ pub fn sign_detached_digest(
     let cert = signer.certificate();
 
     let mut attrs = vec![
-        attribute(
-            rfc5911::ID_CONTENT_TYPE,
-            Any::encode_from(&rfc5911::ID_DATA)?,
-        )?,
+        attribute(rfc5911::ID_CONTENT_TYPE, Any::encode_from(&econtent_type)?)?,
         attribute(
             rfc5911::ID_MESSAGE_DIGEST,
             Any::encode_from(&OctetString::new(content_digest.to_vec())?)?,
@@ -118,12 +146,21 @@ pub fn sign_detached_digest(
             .cloned()
             .map(cms::cert::CertificateChoices::Certificate),
     );
+    // RFC 5652 §5.1: version 3 when the encapsulated content is not id-data.
+    let version = if econtent_type == rfc5911::ID_DATA {
+        CmsVersion::V1
+    } else {
+        CmsVersion::V3
+    };
+    let econtent = econtent
+        .map(|c| Any::encode_from(&OctetString::new(c.to_vec())?))
+        .transpose()?;
     let signed_data = SignedData {
-        version: CmsVersion::V1,
+        version,
         digest_algorithms: SetOfVec::try_from(vec![digest_alg])?,
         encap_content_info: EncapsulatedContentInfo {
-            econtent_type: rfc5911::ID_DATA,
-            econtent: None,
+            econtent_type,
+            econtent,
         },
         certificates: Some(CertificateSet(SetOfVec::try_from(certs)?)),
         crls: None,

@@ -8,6 +8,7 @@ mod error;
 pub mod ltv;
 pub mod pades;
 pub mod timestamp;
+pub mod tsa;
 pub mod workflow;
 
 pub use error::SignError;
