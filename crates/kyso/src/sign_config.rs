@@ -230,8 +230,16 @@ impl From<crate::token::TokenError> for SignConfigError {
 impl SignConfig {
     /// Parse the JSON signing options object.
     pub fn from_json(json: &str) -> Result<Self, SignConfigError> {
-        serde_json::from_str(json)
-            .map_err(|e| SignConfigError::Invalid(format!("signing options JSON: {e}")))
+        let invalid =
+            |e: serde_json::Error| SignConfigError::Invalid(format!("signing options JSON: {e}"));
+        let value: serde_json::Value = serde_json::from_str(json).map_err(invalid)?;
+        // serde would also read the struct from an array of its fields in order.
+        if !value.is_object() {
+            return Err(SignConfigError::Invalid(
+                "signing options JSON: expected an object ({…})".into(),
+            ));
+        }
+        serde_json::from_value(value).map_err(invalid)
     }
 
     /// The PAdES options these settings describe, signing time now. Checks `level` and

@@ -444,3 +444,9 @@ fn a_dss_without_this_signatures_data_does_not_make_it_b_lt() {
     assert!(sig.reasons.iter().any(|r| r.code == "LTV_DATA_INCOMPLETE"));
     assert_eq!(report.verdict, Verdict::Indeterminate);
 }
+
+#[test]
+fn signing_options_must_be_a_json_object() {
+    let e = kyso::sign_pdf_json(&plain_pdf(), r#"[{"p12": {"path": "x.p12"}}]"#).unwrap_err();
+    assert_eq!(e.code(), 7001, "{e}");
+}
