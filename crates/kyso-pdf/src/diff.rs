@@ -176,6 +176,16 @@ pub fn compare(old: &Document, new: &Document) -> ModificationReport {
         changes: Vec::new(),
     };
     d.run();
+    // A revision that only adds invisible document time-stamps is long-term validation
+    // material (PAdES B-LTA), allowed even under DocMDP P=1 (ETSI EN 319 142-1 §5.4,
+    // ISO 32000-2 §12.8.2.2): its field, widget and form entries are not a new signature.
+    if adds_only_document_timestamps(old, new) {
+        for c in &mut d.changes {
+            if c.level == ModificationLevel::Signing {
+                c.level = ModificationLevel::LtaUpdates;
+            }
+        }
+    }
     let level = d
         .changes
         .iter()
@@ -186,6 +196,26 @@ pub fn compare(old: &Document, new: &Document) -> ModificationReport {
         level,
         changes: d.changes,
     }
+}
+
+/// Whether every signature `new` has and `old` has not is an invisible document time-stamp
+/// (and there is at least one).
+fn adds_only_document_timestamps(old: &Document, new: &Document) -> bool {
+    use crate::signatures::{SignatureKind, find_signatures};
+    let before: HashSet<String> = find_signatures(old)
+        .into_iter()
+        .map(|s| s.field_name)
+        .collect();
+    let added: Vec<_> = find_signatures(new)
+        .into_iter()
+        .filter(|s| !before.contains(&s.field_name))
+        .collect();
+    !added.is_empty()
+        && added.iter().all(|s| {
+            s.kind == SignatureKind::DocTimeStamp
+                && s.rect
+                    .is_none_or(|r| (r[2] - r[0]).abs() < 0.01 || (r[3] - r[1]).abs() < 0.01)
+        })
 }
 
 struct Differ<'a> {

@@ -617,3 +617,47 @@ fn corpus_files_with_a_dss_are_merged() {
     }
     eprintln!("{seen} corpus files checked");
 }
+
+/// A revision that adds an invisible document time-stamp is long-term validation material
+/// (`lta_updates`), like a DSS; the same revision with a signature, or a visible widget, is not.
+#[test]
+fn document_timestamp_revisions_are_lta_updates() {
+    let original = classic_doc("", &[]);
+    let add = |kind: &str, sub_filter: &str, rect: [f32; 4]| {
+        let request = SignatureRequest {
+            field_name: None,
+            page: 1,
+            rect,
+            dictionary: SignatureDictionary {
+                filter: "Adobe.PPKLite".into(),
+                sub_filter: sub_filter.into(),
+                kind: kind.into(),
+                signing_time: None,
+                name: None,
+                reason: None,
+                location: None,
+                contact_info: None,
+                extra: Dictionary::new(),
+            },
+            contents_capacity: 64,
+            appearance: None,
+        };
+        let out = prepare_signature(&original, &request)
+            .unwrap()
+            .finish(b"\x30\x03dummy")
+            .unwrap();
+        analyse_modifications(&out, original.len()).unwrap().level
+    };
+    assert_eq!(
+        add("DocTimeStamp", "ETSI.RFC3161", [0.0; 4]),
+        ModificationLevel::LtaUpdates
+    );
+    assert_eq!(
+        add("Sig", "ETSI.CAdES.detached", [0.0; 4]),
+        ModificationLevel::Signing
+    );
+    assert_eq!(
+        add("DocTimeStamp", "ETSI.RFC3161", [100.0, 100.0, 200.0, 150.0]),
+        ModificationLevel::Signing
+    );
+}
