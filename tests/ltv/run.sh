@@ -48,29 +48,11 @@ cp "$DATA/db/ca-g2/index.txt" "$DATA/index.txt"
 openssl pkcs12 -export -inkey "$DATA/short/short.key.pem" -in "$DATA/short/short.pem" \
   -certfile "$PKI/ca-nhan.chain.pem" -name short -passout pass:kyso-test -out "$DATA/short/short.p12"
 
-SERVER_PID=
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill "$SERVER_PID" 2> /dev/null || true
-    wait "$SERVER_PID" 2> /dev/null || true
-    SERVER_PID=
-  fi
-}
+source tests/revocation/server-lib.sh
 TMP=$(mktemp -d)
 trap 'stop_server; rm -rf "$TMP"' EXIT INT TERM
-
-if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then
-  echo "ltv: port $PORT on 127.0.0.1 is already in use" >&2
-  exit 1
-fi
-python3 tests/revocation/server.py --pki "$PKI" --data "$DATA" --index "$DATA/index.txt" \
-  --port "$PORT" --lifetime 900 2> "$DATA/server.log" &
-SERVER_PID=$!
-for _ in $(seq 50); do
-  (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null && break
-  sleep 0.1
-done
-(exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null || { cat "$DATA/server.log" >&2; exit 1; }
+: > "$DATA/server.log"
+start_server ltv "$PKI" "$DATA"
 TSA=http://127.0.0.1:$PORT/tsa
 echo "ltv: CRL/OCSP/TSA server on 127.0.0.1:$PORT (pid $SERVER_PID)"
 
@@ -176,7 +158,7 @@ fi
 
 # ---- 3. Offline: the servers are stopped ----
 stop_server
-if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then ko "server stopped"; else ok "server stopped"; fi
+if port_open; then ko "server stopped"; else ok "server stopped"; fi
 SIG='[x for x in s if x["kind"] == "signature"]'
 DTS='[x for x in s if x["kind"] == "document_timestamp"]'
 report "B-T: level, signing time from the time-stamp" \
@@ -245,10 +227,7 @@ report "B-LTA tampered: INVALID" "r['verdict'] == 'INVALID'" -- "$KYSO" verify "
 
 # ---- 4. Real Government PDFs, augmented with the test TSA (server restarted) ----
 if [[ -d $GOV/pdf ]]; then
-  python3 tests/revocation/server.py --pki "$PKI" --data "$DATA" --index "$DATA/index.txt" \
-    --port "$PORT" --lifetime 600 2>> "$DATA/server.log" &
-  SERVER_PID=$!
-  for _ in $(seq 50); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null && break; sleep 0.1; done
+  start_server ltv "$PKI" "$DATA" 600
   GOV_TRUST=(--trust "$GOV/certs/vgca-g1/VGCA_ROOTCA_BIN.cer" --trust "$GOV/certs/vgca-g2/rootcag2.crt"
     --intermediate "$GOV/certs/vgca-g1" --intermediate "$GOV/certs/vgca-g2")
   n=0

@@ -19,29 +19,11 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
 bash tests/revocation/make-data.sh "$PKI" "$DATA"
 
-SERVER_PID=
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill "$SERVER_PID" 2> /dev/null || true
-    wait "$SERVER_PID" 2> /dev/null || true
-    SERVER_PID=
-  fi
-}
+source tests/revocation/server-lib.sh
 trap stop_server EXIT INT TERM
-
-if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then
-  echo "revocation: port $PORT on 127.0.0.1 is already in use" >&2
-  exit 1
-fi
+: > "$DATA/server.log"
 # The server also stops by itself after 15 minutes (--lifetime), whatever happens to this script.
-python3 tests/revocation/server.py --pki "$PKI" --data "$DATA" --index "$DATA/index.txt" \
-  --port "$PORT" --lifetime 900 2> "$DATA/server.log" &
-SERVER_PID=$!
-for _ in $(seq 50); do
-  (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null && break
-  sleep 0.1
-done
-(exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null || { cat "$DATA/server.log" >&2; exit 1; }
+start_server revocation "$PKI" "$DATA" 900
 export KYSO_REVOCATION_URL=http://127.0.0.1:$PORT
 echo "revocation: server on $KYSO_REVOCATION_URL (pid $SERVER_PID)"
 
