@@ -124,12 +124,11 @@ struct Subject {
     contents: Option<Vec<u8>>,
 }
 
-/// The certificates that need validation data in `pdf`: each signer, each signature
+/// The certificates that need validation data in `doc`: each signer, each signature
 /// time-stamp's TSA, each document time-stamp's TSA.
-fn subjects(pdf: &[u8]) -> Result<Vec<Subject>, Error> {
-    let doc = load_document(pdf)?;
+fn subjects(doc: &kyso_pdf::lopdf::Document) -> Vec<Subject> {
     let mut out = Vec::new();
-    for sig in find_signatures(&doc) {
+    for sig in find_signatures(doc) {
         // CMS parsing tolerates the zero padding after the DER object.
         let cms_bytes = sig.contents.as_slice();
         match sig.kind {
@@ -153,7 +152,7 @@ fn subjects(pdf: &[u8]) -> Result<Vec<Subject>, Error> {
             SignatureKind::DocTimeStamp => push_tsa(&mut out, cms_bytes),
         }
     }
-    Ok(out)
+    out
 }
 
 fn push_tsa(out: &mut Vec<Subject>, token: &[u8]) {
@@ -217,8 +216,10 @@ fn chain_for(
 /// The validation data for every signature and time-stamp in `pdf` (see the module docs),
 /// with what is already in its DSS counted as known.
 pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, LtvSummary), Error> {
+    // One parse: the DSS already there, and what needs validation data.
     let doc = load_document(pdf)?;
-    let embedded = kyso_verify::revocation::dss_data(&doc).unwrap_or_default();
+    let mut known = kyso_verify::revocation::dss_data(&doc).unwrap_or_default();
+    let subjects = subjects(&doc);
     drop(doc);
     let time = options.time.unwrap_or_else(crate::now);
     let ropts = RevocationOptions::at(time);
@@ -233,10 +234,9 @@ pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, L
         .collect();
     let mut summary = LtvSummary::default();
     let mut update = DssUpdate::default();
-    let mut known = embedded.clone();
     known.extend(options.revocation_data.clone());
 
-    for subject in subjects(pdf)? {
+    for subject in subjects {
         summary.signatures += 1;
         pool.extend(subject.extra.iter().cloned());
         let chain = chain_for(&subject.cert, &mut pool, fetcher, &mut summary.fetch_errors);
