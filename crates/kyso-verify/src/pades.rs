@@ -760,6 +760,7 @@ impl SignatureContext<'_> {
     ) -> Option<der::DateTime> {
         match read_timestamp(token, Some(&cms.signature_value)) {
             Ok(ts) => {
+                out.report.reasons.extend(tsa_binding_reason(&ts));
                 let imprint_ok = ts.imprint_ok == Some(true);
                 let mut trusted = false;
                 let mut tsa_revocation = Vec::new();
@@ -854,6 +855,7 @@ impl SignatureContext<'_> {
         out.report.level = "B-LTA".into();
         match read_timestamp(&sig.contents, None) {
             Ok(ts) => {
+                out.report.reasons.extend(tsa_binding_reason(&ts));
                 let imprint_ok = self
                     .digest_ranges(sig, &ts.imprint_algorithm)
                     .map(|d| d == ts.imprint)
@@ -944,6 +946,25 @@ impl SignatureContext<'_> {
                 ),
             ),
         }
+    }
+}
+
+/// What the token's signingCertificate(V2) attribute says of its TSA certificate: a mismatch
+/// (the token then counts as not verified, `signature_ok` is false) or its absence.
+fn tsa_binding_reason(ts: &crate::timestamp::TimestampInfo) -> Option<Reason> {
+    match ts.signing_certificate_bound {
+        Some(true) => None,
+        Some(false) => Some(Reason::error(
+            "TIMESTAMP_SIGNING_CERTIFICATE_MISMATCH",
+            "Thuộc tính signingCertificate của dấu thời gian không khớp với chứng thư số của đơn vị cấp dấu thời gian đi kèm",
+            "The time-stamp's signingCertificate attribute does not match the TSA certificate that came with it",
+        )),
+        None if ts.tsa_certificate.is_some() => Some(Reason::warning(
+            "TIMESTAMP_NO_SIGNING_CERTIFICATE",
+            "Dấu thời gian không có thuộc tính signingCertificate gắn với chứng thư số của đơn vị cấp (RFC 3161 §2.4.1)",
+            "The time-stamp has no signingCertificate attribute binding it to the TSA certificate (RFC 3161 §2.4.1)",
+        )),
+        None => None,
     }
 }
 

@@ -128,8 +128,13 @@ pub struct TimestampInfo {
     pub tsa_certificate: Option<Certificate>,
     /// All certificates embedded in the token.
     pub certificates: Vec<Certificate>,
-    /// Whether the token's CMS signature verifies (signature and messageDigest over TSTInfo).
+    /// Whether the token's CMS signature verifies: signature and messageDigest over TSTInfo,
+    /// and the signingCertificate(V2) attribute, when present, names the TSA certificate.
     pub signature_ok: bool,
+    /// The ESS signingCertificate(V2) check: `Some(false)` when the attribute names another
+    /// certificate than the one that verified, `None` when the attribute (or the certificate)
+    /// is missing.
+    pub signing_certificate_bound: Option<bool>,
     /// Whether the imprint matches the given signature value; `None` when none was given.
     pub imprint_ok: Option<bool>,
     /// What the token's signature used.
@@ -205,7 +210,20 @@ pub fn read_timestamp(
 
     let checked = verify_parsed(&parsed, &[], ContentSource::Bytes(&tst_bytes))?;
     let mut reasons = checked.sig.reasons;
-    let signature_ok = checked.sig.signature_ok && checked.sig.message_digest_ok;
+    // RFC 3161 §2.4.1 (and RFC 5816): the ESS signingCertificate(V2) attribute binds the token
+    // to the TSA certificate; without that check a certificate with the same issuer, serial and
+    // key but other content (another EKU, validity, subject) could be put in its place.
+    let signing_certificate_bound = checked.sig.signing_certificate_v2_ok;
+    let signature_ok = checked.sig.signature_ok
+        && checked.sig.message_digest_ok
+        && signing_certificate_bound != Some(false);
+    if signing_certificate_bound.is_none() && checked.sig.signer_certificate.is_some() {
+        reasons.push(Reason::warning(
+            "TST_NO_SIGNING_CERTIFICATE",
+            "Dấu thời gian không có thuộc tính signingCertificate gắn với chứng thư số của đơn vị cấp",
+            "The time-stamp token has no signingCertificate attribute binding it to the TSA certificate",
+        ));
+    }
     if !checked.sig.signed_attributes_present {
         reasons.push(Reason::warning(
             "TST_NO_SIGNED_ATTRIBUTES",
@@ -271,6 +289,7 @@ pub fn read_timestamp(
         tsa_certificate: checked.sig.signer_certificate,
         certificates: checked.sig.certificates,
         signature_ok,
+        signing_certificate_bound,
         imprint_ok,
         algorithm_use: checked.sig.algorithm_use,
         reasons,

@@ -43,18 +43,6 @@ impl OpensslTsa {
         let mut tsa = Self::new();
         let d = tsa.dir.path().to_path_buf();
         let (key, csr, cert) = (d.join("k.pem"), d.join("r.csr"), d.join("c.pem"));
-        let openssl = |args: &[&str]| {
-            let out = Command::new("openssl")
-                .args(args)
-                .env("PORT", "18080")
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
         openssl(&[
             "genpkey",
             "-algorithm",
@@ -96,6 +84,21 @@ impl OpensslTsa {
         tsa.key = key;
         tsa
     }
+}
+
+/// Run `openssl` (PORT names the test PKI's URLs in tests/pki/ext.cnf); panics on failure.
+fn openssl(args: &[&str]) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .env("PORT", "18080")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 impl TimeStamper for OpensslTsa {
@@ -152,6 +155,95 @@ impl TimeStamper for OpensslTsa {
             t.to_str().unwrap(),
         ])?;
         std::fs::read(&t).map_err(|e| TimestampError::BadResponse(e.to_string()))
+    }
+}
+
+/// The test PKI's TSA whose certificate is swapped, after signing, for a twin: same issuer,
+/// serial number and key, another subject. The token's signature still verifies with the twin;
+/// only its signingCertificateV2 attribute (the hash of the real certificate) tells them apart.
+struct TwinCertificateTsa {
+    inner: OpensslTsa,
+    twin: x509_cert::Certificate,
+}
+
+impl TwinCertificateTsa {
+    fn new() -> Self {
+        use der::DecodePem;
+        let inner = OpensslTsa::new();
+        let d = inner.dir.path();
+        let (csr, cert) = (d.join("twin.csr"), d.join("twin.pem"));
+        let serial = openssl(&[
+            "x509",
+            "-in",
+            inner.cert.to_str().unwrap(),
+            "-noout",
+            "-serial",
+        ]);
+        let serial = format!("0x{}", serial.trim().trim_start_matches("serial="));
+        openssl(&[
+            "req",
+            "-new",
+            "-key",
+            inner.key.to_str().unwrap(),
+            "-subj",
+            "/C=VN/O=Ban Co yeu Chinh phu (kiem thu)/CN=TSA song sinh",
+            "-out",
+            csr.to_str().unwrap(),
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            csr.to_str().unwrap(),
+            "-CA",
+            pki("ca-g2.pem").to_str().unwrap(),
+            "-CAkey",
+            pki("ca-g2.key.pem").to_str().unwrap(),
+            "-set_serial",
+            &serial,
+            "-days",
+            "30",
+            "-extfile",
+            repo().join("tests/pki/ext.cnf").to_str().unwrap(),
+            "-extensions",
+            "tsa",
+            "-out",
+            cert.to_str().unwrap(),
+        ]);
+        let twin = x509_cert::Certificate::from_pem(std::fs::read(&cert).unwrap()).unwrap();
+        Self { inner, twin }
+    }
+}
+
+impl TimeStamper for TwinCertificateTsa {
+    fn timestamp(&self, request: &TimestampRequest) -> Result<Vec<u8>, TimestampError> {
+        use cms::cert::CertificateChoices;
+        use der::{Decode, Encode};
+        let token = self.inner.timestamp(request)?;
+        let mut info = cms::content_info::ContentInfo::from_der(&token).unwrap();
+        let mut sd: cms::signed_data::SignedData = info.content.decode_as().unwrap();
+        let twin_issuer = self.twin.tbs_certificate().issuer();
+        let twin_serial = self.twin.tbs_certificate().serial_number();
+        let certs: Vec<CertificateChoices> = sd
+            .certificates
+            .take()
+            .unwrap()
+            .0
+            .into_vec()
+            .into_iter()
+            .map(|c| match c {
+                CertificateChoices::Certificate(c)
+                    if c.tbs_certificate().issuer() == twin_issuer
+                        && c.tbs_certificate().serial_number() == twin_serial =>
+                {
+                    CertificateChoices::Certificate(self.twin.clone())
+                }
+                other => other,
+            })
+            .collect();
+        sd.certificates = Some(cms::signed_data::CertificateSet(certs.try_into().unwrap()));
+        info.content = der::Any::encode_from(&sd).unwrap();
+        Ok(info.to_der().unwrap())
     }
 }
 
@@ -449,4 +541,38 @@ fn a_dss_without_this_signatures_data_does_not_make_it_b_lt() {
 fn signing_options_must_be_a_json_object() {
     let e = kyso::sign_pdf_json(&plain_pdf(), r#"[{"p12": {"path": "x.p12"}}]"#).unwrap_err();
     assert_eq!(e.code(), 7001, "{e}");
+}
+
+/// RFC 3161 §2.4.1: the token names its TSA certificate in signingCertificate(V2). A twin
+/// certificate (same issuer, serial and key) put in its place must not make the time-stamp valid.
+#[test]
+fn a_timestamp_with_a_swapped_tsa_certificate_is_invalid() {
+    let twin = Arc::new(TwinCertificateTsa::new());
+    // The token itself: its CMS signature verifies with the twin's key, the binding does not.
+    let data = b"signature value";
+    let request = TimestampRequest {
+        algorithm: DigestAlgorithm::Sha256,
+        imprint: DigestAlgorithm::Sha256.digest(data),
+    };
+    let info =
+        kyso::verify::timestamp::read_timestamp(&twin.timestamp(&request).unwrap(), Some(data))
+            .unwrap();
+    assert_eq!(info.tsa_certificate.as_ref(), Some(&twin.twin));
+    assert_eq!(info.imprint_ok, Some(true));
+    assert_eq!(info.signing_certificate_bound, Some(false));
+    assert!(!info.signature_ok);
+
+    let pdf = sign(Level::BT, Some(twin)).unwrap();
+    let report = verify_offline(&pdf, &now_plus_days(0));
+    let s = &report.signatures[0];
+    let ts = s.timestamp.as_ref().expect("a signature time-stamp");
+    assert!(!ts.valid, "{}", report.to_json());
+    assert!(
+        s.reasons
+            .iter()
+            .any(|r| r.code == "TIMESTAMP_SIGNING_CERTIFICATE_MISMATCH"),
+        "{}",
+        report.to_json()
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{}", report.to_json());
 }
