@@ -275,6 +275,15 @@ impl Differ<'_> {
         let form_ids = self.form_structure_ids();
         let sig_fields_old = self.signature_field_ids(self.old);
         let dss_ids = self.dss_structure_ids(old_root);
+        // The catalog's /Extensions when it is an object of its own (rewritten in place by
+        // tools that add /ESIC to it).
+        let extensions_id = self
+            .old
+            .objects
+            .get(&old_root)
+            .and_then(|c| c.as_dict().ok())
+            .and_then(|c| c.get(b"Extensions").ok())
+            .and_then(|e| e.as_reference().ok());
 
         for (id, old_obj) in &self.old.objects {
             let Some(new_obj) = self.new.objects.get(id) else {
@@ -317,6 +326,8 @@ impl Differ<'_> {
                 self.appearance_change(*id, &form_ids);
             } else if dss_ids.contains(id) {
                 self.dss_change(*id, old_obj, new_obj);
+            } else if Some(*id) == extensions_id {
+                self.extensions_change(*id, Some(old_obj), Some(new_obj));
             } else {
                 let what = describe(old_obj);
                 self.note(
@@ -423,18 +434,7 @@ impl Differ<'_> {
                 // updates: a revision that only adds validation data declares ESIC too (and a
                 // DocMDP P=1 certification permits it), so adding or changing only /ESIC is
                 // classified with the DSS. Any other extension is a signer's declaration.
-                b"Extensions" => {
-                    let only_esic = self.only_esic_changed(a, b);
-                    let (level, what) = if only_esic {
-                        (
-                            ModificationLevel::LtaUpdates,
-                            "the PAdES extension declared",
-                        )
-                    } else {
-                        (ModificationLevel::Signing, "extensions declared")
-                    };
-                    self.note(Some(id), level, what.into());
-                }
+                b"Extensions" => self.extensions_change(id, a, b),
                 _ => {
                     let k = String::from_utf8_lossy(&key).into_owned();
                     self.note(
@@ -445,6 +445,19 @@ impl Differ<'_> {
                 }
             }
         }
+    }
+
+    /// The catalog's `/Extensions` (the entry, or the object it refers to) changed.
+    fn extensions_change(&mut self, id: ObjectId, old: Option<&Object>, new: Option<&Object>) {
+        let (level, what) = if self.only_esic_changed(old, new) {
+            (
+                ModificationLevel::LtaUpdates,
+                "the PAdES extension declared",
+            )
+        } else {
+            (ModificationLevel::Signing, "extensions declared")
+        };
+        self.note(Some(id), level, what.into());
     }
 
     /// Whether the catalog's `/Extensions` changed from `old` to `new` in its `/ESIC` entry only.

@@ -661,3 +661,50 @@ fn document_timestamp_revisions_are_lta_updates() {
         ModificationLevel::Signing
     );
 }
+
+/// An incremental update of `original` (classic xref) that rewrites or adds `objects`.
+fn append_update(original: &[u8], objects: &[(u32, &[u8])], size: u32) -> Vec<u8> {
+    let mut out = original.to_vec();
+    let mut xref = String::from("xref\n");
+    let mut offsets = Vec::new();
+    for (n, body) in objects {
+        offsets.push((*n, out.len()));
+        out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    for (n, off) in offsets {
+        xref.push_str(&format!("{n} 1\n{off:010} 00000 n\r\n"));
+    }
+    let start = out.len();
+    let prev = last_startxref(original).unwrap();
+    out.extend_from_slice(xref.as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {size} /Root 1 0 R /Info 5 0 R /Prev {prev} {ID} >>\nstartxref\n{start}\n%%EOF\n"
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn an_indirect_extensions_dictionary_gaining_esic_is_an_lta_update() {
+    let adbe = b"/ADBE << /BaseVersion /1.7 /ExtensionLevel 8 >>";
+    let original = classic_doc("/Extensions 6 0 R", &[[b"<< ", &adbe[..], b" >>"].concat()]);
+    let level = |body: &[u8]| {
+        let out = append_update(&original, &[(6, body)], 7);
+        qpdf_check(&out, "extensions");
+        analyse_modifications(&out, original.len()).unwrap().level
+    };
+    let esic = b"/ESIC << /BaseVersion /1.7 /ExtensionLevel 5 >>";
+    assert_eq!(
+        level(&[b"<< ", &adbe[..], b" ", &esic[..], b" >>"].concat()),
+        ModificationLevel::LtaUpdates
+    );
+    // Any other extension changed is a signer's declaration, as for a direct /Extensions.
+    assert_eq!(
+        level(b"<< /ADBE << /BaseVersion /1.7 /ExtensionLevel 3 >> >>"),
+        ModificationLevel::Signing
+    );
+}
