@@ -435,6 +435,25 @@ pub fn check_response(
     let cert = info.tsa_certificate.as_ref().ok_or_else(|| {
         bad("the token does not carry the TSA certificate (certReq was set)".into())
     })?;
+    // RFC 3161 §2.4.1 (RFC 5816): the token names its TSA certificate in signingCertificate(V2);
+    // a token that does not, or names another certificate, is not embedded.
+    match info.signing_certificate_bound {
+        Some(true) => {}
+        Some(false) => {
+            return Err(bad(
+                "the token's signingCertificate attribute names another certificate than the TSA \
+                 certificate it carries"
+                    .into(),
+            ));
+        }
+        None => {
+            return Err(bad(
+                "the token has no signingCertificate attribute binding it to the TSA certificate \
+                 (RFC 3161 §2.4.1)"
+                    .into(),
+            ));
+        }
+    }
     if !info.signature_ok {
         return Err(bad("the token's signature does not verify".into()));
     }

@@ -290,21 +290,24 @@ fn token_and_tst_info(dir: &Path, req: &TimestampRequest) -> (Vec<u8>, Vec<u8>) 
     (token, tst)
 }
 
-/// A token over `tst` signed with `openssl cms -sign` by the PKI's `signer`.
+/// A token over `tst` signed with `openssl cms -sign -cades` (signed attributes with
+/// signingCertificateV2, as RFC 3161 asks) by the PKI's `signer`.
 fn cms_token(dir: &Path, tst: &[u8], signer: &str, econtent_type: Option<&str>) -> Vec<u8> {
     let p = pki();
     let cert = p.join(format!("{signer}.pem"));
     let key = p.join(format!("{signer}.key.pem"));
-    cms_token_by(dir, tst, &cert, &key, econtent_type)
+    cms_token_by(dir, tst, &cert, &key, econtent_type, true)
 }
 
-/// A token over `tst` signed with `openssl cms -sign` by `cert` and `key`.
+/// A token over `tst` signed with `openssl cms -sign` by `cert` and `key`; `cades` adds the
+/// signingCertificateV2 attribute.
 fn cms_token_by(
     dir: &Path,
     tst: &[u8],
     cert: &Path,
     key: &Path,
     econtent_type: Option<&str>,
+    cades: bool,
 ) -> Vec<u8> {
     std::fs::write(dir.join("tst.der"), tst).unwrap();
     let mut args = vec![
@@ -328,6 +331,9 @@ fn cms_token_by(
     ];
     if let Some(t) = econtent_type {
         args.extend(["-econtent_type", t]);
+    }
+    if cades {
+        args.push("-cades");
     }
     openssl(&args, dir).unwrap();
     std::fs::read(dir.join("forged.der")).unwrap()
@@ -360,6 +366,29 @@ fn signer_without_the_timestamping_eku_is_bad() {
     // And the genuine one, re-wrapped, passes: the wrapper is not what failed above.
     let good = cms_token(dir.path(), &tst, "tsa", Some("1.2.840.113549.1.9.16.1.4"));
     check_response(&granted(&good), &req, &NONCE, None).unwrap();
+}
+
+#[test]
+fn token_without_the_signing_certificate_attribute_is_bad() {
+    // RFC 3161 §2.4.1: the TSA names its certificate in signingCertificate(V2). The same
+    // genuine TSTInfo and TSA key, signed without that attribute (`openssl cms -sign` without
+    // `-cades`), is not embedded.
+    let dir = scratch();
+    let req = request(DigestAlgorithm::Sha256, b"data");
+    let (_, tst) = token_and_tst_info(dir.path(), &req);
+    let p = pki();
+    let bare = cms_token_by(
+        dir.path(),
+        &tst,
+        &p.join("tsa.pem"),
+        &p.join("tsa.key.pem"),
+        Some("1.2.840.113549.1.9.16.1.4"),
+        false,
+    );
+    expect_bad(
+        check_response(&granted(&bare), &req, &NONCE, None),
+        "no signingCertificate attribute",
+    );
 }
 
 #[test]
@@ -401,6 +430,7 @@ fn timestamping_eku_with_other_purposes_is_bad() {
             &d.join(format!("{name}.pem")),
             &d.join(format!("{name}.key")),
             tst_oid,
+            true,
         )
     };
     let two = make("critical,timeStamping,codeSigning", "two");
