@@ -186,6 +186,31 @@ if [[ -x $KYSO ]]; then
     "$KYSO" verify "$d/signed.pdf" --trust "$PKI/root-g2.pem" --no-revocation
   }
   check token-lifecycle lifecycle
+
+  # ---- expiry and renewal on the same token: the 30-day certificate is due ----
+  renewal() {
+    local d=$OUT/lifecycle json state
+    local -x SOFTHSM2_CONF=$d/softhsm2.conf
+    json=$("$KYSO" token list --pkcs11-module "$MODULE" --pin-env KYSO_TOKEN_PIN --json) || return 1
+    state=$(python3 -c 'import json, sys
+t = [t for t in json.load(sys.stdin)["tokens"] if t["label"] == "lifecycle"][0]
+print([k for k in t["keys"] if k["label"] == "moi"][0]["certificate_state"])' <<< "$json") || return 1
+    [[ $state == expiring_soon ]] || { echo "token list: state $state"; return 1; }
+    # The inventory says so with exit 1, and lists it in the CSV for the department.
+    local rc=0
+    "$KYSO" cert inventory --pkcs11-module "$MODULE" --pin-env KYSO_TOKEN_PIN --unit "Sở KH&CN tỉnh Gia Lai" \
+      --format csv -o "$d/inventory.csv" || rc=$?
+    [[ $rc -eq 1 ]] || { echo "inventory: exit code $rc, not 1"; return 1; }
+    grep -q "Trần Thị Bình.*sắp hết hạn / expiring soon" "$d/inventory.csv" || return 1
+    # Renewal: a new key pair, a request with the current subject byte for byte.
+    "$KYSO" token renew-request --pkcs11-module "$MODULE" --token lifecycle --pin-env KYSO_TOKEN_PIN \
+      --label moi --new-label moi-2027 -o "$d/renew.pem" || return 1
+    openssl req -in "$d/renew.pem" -verify -noout || return 1
+    cmp <(openssl req -in "$d/renew.pem" -noout -subject -nameopt RFC2253) \
+      <(openssl x509 -in "$d/cert.pem" -noout -subject -nameopt RFC2253) || return 1
+    ! cmp -s <(openssl req -in "$d/renew.pem" -noout -pubkey) <(openssl x509 -in "$d/cert.pem" -noout -pubkey)
+  }
+  check token-renewal renewal
 else
   echo "FAIL: no kyso binary at $KYSO"
   failed=$((failed + 1)); failures+=(kyso-binary)

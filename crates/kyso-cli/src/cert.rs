@@ -19,6 +19,10 @@ use x509_cert::Certificate;
 pub enum CertCommand {
     /// Kiểm tra chứng thư số đến gốc tin cậy — validate a certificate's chain and revocation.
     Verify(CertVerifyArgs),
+    /// Danh mục chứng thư số (trên thiết bị, trong tệp) và hạn dùng — the certificate inventory
+    /// of tokens and files, with expiry warnings, as text, JSON or CSV (exit 1 when any
+    /// certificate is expired, expiring soon or not yet valid).
+    Inventory(crate::inventory_cmd::InventoryArgs),
     /// Xem nội dung chứng thư số — show a certificate.
     Inspect {
         /// Certificate file (PEM or DER).
@@ -47,6 +51,7 @@ pub fn run(cmd: CertCommand) -> Result<ExitCode, Error> {
     match cmd {
         CertCommand::Verify(args) => verify(args),
         CertCommand::Inspect { cert, json } => inspect(&cert, json).map(|()| ExitCode::SUCCESS),
+        CertCommand::Inventory(args) => crate::inventory_cmd::run(args),
     }
 }
 

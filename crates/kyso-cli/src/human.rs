@@ -3,7 +3,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use kyso::inventory::Inventory;
+use kyso::policy::expiry::{expiry, vn_date};
 use kyso::token::pkcs11::{KeyEntry, TokenDescription};
+use kyso::verify::report::rfc3339;
 use kyso::verify::report::{CheckStatus, Indication, Report, SignatureReport};
 use kyso::{Error, Verdict};
 
@@ -33,7 +36,7 @@ fn severity_vi(s: kyso::policy::reason::Severity) -> &'static str {
 }
 
 /// An RFC 3339 UTC time shown as Vietnamese documents write it: `07/01/2025 16:02:32 +07:00`.
-fn vietnam_time(rfc3339: &str) -> String {
+pub fn vietnam_time(rfc3339: &str) -> String {
     let local = kyso::verify::report::parse_rfc3339(rfc3339)
         .map(|t| t.unix_duration() + std::time::Duration::from_secs(7 * 3600))
         .and_then(|d| der::DateTime::from_unix_duration(d).ok());
@@ -210,8 +213,13 @@ pub fn error_json(file: &Path, e: &Error) -> String {
 }
 
 /// Tokens and keys as text.
-pub fn tokens_text(tokens: &[(TokenDescription, Vec<KeyEntry>)]) -> String {
+pub fn tokens_text(
+    tokens: &[(TokenDescription, Vec<KeyEntry>)],
+    at: der::DateTime,
+    warn_days: u32,
+) -> String {
     let mut s = String::new();
+    let mut findings = Vec::new();
     for (t, keys) in tokens {
         let f = &t.flags;
         let _ = writeln!(
@@ -219,6 +227,10 @@ pub fn tokens_text(tokens: &[(TokenDescription, Vec<KeyEntry>)]) -> String {
             "Thiết bị / token: {} (số sê-ri / serial {}, {} {}, slot {})",
             t.label, t.serial, t.manufacturer, t.model, t.slot_id
         );
+        if !f.token_initialized {
+            let _ = writeln!(s, "  chưa khởi tạo / not initialized");
+            continue;
+        }
         let pin = if f.user_pin_locked {
             "PIN ĐÃ BỊ KHÓA / PIN locked"
         } else if f.user_pin_final_try {
@@ -248,16 +260,101 @@ pub fn tokens_text(tokens: &[(TokenDescription, Vec<KeyEntry>)]) -> String {
                     "không / no"
                 }
             );
+            if let Some(cert) = &k.certificate {
+                let e = expiry(cert, at, warn_days);
+                let (vi, en) = e.state.labels();
+                let _ = writeln!(
+                    s,
+                    "    hiệu lực đến / valid until {} (còn / left {} ngày / days) — {vi} / {en}",
+                    vn_date(&e.not_after),
+                    e.days_left
+                );
+                findings.extend(e.reason(cert));
+            }
         }
     }
     if tokens.is_empty() {
         s.push_str("Không có thiết bị nào / no token present\n");
     }
+    for r in findings {
+        let _ = writeln!(s, "! {}\n  {}", r.vi, r.en);
+    }
+    s
+}
+
+/// The certificate inventory as text.
+pub fn inventory_text(inv: &Inventory) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Danh mục chứng thư số — certificate inventory{} (tại / at {}, cảnh báo trước / warning {} ngày / days)",
+        inv.unit
+            .as_deref()
+            .map(|u| format!(": {u}"))
+            .unwrap_or_default(),
+        vietnam_time(&inv.generated_at),
+        inv.warn_days
+    );
+    for (i, e) in inv.entries.iter().enumerate() {
+        let who = e.common_name.clone().unwrap_or_else(|| e.subject.clone());
+        let mut about: Vec<&str> = Vec::new();
+        about.extend(e.title.as_deref());
+        about.extend(
+            e.organization
+                .as_deref()
+                .filter(|o| Some(*o) != e.common_name.as_deref()),
+        );
+        let kind = match e.subscriber_type {
+            "individual" => "cá nhân / individual",
+            "organization" => "cơ quan, tổ chức / organization",
+            _ => "chưa xác định / unknown",
+        };
+        let _ = writeln!(
+            s,
+            "{:>3}. {who}{} ({kind})",
+            i + 1,
+            if about.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", about.join(", "))
+            }
+        );
+        let place = match (&e.key_label, &e.token_serial) {
+            (Some(key), Some(serial)) => format!(
+                "thiết bị / token {} (sê-ri / serial {serial}), khóa / key {key:?}",
+                e.source
+            ),
+            _ => format!("tệp / file {}", e.source),
+        };
+        let _ = writeln!(s, "     số hiệu / serial {}, {place}", e.serial);
+        let (vi, en) = e.state.labels();
+        let _ = writeln!(
+            s,
+            "     hiệu lực / valid {} → {} (còn / left {} ngày / days) — {vi} / {en}",
+            vietnam_time(&e.not_before),
+            vietnam_time(&e.not_after),
+            e.days_left
+        );
+    }
+    let t = &inv.summary;
+    let _ = writeln!(
+        s,
+        "Tổng / total {}: còn hiệu lực / valid {}, sắp hết hạn / expiring soon {}, đã hết hạn / expired {}, chưa có hiệu lực / not yet valid {}",
+        t.total, t.valid, t.expiring_soon, t.expired, t.not_yet_valid
+    );
+    for r in &inv.reasons {
+        let _ = writeln!(s, "! {}\n  {}", r.vi, r.en);
+    }
     s
 }
 
 /// Tokens and keys as JSON.
-pub fn tokens_json(tokens: &[(TokenDescription, Vec<KeyEntry>)]) -> String {
+pub fn tokens_json(
+    tokens: &[(TokenDescription, Vec<KeyEntry>)],
+    at: der::DateTime,
+    warn_days: u32,
+) -> String {
+    let mut findings = Vec::new();
     let list: Vec<serde_json::Value> = tokens
         .iter()
         .map(|(t, keys)| {
@@ -271,14 +368,23 @@ pub fn tokens_json(tokens: &[(TokenDescription, Vec<KeyEntry>)]) -> String {
                     "user_pin_locked": t.flags.user_pin_locked,
                     "token_initialized": t.flags.token_initialized,
                 },
-                "keys": keys.iter().map(|k| serde_json::json!({
-                    "label": k.label, "id": k.id, "key_type": format!("{:?}", k.key_type),
-                    "key_bits": k.key_bits, "has_private_key": k.has_private_key,
-                    "certificate_subject": k.certificate.as_ref().map(|c| c.tbs_certificate().subject().to_string()),
-                    "certificate_not_after": k.certificate.as_ref().map(|c| c.tbs_certificate().validity().not_after.to_string()),
-                })).collect::<Vec<_>>(),
+                "keys": keys.iter().map(|k| {
+                    let e = k.certificate.as_ref().map(|c| {
+                        let e = expiry(c, at, warn_days);
+                        findings.extend(e.reason(c));
+                        e
+                    });
+                    serde_json::json!({
+                        "label": k.label, "id": k.id, "key_type": format!("{:?}", k.key_type),
+                        "key_bits": k.key_bits, "has_private_key": k.has_private_key,
+                        "certificate_subject": k.certificate.as_ref().map(|c| c.tbs_certificate().subject().to_string()),
+                        "certificate_not_after": e.as_ref().map(|e| rfc3339(&e.not_after)),
+                        "certificate_state": e.as_ref().map(|e| e.state),
+                        "certificate_days_left": e.as_ref().map(|e| e.days_left),
+                    })
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();
-    serde_json::json!({ "tokens": list }).to_string()
+    serde_json::json!({ "tokens": list, "warn_days": warn_days, "reasons": findings }).to_string()
 }

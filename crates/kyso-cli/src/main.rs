@@ -3,6 +3,7 @@
 
 mod cert;
 mod human;
+mod inventory_cmd;
 mod ltv_cmd;
 mod token_cmd;
 mod validation_args;
@@ -66,6 +67,9 @@ enum TokenCommand {
         /// Log in with the PIN in this environment variable to list private keys too.
         #[arg(long)]
         pin_env: Option<String>,
+        /// Warn about certificates ending within this many days.
+        #[arg(long, default_value_t = kyso::inventory::DEFAULT_WARN_DAYS)]
+        warn_days: u32,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -76,6 +80,9 @@ enum TokenCommand {
     /// Nạp chứng thư do CA cấp vào thiết bị, cạnh khóa của nó — store the certificate the CA
     /// issued on the token next to its key.
     ImportCert(token_cmd::ImportArgs),
+    /// Chuẩn bị gia hạn: cặp khóa mới và yêu cầu chứng thư cùng chủ thể — prepare a renewal: a
+    /// new key pair on the token and a request with the current certificate's subject.
+    RenewRequest(token_cmd::RenewArgs),
 }
 
 #[derive(Subcommand)]
@@ -205,15 +212,19 @@ fn main() -> ExitCode {
                 TokenCommand::List {
                     pkcs11_module,
                     pin_env,
+                    warn_days,
                     json,
                 },
-        } => token_list(&pkcs11_module, pin_env, json).map(|()| ExitCode::SUCCESS),
+        } => token_list(&pkcs11_module, pin_env, warn_days, json).map(|()| ExitCode::SUCCESS),
         Command::Token {
             command: TokenCommand::Keygen(args),
         } => token_cmd::keygen(args).map(|()| ExitCode::SUCCESS),
         Command::Token {
             command: TokenCommand::ImportCert(args),
         } => token_cmd::import_cert(args).map(|()| ExitCode::SUCCESS),
+        Command::Token {
+            command: TokenCommand::RenewRequest(args),
+        } => token_cmd::renew_request(args).map(|()| ExitCode::SUCCESS),
         Command::Demo { out } => demo(&out),
     };
     match result {
@@ -375,7 +386,7 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
 
 /// Print a line of the report; a reader that went away (`kyso verify … | head`) ends the
 /// output quietly (exit 2, an I/O error) instead of panicking.
-fn print_line(line: &str) {
+pub(crate) fn print_line(line: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     if let Err(e) = writeln!(out, "{line}")
@@ -385,11 +396,22 @@ fn print_line(line: &str) {
     }
 }
 
-fn token_list(module: &Path, pin_env: Option<String>, json: bool) -> Result<(), Error> {
+fn token_list(
+    module: &Path,
+    pin_env: Option<String>,
+    warn_days: u32,
+    json: bool,
+) -> Result<(), Error> {
     let module = Module::open(module)?;
     let tokens = module.list_tokens()?;
     let mut out = Vec::new();
     for t in &tokens {
+        // An empty slot (SoftHSM always offers one for the next token) has no objects to list
+        // and cannot be opened.
+        if !t.flags.token_initialized {
+            out.push((t.clone(), Vec::new()));
+            continue;
+        }
         let session = TokenSession::open(&module, &t.label)?;
         if let Some(var) = &pin_env {
             session.login(PinSource::Env(var.clone()), Default::default())?;
@@ -397,10 +419,11 @@ fn token_list(module: &Path, pin_env: Option<String>, json: bool) -> Result<(), 
         let keys = session.keys()?;
         out.push((t.clone(), keys));
     }
+    let now = kyso::now();
     if json {
-        println!("{}", human::tokens_json(&out));
+        println!("{}", human::tokens_json(&out, now, warn_days));
     } else {
-        print!("{}", human::tokens_text(&out));
+        print!("{}", human::tokens_text(&out, now, warn_days));
     }
     Ok(())
 }

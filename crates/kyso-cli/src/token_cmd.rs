@@ -1,4 +1,4 @@
-//! `kyso token keygen` and `kyso token import-cert`: the token side of the certificate lifecycle
+//! `kyso token keygen`, `renew-request` and `import-cert`: the token side of the certificate lifecycle
 //! (Decree 68: the key pair is made on the token, the managing agency sends the request to the CA).
 
 use std::path::PathBuf;
@@ -8,6 +8,7 @@ use kyso::Error;
 use kyso::token::PinSource;
 use kyso::token::keygen::{
     KeySpec, SubjectName, certification_request, generate_key_pair, import_certificate,
+    renewal_request,
 };
 use kyso::token::pkcs11::{KeyOptions, KeySelector, Module, TokenSession};
 
@@ -79,13 +80,7 @@ fn open(args: &TokenArgs) -> Result<TokenSession, Error> {
 pub fn keygen(args: KeygenArgs) -> Result<(), Error> {
     let subject = SubjectName::parse(&args.subject)?;
     let session = open(&args.token)?;
-    let spec = match args.key_type {
-        KeyKind::Rsa2048 => KeySpec::Rsa2048,
-        KeyKind::Rsa3072 => KeySpec::Rsa3072,
-        KeyKind::Rsa4096 => KeySpec::Rsa4096,
-        KeyKind::EcP256 => KeySpec::EcP256,
-    };
-    let generated = generate_key_pair(&session, spec, &args.label, None)?;
+    let generated = generate_key_pair(&session, args.key_type.spec(), &args.label, None)?;
     let key = session.key(&generated.selector(), KeyOptions::default())?;
     let request = certification_request(&key, &subject)?;
     kyso::files::write_atomic(&args.output, request.to_pem()?.as_bytes())?;
@@ -116,6 +111,80 @@ pub fn import_cert(args: ImportArgs) -> Result<(), Error> {
     eprintln!(
         "Đã nạp chứng thư vào thiết bị, cạnh khóa {:?} — certificate stored next to its key",
         args.label
+    );
+    Ok(())
+}
+
+/// `kyso token renew-request`.
+#[derive(Args)]
+pub struct RenewArgs {
+    #[command(flatten)]
+    token: TokenArgs,
+    /// Label of the key whose certificate is renewed.
+    #[arg(long)]
+    label: String,
+    /// Label of the new key pair.
+    #[arg(long)]
+    new_label: String,
+    /// The current certificate (PEM or DER), when the token does not hold it.
+    #[arg(long)]
+    cert: Option<PathBuf>,
+    /// Key type of the new pair; the current key's by default.
+    #[arg(long, value_enum)]
+    key_type: Option<KeyKind>,
+    /// Where to write the PKCS#10 request (PEM).
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl KeyKind {
+    fn spec(self) -> KeySpec {
+        match self {
+            KeyKind::Rsa2048 => KeySpec::Rsa2048,
+            KeyKind::Rsa3072 => KeySpec::Rsa3072,
+            KeyKind::Rsa4096 => KeySpec::Rsa4096,
+            KeyKind::EcP256 => KeySpec::EcP256,
+        }
+    }
+}
+
+/// Prepare a renewal: a new key pair on the token and a request with the subject of the current
+/// certificate (which stays on the token and keeps signing until the new one is imported).
+pub fn renew_request(args: RenewArgs) -> Result<(), Error> {
+    let current_cert = match &args.cert {
+        Some(path) => Some(
+            kyso::token::load_certificates(path)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::Options(format!("no certificate in {}", path.display())))?,
+        ),
+        None => None,
+    };
+    let session = open(&args.token)?;
+    let renewal = renewal_request(
+        &session,
+        &KeySelector::Label(args.label.clone()),
+        current_cert.as_ref(),
+        &args.new_label,
+        args.key_type.map(KeyKind::spec),
+    )?;
+    kyso::files::write_atomic(&args.output, renewal.request.to_pem()?.as_bytes())?;
+    let e = kyso::policy::expiry::expiry(
+        &renewal.current,
+        kyso::now(),
+        kyso::inventory::DEFAULT_WARN_DAYS,
+    );
+    eprintln!(
+        "Đã tạo khóa mới {:?} (CKA_ID {}) và yêu cầu gia hạn {} cho \"{}\" (chứng thư hiện tại hết hạn {}); \
+         gửi yêu cầu qua cơ quan quản lý, rồi nạp chứng thư mới: kyso token import-cert --label {:?} \
+         — new key and renewal request written; the current certificate ends {}",
+        args.new_label,
+        hex_id(&renewal.key.id),
+        args.output.display(),
+        kyso::policy::subject::display_name(&renewal.current),
+        kyso::policy::expiry::vn_date(&e.not_after),
+        args.new_label,
+        kyso::policy::expiry::vn_date(&e.not_after),
     );
     Ok(())
 }

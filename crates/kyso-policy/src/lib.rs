@@ -11,6 +11,7 @@
 //! - [`subject`]: signer information for reports (CN, O, title, MST/MNS codes, subscriber type);
 //! - [`profile`]: the Decree 68 profile as data (Government policy OID, validity length,
 //!   workflow rules);
+//! - [`expiry`]: how close a certificate is to its end (warnings before renewal is due);
 //! - [`reason`]: findings in Vietnamese and English.
 //!
 //! No file system, clock, network or threads: time and trust anchors are parameters, so the
@@ -19,6 +20,7 @@
 pub mod algorithms;
 pub mod constraints;
 pub mod error;
+pub mod expiry;
 pub mod ocsp;
 pub mod path;
 pub mod policy;

@@ -306,6 +306,12 @@ impl SubjectName {
     pub fn name(&self) -> &Name {
         &self.name
     }
+
+    /// An existing name kept byte for byte: a renewal request names the holder exactly as the
+    /// CA wrote it (string types and order included).
+    pub fn from_name(name: Name) -> Self {
+        Self { name }
+    }
 }
 
 impl FromStr for SubjectName {
@@ -486,6 +492,62 @@ fn signature_algorithm(scheme: SignatureScheme) -> Result<AlgorithmIdentifierOwn
             detail: "requests signed with RSA-PSS are not built; use PKCS#1 v1.5".into(),
         }),
     }
+}
+
+/// What [`renewal_request`] made.
+#[derive(Debug, Clone)]
+pub struct Renewal {
+    /// The new key pair.
+    pub key: GeneratedKey,
+    /// The request, with the subject of `current`.
+    pub request: CertificationRequest,
+    /// The certificate being renewed.
+    pub current: Certificate,
+}
+
+/// Prepare the renewal of the certificate of the key `current` (on the token, or `certificate`
+/// when the token does not hold it): a new key pair labelled `new_label`, of the same kind as
+/// the current key unless `spec` says otherwise, and a request signed by it with the current
+/// certificate's subject, byte for byte. The current key and certificate stay as they are
+/// (they sign until the new certificate is imported). The session must be logged in.
+pub fn renewal_request(
+    session: &TokenSession,
+    current: &KeySelector,
+    certificate: Option<&Certificate>,
+    new_label: &str,
+    spec: Option<KeySpec>,
+) -> Result<Renewal, TokenError> {
+    let old = session.key(current, KeyOptions::default())?;
+    let cert = match certificate {
+        Some(c) => c.clone(),
+        None => session.certificate_for_id(old.id())?.ok_or_else(|| {
+            TokenError::CertificateNotFound {
+                selector: current.to_string(),
+            }
+        })?,
+    };
+    old.check_certificate(&cert)?;
+    let spec = match spec {
+        Some(s) => s,
+        None => match old.key_type() {
+            (crate::pkcs11::KeyType::Rsa, bits) => KeySpec::rsa(bits)?,
+            (crate::pkcs11::KeyType::EcP256, _) => KeySpec::EcP256,
+            (other, _) => {
+                return Err(TokenError::InvalidArgument {
+                    detail: format!("no key pair of kind {other:?} can be generated: choose one"),
+                });
+            }
+        },
+    };
+    let subject = SubjectName::from_name(cert.tbs_certificate().subject().clone());
+    let key = generate_key_pair(session, spec, new_label, None)?;
+    let signer = session.key(&key.selector(), KeyOptions::default())?;
+    let request = certification_request(&signer, &subject)?;
+    Ok(Renewal {
+        key,
+        request,
+        current: cert,
+    })
 }
 
 /// Build a PKCS#10 request for `subject`, signed by `key` itself (proof of possession).

@@ -14,7 +14,7 @@ use common::{Env, PIN, issue, load_cert, make_ca, openssl, softhsm_test, verify,
 use der::{Decode, Encode};
 use kyso_token::keygen::{
     KeySpec, SubjectName, certificate_matches_request, certification_request, generate_key_pair,
-    import_certificate,
+    import_certificate, renewal_request,
 };
 use kyso_token::pkcs11::{
     KeyOptions, KeySelector, LoginOptions, Module, Pkcs11Signer, RsaMechanism, SignerOptions,
@@ -530,4 +530,83 @@ fn private_key_only_with_certificate_from_file() {
             &signer.sign(MSG).unwrap(),
         );
     });
+}
+
+#[test]
+fn renewal_request_keeps_the_subject_and_the_current_key() {
+    softhsm_test(
+        "renewal_request_keeps_the_subject_and_the_current_key",
+        |env| {
+            make_ca(&env.dir);
+            let s = logged_in("kyso-a");
+            // The current certificate, with a Vietnamese subject (UTF8String) and a title.
+            let current = generate_key_pair(&s, KeySpec::EcP256, "hien-tai", None).unwrap();
+            let key = s.key(&current.selector(), KeyOptions::default()).unwrap();
+            let subject =
+                SubjectName::parse("CN=Nguyễn Văn An,title=Giám đốc,O=Sở KH&CN tỉnh Gia Lai,C=VN")
+                    .unwrap();
+            let csr = certification_request(&key, &subject).unwrap();
+            std::fs::write(env.path("hien-tai.csr"), csr.to_pem().unwrap()).unwrap();
+            let cert_path = issue(&env.dir, &env.path("hien-tai.csr"), "hien-tai.pem");
+            let cert = load_cert(&cert_path);
+
+            // Without the certificate on the token, it has to be given.
+            let err = renewal_request(&s, &current.selector(), None, "gia-han", None).unwrap_err();
+            assert!(
+                matches!(err, TokenError::CertificateNotFound { .. }),
+                "{err}"
+            );
+            import_certificate(&s, &cert, &current.id, "hien-tai").unwrap();
+
+            let renewal = renewal_request(
+                &s,
+                &KeySelector::Label("hien-tai".into()),
+                None,
+                "gia-han",
+                None,
+            )
+            .unwrap();
+            assert_eq!(renewal.current, cert);
+            assert_eq!(
+                renewal.key.spec,
+                KeySpec::EcP256,
+                "same kind as the current key"
+            );
+            assert_ne!(renewal.key.id, current.id);
+            // The request: valid proof of possession (OpenSSL), the subject byte for byte, a new key.
+            std::fs::write(env.path("gia-han.csr"), renewal.request.to_pem().unwrap()).unwrap();
+            openssl(
+                &env.dir,
+                &["req", "-in", "gia-han.csr", "-verify", "-noout"],
+            );
+            let req = CertReq::from_der(renewal.request.to_der()).unwrap();
+            assert_eq!(
+                req.info.subject.to_der().unwrap(),
+                cert.tbs_certificate().subject().to_der().unwrap()
+            );
+            assert_ne!(
+                req.info.public_key,
+                *cert.tbs_certificate().subject_public_key_info()
+            );
+            // The current key still signs with its certificate; the new one gets its own.
+            let signer = s
+                .signer(SignerOptions::new(KeySelector::Label("hien-tai".into())))
+                .unwrap();
+            verify(&cert, signer.scheme(), MSG, &signer.sign(MSG).unwrap());
+            let renewed = load_cert(&issue(&env.dir, &env.path("gia-han.csr"), "gia-han.pem"));
+            assert!(certificate_matches_request(&renewed, &renewal.request).unwrap());
+            // The label is taken now; a second renewal under it is refused; an RSA override works.
+            let dup = renewal_request(&s, &current.selector(), None, "gia-han", None).unwrap_err();
+            assert_eq!(dup.code(), 4071, "{dup}");
+            let rsa = renewal_request(
+                &s,
+                &current.selector(),
+                None,
+                "gia-han-rsa",
+                Some(KeySpec::Rsa2048),
+            )
+            .unwrap();
+            assert_eq!(rsa.key.spec, KeySpec::Rsa2048);
+        },
+    );
 }

@@ -22,6 +22,7 @@ pub mod certificates;
 pub mod demo;
 mod error;
 pub mod files;
+pub mod inventory;
 pub mod ltv;
 pub mod ltv_config;
 pub mod options;

@@ -1,0 +1,331 @@
+//! The certificate inventory: every certificate an office holds, on its tokens or as files, with
+//! whose it is, where it is and when it ends. It feeds the expiry warnings of `kyso token list`
+//! and the report the provincial Department of Science and Technology (Sở KH&CN) collects on the
+//! use of public-service certificates (Gia Lai Decision 29/2026/QĐ-UBND Art. 10.4), as JSON
+//! (`kyso.inventory/1`) or CSV for a spreadsheet.
+
+use kyso_policy::expiry::{ExpiryState, expiry, vn_date};
+use kyso_policy::reason::Reason;
+use kyso_policy::subject::{format_name, subject_info};
+use kyso_token::pkcs11::{KeyEntry, TokenDescription};
+use kyso_verify::report::rfc3339;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+
+pub use kyso_policy::expiry::DEFAULT_WARN_DAYS;
+
+/// The JSON schema name.
+pub const INVENTORY_SCHEMA: &str = "kyso.inventory/1";
+
+/// Where a certificate was found.
+#[derive(Debug, Clone, Copy)]
+pub enum Location<'a> {
+    /// A file (its path as given).
+    File(&'a str),
+    /// A token, next to a key.
+    Token {
+        /// The token.
+        token: &'a TokenDescription,
+        /// The key the certificate belongs to.
+        key: &'a KeyEntry,
+    },
+}
+
+/// One certificate of the inventory.
+#[derive(Debug, Clone, Serialize)]
+pub struct InventoryEntry {
+    /// `token` or `file`.
+    pub location: &'static str,
+    /// The token label, or the file path.
+    pub source: String,
+    /// The token's serial number.
+    pub token_serial: Option<String>,
+    /// `CKA_LABEL` of the key on the token.
+    pub key_label: Option<String>,
+    /// Whether the token shows the private key (private keys are listed after login only).
+    pub has_private_key: Option<bool>,
+    /// Subject (RFC 4514 form).
+    pub subject: String,
+    /// Subject CN.
+    pub common_name: Option<String>,
+    /// Subject title (2.5.4.12).
+    pub title: Option<String>,
+    /// Subject O.
+    pub organization: Option<String>,
+    /// `individual`, `organization` or `unknown` (Decree 68 subscriber types).
+    pub subscriber_type: &'static str,
+    /// Tax code (`UID=MST:`).
+    pub tax_code: Option<String>,
+    /// Budget-unit code (`UID=MNS:`).
+    pub budget_code: Option<String>,
+    /// Serial number, upper-case hex.
+    pub serial: String,
+    /// Issuer (RFC 4514 form).
+    pub issuer: String,
+    /// notBefore, RFC 3339.
+    pub not_before: String,
+    /// notAfter, RFC 3339.
+    pub not_after: String,
+    /// Whole days left at the inventory time; negative once expired.
+    pub days_left: i64,
+    /// `valid`, `expiring_soon`, `expired` or `not_yet_valid`.
+    pub state: ExpiryState,
+    /// SHA-256 of the certificate's DER, upper-case hex (tells renewed certificates apart).
+    pub sha256: String,
+    /// notBefore and notAfter as times, for the CSV dates.
+    #[serde(skip)]
+    validity: (der::DateTime, der::DateTime),
+}
+
+/// Counts by state.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct InventorySummary {
+    /// All certificates.
+    pub total: usize,
+    /// Valid beyond the warning period.
+    pub valid: usize,
+    /// Ending within the warning period.
+    pub expiring_soon: usize,
+    /// Expired.
+    pub expired: usize,
+    /// Not valid yet.
+    pub not_yet_valid: usize,
+}
+
+/// The inventory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inventory {
+    /// [`INVENTORY_SCHEMA`].
+    pub schema: &'static str,
+    /// The reporting unit (cơ quan, đơn vị), as the caller names it.
+    pub unit: Option<String>,
+    /// The time the states refer to, RFC 3339.
+    pub generated_at: String,
+    /// The warning period in days.
+    pub warn_days: u32,
+    /// Counts by state.
+    pub summary: InventorySummary,
+    /// The certificates, in the order they were added.
+    pub entries: Vec<InventoryEntry>,
+    /// A finding for each certificate that is not simply valid (expiring soon, expired, not yet
+    /// valid), in Vietnamese and English.
+    pub reasons: Vec<Reason>,
+    #[serde(skip)]
+    at: der::DateTime,
+}
+
+impl Inventory {
+    /// An empty inventory at `at` with a warning period of `warn_days`.
+    pub fn new(unit: Option<String>, at: der::DateTime, warn_days: u32) -> Self {
+        Self {
+            schema: INVENTORY_SCHEMA,
+            unit,
+            generated_at: rfc3339(&at),
+            warn_days,
+            summary: InventorySummary::default(),
+            entries: Vec::new(),
+            reasons: Vec::new(),
+            at,
+        }
+    }
+
+    /// Add a certificate found at `location`. The same certificate at the same place is listed
+    /// once (a file given twice, a certificate object duplicated on a token).
+    pub fn add_certificate(&mut self, cert: &Certificate, location: Location<'_>) {
+        let der = der::Encode::to_der(cert).unwrap_or_default();
+        let sha256 = kyso_policy::subject::hex_upper(&Sha256::digest(&der));
+        let (kind, source, token_serial, key_label, has_private_key) = match location {
+            Location::File(path) => ("file", path.to_string(), None, None, None),
+            Location::Token { token, key } => (
+                "token",
+                token.label.clone(),
+                Some(token.serial.clone()),
+                Some(key.label.clone()),
+                Some(key.has_private_key),
+            ),
+        };
+        if self.entries.iter().any(|e| {
+            e.sha256 == sha256
+                && e.location == kind
+                && e.source == source
+                && e.key_label == key_label
+        }) {
+            return;
+        }
+        let info = subject_info(cert);
+        let status = expiry(cert, self.at, self.warn_days);
+        self.reasons.extend(status.reason(cert));
+        let s = &mut self.summary;
+        s.total += 1;
+        match status.state {
+            ExpiryState::Valid => s.valid += 1,
+            ExpiryState::ExpiringSoon => s.expiring_soon += 1,
+            ExpiryState::Expired => s.expired += 1,
+            _ => s.not_yet_valid += 1,
+        }
+        self.entries.push(InventoryEntry {
+            location: kind,
+            source,
+            token_serial,
+            key_label,
+            has_private_key,
+            subject: info.subject,
+            common_name: info.common_name,
+            title: info.title,
+            organization: info.organization,
+            subscriber_type: info.subscriber_type.as_str(),
+            tax_code: info.tax_code,
+            budget_code: info.budget_code,
+            serial: info.serial_hex,
+            issuer: format_name(cert.tbs_certificate().issuer()),
+            not_before: rfc3339(&status.not_before),
+            not_after: rfc3339(&status.not_after),
+            days_left: status.days_left,
+            state: status.state,
+            sha256,
+            validity: (status.not_before, status.not_after),
+        });
+    }
+
+    /// Add the certificates of a token's keys (keys without a certificate are skipped: there is
+    /// nothing to expire; `kyso token list` shows them).
+    pub fn add_token(&mut self, token: &TokenDescription, keys: &[KeyEntry]) {
+        for key in keys {
+            if let Some(cert) = &key.certificate {
+                self.add_certificate(cert, Location::Token { token, key });
+            }
+        }
+    }
+
+    /// Whether any certificate is expired, expiring within the warning period or not yet valid.
+    pub fn needs_attention(&self) -> bool {
+        self.summary.total != self.summary.valid
+    }
+
+    /// The inventory as one line of JSON (`kyso.inventory/1`).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// The inventory as CSV (RFC 4180: comma-separated, CRLF, fields quoted where needed),
+    /// UTF-8 with a byte-order mark so spreadsheet programs show the Vietnamese text. One row per
+    /// certificate, dates as Vietnamese documents write them (Vietnam time), the unit repeated on
+    /// each row so that reports from several units can be put together.
+    pub fn to_csv(&self) -> String {
+        const HEADER: [&str; 19] = [
+            "STT / No.",
+            "Đơn vị / Unit",
+            "Nơi lưu / Location",
+            "Thiết bị hoặc tệp / Token or file",
+            "Số sê-ri thiết bị / Token serial",
+            "Nhãn khóa / Key label",
+            "Chủ thể / Subject (CN)",
+            "Chức danh / Title",
+            "Cơ quan, tổ chức / Organization",
+            "Loại thuê bao / Subscriber type",
+            "MST / Tax code",
+            "Mã QHNS / Budget code",
+            "Số hiệu chứng thư / Serial",
+            "Đơn vị cấp / Issuer",
+            "Hiệu lực từ / Valid from",
+            "Hiệu lực đến / Valid until",
+            "Còn lại (ngày) / Days left",
+            "Tình trạng / State",
+            "SHA-256",
+        ];
+        let mut out = String::from("\u{feff}");
+        push_row(&mut out, HEADER.iter().map(|h| h.to_string()));
+        for (i, e) in self.entries.iter().enumerate() {
+            let (vi, en) = e.state.labels();
+            let subscriber = match e.subscriber_type {
+                "individual" => "cá nhân / individual",
+                "organization" => "cơ quan, tổ chức / organization",
+                _ => "chưa xác định / unknown",
+            };
+            let location = if e.location == "token" {
+                "thiết bị / token"
+            } else {
+                "tệp / file"
+            };
+            push_row(
+                &mut out,
+                [
+                    (i + 1).to_string(),
+                    self.unit.clone().unwrap_or_default(),
+                    location.to_string(),
+                    e.source.clone(),
+                    e.token_serial.clone().unwrap_or_default(),
+                    e.key_label.clone().unwrap_or_default(),
+                    e.common_name.clone().unwrap_or_else(|| e.subject.clone()),
+                    e.title.clone().unwrap_or_default(),
+                    e.organization.clone().unwrap_or_default(),
+                    subscriber.to_string(),
+                    e.tax_code.clone().unwrap_or_default(),
+                    e.budget_code.clone().unwrap_or_default(),
+                    e.serial.clone(),
+                    e.issuer.clone(),
+                    vn_date(&e.validity.0),
+                    vn_date(&e.validity.1),
+                    e.days_left.to_string(),
+                    format!("{vi} / {en}"),
+                    e.sha256.clone(),
+                ]
+                .into_iter(),
+            );
+        }
+        out
+    }
+}
+
+/// One CSV record: fields with a comma, quote, CR or LF are quoted, quotes doubled (RFC 4180).
+/// A field starting with `=`, `+`, `-` or `@` gets a leading apostrophe, so that a subject
+/// written to look like a formula stays text in a spreadsheet.
+fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut field = field;
+        if field.starts_with(['=', '+', '@'])
+            || (field.starts_with('-') && field.len() > 1 && field.parse::<i64>().is_err())
+        {
+            field.insert(0, '\'');
+        }
+        if field.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&field);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        let mut out = String::new();
+        push_row(
+            &mut out,
+            [
+                "a,b".to_string(),
+                "say \"hi\"".into(),
+                "=HYPERLINK(\"x\")".into(),
+                "-12".into(),
+                "-x".into(),
+                "plain".into(),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            out,
+            "\"a,b\",\"say \"\"hi\"\"\",\"'=HYPERLINK(\"\"x\"\")\",-12,'-x,plain\r\n"
+        );
+    }
+}
