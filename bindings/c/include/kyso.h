@@ -111,8 +111,11 @@ int32_t kyso_sign_pdf(const uint8_t *pdf,
                       kyso_error **error_out);
 
 // List the tokens of the PKCS#11 module at `module_path` and their public objects, as JSON
-// (`{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags", "keys": […]}]}`,
-// the shape of `kyso token list --json`), without logging in.
+// (`{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags", "keys": […],
+// "error"}], "warn_days", "reasons"}`, the shape of `kyso token list --json`), without logging
+// in. Each key with a certificate has `certificate_not_after`, `certificate_state` (`valid`,
+// `expiring_soon` within 30 days, `expired`, `not_yet_valid`) and `certificate_days_left`;
+// `reasons` holds the expiry warnings in Vietnamese and English.
 //
 // # Safety
 // `module_path` must be a NUL-terminated string; `json_out` (and `error_out` unless NULL)

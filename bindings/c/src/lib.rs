@@ -213,8 +213,11 @@ pub unsafe extern "C" fn kyso_sign_pdf(
 }
 
 /// List the tokens of the PKCS#11 module at `module_path` and their public objects, as JSON
-/// (`{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags", "keys": […]}]}`,
-/// the shape of `kyso token list --json`), without logging in.
+/// (`{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags", "keys": […],
+/// "error"}], "warn_days", "reasons"}`, the shape of `kyso token list --json`), without logging
+/// in. Each key with a certificate has `certificate_not_after`, `certificate_state` (`valid`,
+/// `expiring_soon` within 30 days, `expired`, `not_yet_valid`) and `certificate_days_left`;
+/// `reasons` holds the expiry warnings in Vietnamese and English.
 ///
 /// # Safety
 /// `module_path` must be a NUL-terminated string; `json_out` (and `error_out` unless NULL)
@@ -229,7 +232,7 @@ pub unsafe extern "C" fn kyso_token_list(
     unsafe {
         run(error_out, json_out, || {
             let module = str_arg(module_path, "module_path")?;
-            Ok(kyso::sign_config::token_list_json(module)?.into_bytes())
+            Ok(kyso::inventory::token_list_json(module)?.into_bytes())
         })
     }
 }

@@ -191,6 +191,10 @@ int main(int argc, char **argv) {
   kyso_error *err = NULL;
   code = kyso_token_list(module, &tokens, &err);
   CHECK(code == KYSO_OK && contains(tokens, "\"label\":\"kyso-test\""), "kyso_token_list finds token kyso-test (%d)", code);
+  /* The test signers end on 2030-01-01: far enough for no expiry warning. */
+  CHECK(code == KYSO_OK && contains(tokens, "\"certificate_state\":\"valid\"")
+          && contains(tokens, "\"certificate_not_after\":\"2030-01-01T00:00:00Z\""),
+        "kyso_token_list gives each certificate's end and state");
   if (err) printf("     (error %d: %s)\n", kyso_error_code(err), kyso_error_message(err));
   kyso_buffer_free(tokens);
   kyso_error_free(err);

@@ -3,10 +3,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use kyso::inventory::Inventory;
+use kyso::inventory::{Inventory, TokenListing};
 use kyso::policy::expiry::{expiry, vn_date};
-use kyso::token::pkcs11::{KeyEntry, TokenDescription};
-use kyso::verify::report::rfc3339;
 use kyso::verify::report::{CheckStatus, Indication, Report, SignatureReport};
 use kyso::{Error, Verdict};
 
@@ -213,14 +211,15 @@ pub fn error_json(file: &Path, e: &Error) -> String {
 }
 
 /// Tokens and keys as text.
-pub fn tokens_text(
-    tokens: &[(TokenDescription, Vec<KeyEntry>)],
-    at: der::DateTime,
-    warn_days: u32,
-) -> String {
+pub fn tokens_text(tokens: &[TokenListing], at: der::DateTime, warn_days: u32) -> String {
     let mut s = String::new();
     let mut findings = Vec::new();
-    for (t, keys) in tokens {
+    for TokenListing {
+        token: t,
+        keys,
+        error,
+    } in tokens
+    {
         let f = &t.flags;
         let _ = writeln!(
             s,
@@ -230,6 +229,9 @@ pub fn tokens_text(
         if !f.token_initialized {
             let _ = writeln!(s, "  chưa khởi tạo / not initialized");
             continue;
+        }
+        if let Some(e) = error {
+            let _ = writeln!(s, "  không đọc được / cannot be read: {e}");
         }
         let pin = if f.user_pin_locked {
             "PIN ĐÃ BỊ KHÓA / PIN locked"
@@ -346,45 +348,4 @@ pub fn inventory_text(inv: &Inventory) -> String {
         let _ = writeln!(s, "! {}\n  {}", r.vi, r.en);
     }
     s
-}
-
-/// Tokens and keys as JSON.
-pub fn tokens_json(
-    tokens: &[(TokenDescription, Vec<KeyEntry>)],
-    at: der::DateTime,
-    warn_days: u32,
-) -> String {
-    let mut findings = Vec::new();
-    let list: Vec<serde_json::Value> = tokens
-        .iter()
-        .map(|(t, keys)| {
-            serde_json::json!({
-                "label": t.label, "serial": t.serial, "manufacturer": t.manufacturer, "model": t.model,
-                "slot": t.slot_id,
-                "flags": {
-                    "login_required": t.flags.login_required,
-                    "user_pin_count_low": t.flags.user_pin_count_low,
-                    "user_pin_final_try": t.flags.user_pin_final_try,
-                    "user_pin_locked": t.flags.user_pin_locked,
-                    "token_initialized": t.flags.token_initialized,
-                },
-                "keys": keys.iter().map(|k| {
-                    let e = k.certificate.as_ref().map(|c| {
-                        let e = expiry(c, at, warn_days);
-                        findings.extend(e.reason(c));
-                        e
-                    });
-                    serde_json::json!({
-                        "label": k.label, "id": k.id, "key_type": format!("{:?}", k.key_type),
-                        "key_bits": k.key_bits, "has_private_key": k.has_private_key,
-                        "certificate_subject": k.certificate.as_ref().map(|c| c.tbs_certificate().subject().to_string()),
-                        "certificate_not_after": e.as_ref().map(|e| rfc3339(&e.not_after)),
-                        "certificate_state": e.as_ref().map(|e| e.state),
-                        "certificate_days_left": e.as_ref().map(|e| e.days_left),
-                    })
-                }).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    serde_json::json!({ "tokens": list, "warn_days": warn_days, "reasons": findings }).to_string()
 }

@@ -12,7 +12,7 @@ use kyso::Error;
 use kyso::inventory::{DEFAULT_WARN_DAYS, Inventory, Location};
 use kyso::policy::trust::parse_certificates;
 use kyso::token::PinSource;
-use kyso::token::pkcs11::{Module, TokenSession};
+use kyso::token::pkcs11::Module;
 
 /// Output formats.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,15 +77,17 @@ pub fn run(args: InventoryArgs) -> Result<ExitCode, Error> {
     }
     if let Some(module_path) = &args.pkcs11_module {
         let module = Module::open(module_path)?;
-        for token in module.list_tokens()? {
-            if !token.flags.token_initialized {
-                continue;
+        let listing = kyso::inventory::list_tokens(&module, &mut |_| {
+            args.pin_env.as_ref().map(|v| PinSource::Env(v.clone()))
+        })?;
+        for l in &listing {
+            if let Some(e) = &l.error {
+                eprintln!(
+                    "! Không đọc được thiết bị / cannot read token {:?}: {e}",
+                    l.token.label
+                );
             }
-            let session = TokenSession::open(&module, &token.label)?;
-            if let Some(var) = &args.pin_env {
-                session.login(PinSource::Env(var.clone()), Default::default())?;
-            }
-            inventory.add_token(&token, &session.keys()?);
+            inventory.add_token(&l.token, &l.keys);
         }
     }
     let text = match args.format {

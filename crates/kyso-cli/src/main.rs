@@ -403,27 +403,14 @@ fn token_list(
     json: bool,
 ) -> Result<(), Error> {
     let module = Module::open(module)?;
-    let tokens = module.list_tokens()?;
-    let mut out = Vec::new();
-    for t in &tokens {
-        // An empty slot (SoftHSM always offers one for the next token) has no objects to list
-        // and cannot be opened.
-        if !t.flags.token_initialized {
-            out.push((t.clone(), Vec::new()));
-            continue;
-        }
-        let session = TokenSession::open(&module, &t.label)?;
-        if let Some(var) = &pin_env {
-            session.login(PinSource::Env(var.clone()), Default::default())?;
-        }
-        let keys = session.keys()?;
-        out.push((t.clone(), keys));
-    }
+    let listing = kyso::inventory::list_tokens(&module, &mut |_| {
+        pin_env.as_ref().map(|v| PinSource::Env(v.clone()))
+    })?;
     let now = kyso::now();
     if json {
-        println!("{}", human::tokens_json(&out, now, warn_days));
+        print_line(&kyso::inventory::tokens_json(&listing, now, warn_days));
     } else {
-        print!("{}", human::tokens_text(&out, now, warn_days));
+        print_line(human::tokens_text(&listing, now, warn_days).trim_end());
     }
     Ok(())
 }

@@ -15,6 +15,11 @@ use x509_cert::Certificate;
 
 pub use kyso_policy::expiry::DEFAULT_WARN_DAYS;
 
+use kyso_token::PinSource;
+use kyso_token::pkcs11::{Module, TokenSession};
+
+use crate::Error;
+
 /// The JSON schema name.
 pub const INVENTORY_SCHEMA: &str = "kyso.inventory/1";
 
@@ -276,6 +281,115 @@ impl Inventory {
         }
         out
     }
+}
+
+/// A token and what it shows.
+#[derive(Debug, Clone)]
+pub struct TokenListing {
+    /// The token.
+    pub token: TokenDescription,
+    /// Its keys with their certificates (private keys only after login).
+    pub keys: Vec<KeyEntry>,
+    /// Why the token could not be read (not recognised…), when it could not.
+    pub error: Option<String>,
+}
+
+/// The tokens of `module` with their keys and certificates. `pin_for` gives the PIN to log in
+/// to a token with, or `None` to list without logging in (then tokens that keep keys private
+/// show only their public objects). A failed login is an error (a wrong PIN is never retried:
+/// three lock a Government CA token); a token that cannot be opened is listed with its error;
+/// an empty slot is listed with no keys.
+pub fn list_tokens(
+    module: &Module,
+    pin_for: &mut dyn FnMut(&TokenDescription) -> Option<PinSource>,
+) -> Result<Vec<TokenListing>, Error> {
+    let mut out = Vec::new();
+    for token in module.list_tokens()? {
+        if !token.flags.token_initialized {
+            out.push(TokenListing {
+                token,
+                keys: Vec::new(),
+                error: None,
+            });
+            continue;
+        }
+        let session = match TokenSession::open(module, &token.label) {
+            Ok(s) => s,
+            Err(e) => {
+                out.push(TokenListing {
+                    token,
+                    keys: Vec::new(),
+                    error: Some(e.to_string()),
+                });
+                continue;
+            }
+        };
+        if let Some(pin) = pin_for(&token) {
+            session.login(pin, Default::default())?;
+        }
+        let (keys, error) = match session.keys() {
+            Ok(keys) => (keys, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
+        out.push(TokenListing { token, keys, error });
+    }
+    Ok(out)
+}
+
+/// Tokens as JSON, the shape of `kyso token list --json` and `kyso_token_list`:
+/// `{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags": {…}, "keys":
+/// [{"label", "id", "key_type", "key_bits", "has_private_key", "certificate_subject",
+/// "certificate_not_after", "certificate_state", "certificate_days_left"}], "error"}],
+/// "warn_days", "reasons": [expiry findings]}`; states at `at`.
+pub fn tokens_json(listing: &[TokenListing], at: der::DateTime, warn_days: u32) -> String {
+    let mut findings = Vec::new();
+    let tokens: Vec<serde_json::Value> = listing
+        .iter()
+        .map(|l| {
+            let t = &l.token;
+            let keys: Vec<serde_json::Value> = l
+                .keys
+                .iter()
+                .map(|k| {
+                    let e = k.certificate.as_ref().map(|c| {
+                        let e = expiry(c, at, warn_days);
+                        findings.extend(e.reason(c));
+                        e
+                    });
+                    serde_json::json!({
+                        "label": k.label, "id": k.id, "key_type": format!("{:?}", k.key_type),
+                        "key_bits": k.key_bits, "has_private_key": k.has_private_key,
+                        "certificate_subject": k.certificate.as_ref().map(|c| c.tbs_certificate().subject().to_string()),
+                        "certificate_not_after": e.as_ref().map(|e| rfc3339(&e.not_after)),
+                        "certificate_state": e.as_ref().map(|e| e.state),
+                        "certificate_days_left": e.as_ref().map(|e| e.days_left),
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "label": t.label, "serial": t.serial, "manufacturer": t.manufacturer,
+                "model": t.model, "slot": t.slot_id,
+                "flags": {
+                    "login_required": t.flags.login_required,
+                    "user_pin_count_low": t.flags.user_pin_count_low,
+                    "user_pin_final_try": t.flags.user_pin_final_try,
+                    "user_pin_locked": t.flags.user_pin_locked,
+                    "token_initialized": t.flags.token_initialized,
+                },
+                "keys": keys,
+                "error": l.error,
+            })
+        })
+        .collect();
+    serde_json::json!({ "tokens": tokens, "warn_days": warn_days, "reasons": findings }).to_string()
+}
+
+/// The tokens of the PKCS#11 module at `module_path` as [`tokens_json`], without logging in,
+/// with states now and the default warning period (the C ABI's `kyso_token_list`).
+pub fn token_list_json(module_path: &str) -> Result<String, Error> {
+    let module = Module::open(module_path)?;
+    let listing = list_tokens(&module, &mut |_| None)?;
+    Ok(tokens_json(&listing, crate::now(), DEFAULT_WARN_DAYS))
 }
 
 /// One CSV record: fields with a comma, quote, CR or LF are quoted, quotes doubled (RFC 4180).

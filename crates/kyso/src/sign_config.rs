@@ -414,53 +414,6 @@ pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, Sign
     Ok(signed)
 }
 
-/// The tokens of a PKCS#11 module and their public objects, as JSON:
-/// `{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags": {…}, "keys": [{…}]}]}`
-/// (the shape of `kyso token list --json`). Does not log in, so tokens that keep keys private
-/// list only their certificates' public objects. A token that cannot be opened (not
-/// initialised, not recognised) is listed with no keys and an `"error"` message.
-pub fn token_list_json(module_path: &str) -> Result<String, Error> {
-    let module = Module::open(module_path)?;
-    let mut list = Vec::new();
-    for t in module.list_tokens()? {
-        let entries = if t.flags.token_initialized {
-            TokenSession::open(&module, &t.label).and_then(|session| session.keys())
-        } else {
-            Ok(Vec::new())
-        };
-        let (entries, error) = match entries {
-            Ok(entries) => (entries, None),
-            Err(e) => (Vec::new(), Some(e.to_string())),
-        };
-        let keys: Vec<serde_json::Value> = entries
-            .iter()
-            .map(|k| {
-                let cert = k.certificate.as_ref().map(|c| c.tbs_certificate());
-                serde_json::json!({
-                    "label": k.label, "id": k.id, "key_type": format!("{:?}", k.key_type),
-                    "key_bits": k.key_bits, "has_private_key": k.has_private_key,
-                    "certificate_subject": cert.map(|c| c.subject().to_string()),
-                    "certificate_not_after": cert.map(|c| c.validity().not_after.to_string()),
-                })
-            })
-            .collect();
-        list.push(serde_json::json!({
-            "label": t.label, "serial": t.serial, "manufacturer": t.manufacturer,
-            "model": t.model, "slot": t.slot_id,
-            "flags": {
-                "login_required": t.flags.login_required,
-                "user_pin_count_low": t.flags.user_pin_count_low,
-                "user_pin_final_try": t.flags.user_pin_final_try,
-                "user_pin_locked": t.flags.user_pin_locked,
-                "token_initialized": t.flags.token_initialized,
-            },
-            "keys": keys,
-            "error": error,
-        }));
-    }
-    Ok(serde_json::json!({ "tokens": list }).to_string())
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
