@@ -74,6 +74,8 @@ namespace Kyso
             out BufferHandle signedPdfOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_token_list(byte[] modulePath, out BufferHandle jsonOut,
             out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_certificate_inventory(byte[] optionsJson,
+            out BufferHandle output, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_ltv_add(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
             out BufferHandle pdfOut, out BufferHandle summaryJsonOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern IntPtr kyso_buffer_data(BufferHandle buffer);
@@ -137,6 +139,19 @@ namespace Kyso
             ErrorHandle error;
             int code = Native.kyso_token_list(Native.Utf8z(modulePath), out json, out error);
             using (json) return Encoding.UTF8.GetString(Check(code, error, json).ToArray());
+        }
+
+        /// <summary>The certificate inventory, like <c>kyso cert inventory</c>: the certificates on the tokens of
+        /// "pkcs11_module" and in "certificates", with their state (valid, expiring_soon, expired, not_yet_valid)
+        /// and days left. Options: {"certificates", "pkcs11_module", "pin" | "pin_env", "unit", "warn_days", "at",
+        /// "format"} (see kyso.h, kyso_certificate_inventory). Returns the JSON report kyso.inventory/1, or with
+        /// "format": "csv" the CSV text.</summary>
+        public static string CertificateInventory(string optionsJson)
+        {
+            BufferHandle output;
+            ErrorHandle error;
+            int code = Native.kyso_certificate_inventory(Native.Utf8z(optionsJson), out output, out error);
+            using (output) return Encoding.UTF8.GetString(Check(code, error, output).ToArray());
         }
 
         /// <summary>Add long-term validation data to a signed PDF, like <c>kyso ltv add</c>: PAdES B-LT (a /DSS

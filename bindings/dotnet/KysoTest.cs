@@ -62,6 +62,10 @@ static class KysoTest
             "the .NET-signed PDF verifies VALID (trust as PEM text), reason kept in UTF-8");
 
         Check(Kyso.Kyso.TokenList(module).Contains("\"label\":\"kyso-test\""), "token list has kyso-test");
+        string inventory = Kyso.Kyso.CertificateInventory("{\"pkcs11_module\":" + Json(module)
+            + ",\"pin\":\"1234\",\"unit\":\"Sở KH&CN\",\"at\":\"2029-12-20T00:00:00Z\"}");
+        Check(inventory.Contains("\"unit\":\"Sở KH&CN\"") && inventory.Contains("\"total\":3,\"valid\":0,\"expiring_soon\":3"),
+            "certificate inventory: the token's 3 certificates expiring soon on 2029-12-20");
 
         // Long-term validation, offline: the test PKI's CRLs (next to ROOT.pem), one as a PEM file, one as PEM
         // text; then revocation "embedded" decides from the DSS alone.

@@ -122,6 +122,28 @@ int32_t kyso_sign_pdf(const uint8_t *pdf,
 // writable pointers.
 int32_t kyso_token_list(const char *module_path, kyso_buffer **json_out, kyso_error **error_out);
 
+// The certificate inventory, like `kyso cert inventory`: every certificate on the tokens of a
+// PKCS#11 module and in the given files, with holder, serial, issuer, validity, days left and
+// state (`valid`, `expiring_soon`, `expired`, `not_yet_valid`), for expiry warnings and the
+// report to the provincial Department of Science and Technology.
+//
+// `options_json` is the inventory options object, e.g.
+// `{"certificates": ["PEM text or file path", …], "pkcs11_module": "…", "pin": "…",
+//   "unit": "…", "warn_days": 30, "at": "RFC 3339", "format": "json" | "csv"}`
+// (all optional; `pin_env` may name an environment variable instead of `pin`; without a PIN the
+// tokens are read without logging in). The output goes to `*out`: the JSON report
+// `kyso.inventory/1` (`summary` counts the states; `reasons` holds the warnings in Vietnamese
+// and English), or with `"format": "csv"` a CSV file (UTF-8 with BOM) for a spreadsheet.
+//
+// Adding this function did not raise `KYSO_ABI_VERSION`.
+//
+// # Safety
+// `options_json` must be a NUL-terminated string; `out` (and `error_out` unless NULL) writable
+// pointers.
+int32_t kyso_certificate_inventory(const char *options_json,
+                                   kyso_buffer **out,
+                                   kyso_error **error_out);
+
 // Add long-term validation data to the signed PDF `pdf[0..pdf_len]`, like `kyso ltv add`:
 // PAdES B-LT (a `/DSS` incremental update with the certificate chains and the CRLs/OCSP
 // responses of every signature and time-stamp), and with `"tsa"` B-LTA (then a document

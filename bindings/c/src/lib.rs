@@ -237,6 +237,39 @@ pub unsafe extern "C" fn kyso_token_list(
     }
 }
 
+/// The certificate inventory, like `kyso cert inventory`: every certificate on the tokens of a
+/// PKCS#11 module and in the given files, with holder, serial, issuer, validity, days left and
+/// state (`valid`, `expiring_soon`, `expired`, `not_yet_valid`), for expiry warnings and the
+/// report to the provincial Department of Science and Technology.
+///
+/// `options_json` is the inventory options object, e.g.
+/// `{"certificates": ["PEM text or file path", …], "pkcs11_module": "…", "pin": "…",
+///   "unit": "…", "warn_days": 30, "at": "RFC 3339", "format": "json" | "csv"}`
+/// (all optional; `pin_env` may name an environment variable instead of `pin`; without a PIN the
+/// tokens are read without logging in). The output goes to `*out`: the JSON report
+/// `kyso.inventory/1` (`summary` counts the states; `reasons` holds the warnings in Vietnamese
+/// and English), or with `"format": "csv"` a CSV file (UTF-8 with BOM) for a spreadsheet.
+///
+/// Adding this function did not raise `KYSO_ABI_VERSION`.
+///
+/// # Safety
+/// `options_json` must be a NUL-terminated string; `out` (and `error_out` unless NULL) writable
+/// pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_certificate_inventory(
+    options_json: *const c_char,
+    out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run(error_out, out, || {
+            let options = str_arg(options_json, "options_json")?;
+            Ok(kyso::inventory::inventory_json(options)?.into_bytes())
+        })
+    }
+}
+
 /// Add long-term validation data to the signed PDF `pdf[0..pdf_len]`, like `kyso ltv add`:
 /// PAdES B-LT (a `/DSS` incremental update with the certificate chains and the CRLs/OCSP
 /// responses of every signature and time-stamp), and with `"tsa"` B-LTA (then a document

@@ -199,6 +199,36 @@ int main(int argc, char **argv) {
   kyso_buffer_free(tokens);
   kyso_error_free(err);
 
+  /* ---- certificate inventory of the tokens, at a time when the test signers are due ---- */
+  static char inv_opts[2048];
+  snprintf(inv_opts, sizeof inv_opts, "{\"pkcs11_module\":");
+  json_string(inv_opts, sizeof inv_opts, module);
+  strcat(inv_opts, ",\"pin\":\"1234\",\"unit\":\"S\xe1\xbb\x9f KH&CN\",\"at\":\"2029-12-20T00:00:00Z\"");
+  kyso_buffer *inv = NULL;
+  err = NULL;
+  static char inv_json[2100];
+  snprintf(inv_json, sizeof inv_json, "%s}", inv_opts);
+  code = kyso_certificate_inventory(inv_json, &inv, &err);
+  CHECK(code == KYSO_OK && contains(inv, "\"schema\":\"kyso.inventory/1\"") &&
+            contains(inv, "\"total\":3,\"valid\":0,\"expiring_soon\":3") && contains(inv, "CERT_EXPIRING_SOON"),
+        "kyso_certificate_inventory: 3 token certificates, all expiring soon on 2029-12-20 (%d)", code);
+  kyso_buffer_free(inv);
+  kyso_error_free(err);
+  snprintf(inv_json, sizeof inv_json, "%s,\"format\":\"csv\"}", inv_opts);
+  inv = NULL;
+  err = NULL;
+  code = kyso_certificate_inventory(inv_json, &inv, &err);
+  CHECK(code == KYSO_OK && kyso_buffer_len(inv) > 3 && memcmp(kyso_buffer_data(inv), "\xef\xbb\xbf", 3) == 0 &&
+            contains(inv, "s\xe1\xba\xafp h\xe1\xba\xbft h\xe1\xba\xa1n / expiring soon"),
+        "kyso_certificate_inventory as CSV (BOM, states in Vietnamese and English)");
+  kyso_buffer_free(inv);
+  kyso_error_free(err);
+  inv = NULL;
+  err = NULL;
+  code = kyso_certificate_inventory("{\"format\":\"xlsx\"}", &inv, &err);
+  CHECK(code == KYSO_ERR_INVALID_OPTIONS && inv == NULL, "kyso_certificate_inventory(bad format) -> 7001 (%d)", code);
+  kyso_error_free(err);
+
   /* ---- sign through SoftHSM, then verify the result ---- */
   static char sign_opts[4096];
   snprintf(sign_opts, sizeof sign_opts, "{\"signer\":{\"pkcs11\":{\"module\":");

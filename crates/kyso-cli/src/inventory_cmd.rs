@@ -9,10 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use kyso::Error;
-use kyso::inventory::{DEFAULT_WARN_DAYS, Inventory, Location};
-use kyso::policy::trust::parse_certificates;
-use kyso::token::PinSource;
-use kyso::token::pkcs11::Module;
+use kyso::inventory::{DEFAULT_WARN_DAYS, InventoryConfig};
 
 /// Output formats.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,39 +58,28 @@ pub fn run(args: InventoryArgs) -> Result<ExitCode, Error> {
             "give certificate files, --pkcs11-module, or both".into(),
         ));
     }
-    let at = match &args.at {
-        Some(s) => kyso::verify::report::parse_rfc3339(s)
-            .ok_or_else(|| Error::Options(format!("--at {s:?} is not an RFC 3339 time")))?,
-        None => kyso::now(),
+    // The same options object as the C ABI's kyso_certificate_inventory.
+    let config = InventoryConfig {
+        certificates: args
+            .certificates
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        pkcs11_module: args.pkcs11_module.as_ref().map(|p| p.display().to_string()),
+        pin: None,
+        pin_env: args.pin_env.clone(),
+        unit: args.unit.clone(),
+        warn_days: Some(args.warn_days),
+        at: args.at.clone(),
+        format: match args.format {
+            Format::Csv => Some("csv".into()),
+            _ => None,
+        },
     };
-    let mut inventory = Inventory::new(args.unit.clone(), at, args.warn_days);
-    for path in &args.certificates {
-        let certs = parse_certificates(&kyso::files::read(path)?)
-            .map_err(|e| Error::Options(format!("{}: {e}", path.display())))?;
-        let name = path.display().to_string();
-        for c in certs {
-            inventory.add_certificate(&c.certificate, Location::File(&name));
-        }
-    }
-    if let Some(module_path) = &args.pkcs11_module {
-        let module = Module::open(module_path)?;
-        let listing = kyso::inventory::list_tokens(&module, &mut |_| {
-            args.pin_env.as_ref().map(|v| PinSource::Env(v.clone()))
-        })?;
-        for l in &listing {
-            if let Some(e) = &l.error {
-                eprintln!(
-                    "! Không đọc được thiết bị / cannot read token {:?}: {e}",
-                    l.token.label
-                );
-            }
-            inventory.add_token(&l.token, &l.keys);
-        }
-    }
+    let inventory = config.build()?;
     let text = match args.format {
         Format::Text => crate::human::inventory_text(&inventory),
-        Format::Json => inventory.to_json() + "\n",
-        Format::Csv => inventory.to_csv(),
+        Format::Json | Format::Csv => config.render(&inventory)?,
     };
     match &args.output {
         Some(path) => {

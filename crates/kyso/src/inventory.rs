@@ -9,9 +9,10 @@ use kyso_policy::reason::Reason;
 use kyso_policy::subject::{format_name, subject_info};
 use kyso_token::pkcs11::{KeyEntry, TokenDescription};
 use kyso_verify::report::rfc3339;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
+use zeroize::Zeroize;
 
 pub use kyso_policy::expiry::DEFAULT_WARN_DAYS;
 
@@ -392,6 +393,147 @@ pub fn token_list_json(module_path: &str) -> Result<String, Error> {
     Ok(tokens_json(&listing, crate::now(), DEFAULT_WARN_DAYS))
 }
 
+/// The inventory options object, the C ABI's `kyso_certificate_inventory`:
+/// `{"certificates": ["PEM text or file path", …], "pkcs11_module": "/path/to/module.so",
+///   "pin": "…" | "pin_env": "VAR", "unit": "…", "warn_days": 30, "at": "RFC 3339",
+///   "format": "json" | "csv"}`; all optional, the `kyso cert inventory` flags.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryConfig {
+    /// Certificates: PEM text, or files (PEM or DER, every certificate in them).
+    #[serde(default)]
+    pub certificates: Vec<String>,
+    /// List the certificates on every token of this PKCS#11 module too.
+    pub pkcs11_module: Option<String>,
+    /// The user PIN to log in to the tokens with (zeroized on drop; never logged).
+    pub pin: Option<String>,
+    /// An environment variable holding the PIN.
+    pub pin_env: Option<String>,
+    /// The reporting unit.
+    pub unit: Option<String>,
+    /// The warning period in days ([`DEFAULT_WARN_DAYS`] when absent).
+    pub warn_days: Option<u32>,
+    /// The time the states refer to (RFC 3339); now when absent.
+    pub at: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+impl std::fmt::Debug for InventoryConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InventoryConfig")
+            .field("certificates", &self.certificates.len())
+            .field("pkcs11_module", &self.pkcs11_module)
+            .field("pin", &self.pin.as_ref().map(|_| "<hidden>"))
+            .field("pin_env", &self.pin_env)
+            .field("unit", &self.unit)
+            .field("warn_days", &self.warn_days)
+            .field("at", &self.at)
+            .field("format", &self.format)
+            .finish()
+    }
+}
+
+impl Drop for InventoryConfig {
+    fn drop(&mut self) {
+        self.pin.zeroize();
+    }
+}
+
+impl InventoryConfig {
+    /// Parse the JSON options object (errors: [`Error::Options`], code 7001).
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        crate::options::from_json_object(json, "inventory options JSON")
+    }
+
+    /// Make the inventory: the options are checked, then the files read, then the tokens.
+    pub fn build(&self) -> Result<Inventory, Error> {
+        if self.pin.is_some() && self.pin_env.is_some() {
+            return Err(Error::Options(
+                "give \"pin\" or \"pin_env\", not both".into(),
+            ));
+        }
+        if (self.pin.is_some() || self.pin_env.is_some()) && self.pkcs11_module.is_none() {
+            return Err(Error::Options(
+                "\"pin\" and \"pin_env\" need \"pkcs11_module\"".into(),
+            ));
+        }
+        self.output_format()?;
+        let at = match &self.at {
+            Some(s) => kyso_verify::report::parse_rfc3339(s)
+                .ok_or_else(|| Error::Options(format!("\"at\": {s:?} is not an RFC 3339 time")))?,
+            None => crate::now(),
+        };
+        let mut inventory = Inventory::new(
+            self.unit.clone(),
+            at,
+            self.warn_days.unwrap_or(DEFAULT_WARN_DAYS),
+        );
+        for (i, entry) in self.certificates.iter().enumerate() {
+            let (bytes, name) = if entry.contains("-----BEGIN") {
+                (entry.as_bytes().to_vec(), format!("certificates[{i}]"))
+            } else {
+                (
+                    crate::files::read(std::path::Path::new(entry))?,
+                    entry.clone(),
+                )
+            };
+            let certs = kyso_policy::trust::parse_certificates(&bytes)
+                .map_err(|e| Error::Options(format!("{name}: {e}")))?;
+            for c in certs {
+                inventory.add_certificate(&c.certificate, Location::File(&name));
+            }
+        }
+        if let Some(path) = &self.pkcs11_module {
+            let module = Module::open(path)?;
+            let listing = list_tokens(&module, &mut |_| match (&self.pin, &self.pin_env) {
+                (Some(pin), _) => Some(PinSource::value(pin.as_str())),
+                (None, Some(var)) => Some(PinSource::Env(var.clone())),
+                (None, None) => None,
+            })?;
+            for l in &listing {
+                if let Some(e) = &l.error {
+                    inventory.reasons.push(Reason::warning(
+                        "TOKEN_UNREADABLE",
+                        format!("Không đọc được thiết bị \"{}\": {e}", l.token.label),
+                        format!("Token \"{}\" cannot be read: {e}", l.token.label),
+                    ));
+                }
+                inventory.add_token(&l.token, &l.keys);
+            }
+        }
+        Ok(inventory)
+    }
+
+    /// Whether CSV was asked for (else JSON).
+    fn output_format(&self) -> Result<bool, Error> {
+        match self.format.as_deref() {
+            None | Some("json") => Ok(false),
+            Some("csv") => Ok(true),
+            Some(other) => Err(Error::Options(format!(
+                "\"format\": {other:?} is neither \"json\" nor \"csv\""
+            ))),
+        }
+    }
+
+    /// The inventory in the format asked for.
+    pub fn render(&self, inventory: &Inventory) -> Result<String, Error> {
+        Ok(if self.output_format()? {
+            inventory.to_csv()
+        } else {
+            inventory.to_json()
+        })
+    }
+}
+
+/// The certificate inventory as the JSON options say, rendered (JSON or CSV): the C ABI's
+/// `kyso_certificate_inventory`.
+pub fn inventory_json(options_json: &str) -> Result<String, Error> {
+    let config = InventoryConfig::from_json(options_json)?;
+    let inventory = config.build()?;
+    config.render(&inventory)
+}
+
 /// One CSV record: fields with a comma, quote, CR or LF are quoted, quotes doubled (RFC 4180).
 /// A field starting with `=`, `+`, `-` or `@` gets a leading apostrophe, so that a subject
 /// written to look like a formula stays text in a spreadsheet.
@@ -421,6 +563,31 @@ fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_are_checked_before_anything_is_read() {
+        let code = |json: &str| inventory_json(json).unwrap_err().code();
+        assert_eq!(code("[]"), 7001);
+        assert_eq!(code(r#"{"unknown": 1}"#), 7001);
+        assert_eq!(code(r#"{"format": "xlsx"}"#), 7001);
+        assert_eq!(code(r#"{"at": "yesterday"}"#), 7001);
+        assert_eq!(code(r#"{"pin": "1234"}"#), 7001);
+        assert_eq!(
+            code(r#"{"pkcs11_module": "/x.so", "pin": "1", "pin_env": "P"}"#),
+            7001
+        );
+        // A missing file is an I/O error (6001), not an empty inventory.
+        assert_eq!(code(r#"{"certificates": ["/no/such/file.pem"]}"#), 6001);
+        // Nothing to list is an empty inventory, not an error.
+        let empty: serde_json::Value =
+            serde_json::from_str(&inventory_json("{}").unwrap()).unwrap();
+        assert_eq!(empty["summary"]["total"], 0);
+        let debug = format!(
+            "{:?}",
+            InventoryConfig::from_json(r#"{"pin": "1234"}"#).unwrap()
+        );
+        assert!(!debug.contains("1234"), "{debug}");
+    }
 
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {

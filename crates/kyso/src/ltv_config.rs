@@ -60,18 +60,7 @@ impl LtvConfig {
     /// Parse the JSON options object; malformed JSON, a wrong type or an unknown field is
     /// [`Error::Options`] (code 7001).
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        let invalid = |e: serde_json::Error| {
-            Error::Options(format!("long-term validation options JSON: {e}"))
-        };
-        let value: serde_json::Value = serde_json::from_str(json).map_err(invalid)?;
-        // serde would also read a struct from an array of its fields in order: only an object
-        // is the options object.
-        if !value.is_object() {
-            return Err(Error::Options(
-                "long-term validation options JSON: expected an object ({…})".into(),
-            ));
-        }
-        serde_json::from_value(value).map_err(invalid)
+        crate::options::from_json_object(json, "long-term validation options JSON")
     }
 
     /// B-LTA with a time-stamp authority, else B-LT.

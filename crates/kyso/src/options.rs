@@ -48,7 +48,7 @@ pub struct VerifyConfig {
 impl VerifyConfig {
     /// Parse the JSON options object.
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        serde_json::from_str(json).map_err(|e| Error::Options(format!("options JSON: {e}")))
+        from_json_object(json, "options JSON")
     }
 
     /// Build verifier options: read certificates, parse the time (default: now).
@@ -109,4 +109,39 @@ impl VerifyConfig {
 pub fn parse_time(s: &str) -> Result<der::DateTime, Error> {
     kyso_verify::report::parse_rfc3339(s)
         .ok_or_else(|| Error::Options(format!("not an RFC 3339 time: {s:?}")))
+}
+
+/// Parse an options object: malformed JSON, a wrong type, an unknown field or anything but an
+/// object (serde would also read a struct from an array of its fields in order) is
+/// [`Error::Options`] (code 7001), its message starting with `what`.
+pub(crate) fn from_json_object<T: serde::de::DeserializeOwned>(
+    json: &str,
+    what: &str,
+) -> Result<T, Error> {
+    let invalid = |e: serde_json::Error| Error::Options(format!("{what}: {e}"));
+    let value: serde_json::Value = serde_json::from_str(json).map_err(invalid)?;
+    if !value.is_object() {
+        return Err(Error::Options(format!(
+            "{what}: expected an object ({{…}})"
+        )));
+    }
+    serde_json::from_value(value).map_err(invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn options_must_be_an_object() {
+        // An array of fields in order would otherwise fill the struct.
+        let e = VerifyConfig::from_json(r#"[["root.pem"]]"#).unwrap_err();
+        assert_eq!(e.code(), 7001, "{e}");
+        assert!(e.to_string().contains("expected an object"), "{e}");
+        let e = crate::LtvConfig::from_json(r#"["http://127.0.0.1:1/tsa"]"#).unwrap_err();
+        assert_eq!(e.code(), 7001, "{e}");
+        assert!(VerifyConfig::from_json(r#"{"trust": ["root.pem"]}"#).is_ok());
+    }
 }

@@ -51,6 +51,20 @@ public final class Kyso {
     }
 
     /**
+     * The certificate inventory, like {@code kyso cert inventory}: the certificates on the tokens of
+     * {@code "pkcs11_module"} and in {@code "certificates"}, with their state ({@code valid},
+     * {@code expiring_soon}, {@code expired}, {@code not_yet_valid}) and days left. Options:
+     * {@code {"certificates", "pkcs11_module", "pin" | "pin_env", "unit", "warn_days", "at", "format"}} (see
+     * kyso.h, {@code kyso_certificate_inventory}). Returns the JSON report {@code kyso.inventory/1}, or with
+     * {@code "format": "csv"} the CSV text (with a byte-order mark).
+     */
+    public static String certificateInventory(String optionsJson) throws KysoException {
+        try (KysoBuffer out = call((o, err) -> KysoNative.INSTANCE.kyso_certificate_inventory(optionsJson, o, err))) {
+            return out.text();
+        }
+    }
+
+    /**
      * Add long-term validation data to a signed PDF, like {@code kyso ltv add}: PAdES B-LT (a {@code /DSS}
      * update), and with {@code "tsa"} B-LTA (also a document time-stamp). Options:
      * {@code {"tsa", "tsa_digest", "online", "crls", "ocsp_responses", "ca_certs"}} (see kyso.h,

@@ -44,6 +44,8 @@ public interface KysoNative extends Library {
 
     int kyso_token_list(String modulePath, PointerByReference jsonOut, PointerByReference errorOut);
 
+    int kyso_certificate_inventory(String optionsJson, PointerByReference out, PointerByReference errorOut);
+
     int kyso_ltv_add(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference pdfOut,
             PointerByReference summaryJsonOut, PointerByReference errorOut);
 

@@ -63,6 +63,11 @@ public final class KysoTest {
                 "the Java-signed PDF verifies VALID (trust as PEM text), reason kept in UTF-8");
 
         check(Kyso.tokenList(module).contains("\"label\":\"kyso-test\""), "token list has kyso-test");
+        String inventory = Kyso.certificateInventory("{\"pkcs11_module\":" + json(module)
+                + ",\"pin\":\"1234\",\"unit\":\"Sở KH&CN\",\"at\":\"2029-12-20T00:00:00Z\"}");
+        check(inventory.contains("\"unit\":\"Sở KH&CN\"")
+                && inventory.contains("\"total\":3,\"valid\":0,\"expiring_soon\":3"),
+                "certificate inventory: the token's 3 certificates expiring soon on 2029-12-20");
 
         // Long-term validation, offline: the test PKI's CRLs (next to ROOT.pem), one as a DER file, one as PEM
         // text; then revocation "embedded" decides from the DSS alone.
