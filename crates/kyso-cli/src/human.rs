@@ -306,11 +306,7 @@ pub fn inventory_text(inv: &Inventory) -> String {
                 .as_deref()
                 .filter(|o| Some(*o) != e.common_name.as_deref()),
         );
-        let kind = match e.subscriber_type {
-            "individual" => "cá nhân / individual",
-            "organization" => "cơ quan, tổ chức / organization",
-            _ => "chưa xác định / unknown",
-        };
+        let kind = e.subscriber_label();
         let _ = writeln!(
             s,
             "{:>3}. {who}{} ({kind})",

@@ -7,19 +7,17 @@
 use kyso_policy::expiry::{ExpiryState, expiry, vn_date};
 use kyso_policy::reason::Reason;
 use kyso_policy::subject::{format_name, subject_info};
-use kyso_token::pkcs11::{KeyEntry, TokenDescription};
+use kyso_token::PinSource;
+use kyso_token::pkcs11::{KeyEntry, Module, TokenDescription, TokenSession};
 use kyso_verify::report::rfc3339;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 use zeroize::Zeroize;
 
-pub use kyso_policy::expiry::DEFAULT_WARN_DAYS;
-
-use kyso_token::PinSource;
-use kyso_token::pkcs11::{Module, TokenSession};
-
 use crate::Error;
+
+pub use kyso_policy::expiry::DEFAULT_WARN_DAYS;
 
 /// The JSON schema name.
 pub const INVENTORY_SCHEMA: &str = "kyso.inventory/1";
@@ -84,6 +82,17 @@ pub struct InventoryEntry {
     validity: (der::DateTime, der::DateTime),
 }
 
+impl InventoryEntry {
+    /// The subscriber type in Vietnamese and English, as the reports show it.
+    pub fn subscriber_label(&self) -> &'static str {
+        match self.subscriber_type {
+            "individual" => "cá nhân / individual",
+            "organization" => "cơ quan, tổ chức / organization",
+            _ => "chưa xác định / unknown",
+        }
+    }
+}
+
 /// Counts by state.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct InventorySummary {
@@ -115,7 +124,7 @@ pub struct Inventory {
     /// The certificates, in the order they were added.
     pub entries: Vec<InventoryEntry>,
     /// A finding for each certificate that is not simply valid (expiring soon, expired, not yet
-    /// valid), in Vietnamese and English.
+    /// valid) and for each token that could not be read, in Vietnamese and English.
     pub reasons: Vec<Reason>,
     #[serde(skip)]
     at: der::DateTime,
@@ -244,11 +253,6 @@ impl Inventory {
         push_row(&mut out, HEADER.iter().map(|h| h.to_string()));
         for (i, e) in self.entries.iter().enumerate() {
             let (vi, en) = e.state.labels();
-            let subscriber = match e.subscriber_type {
-                "individual" => "cá nhân / individual",
-                "organization" => "cơ quan, tổ chức / organization",
-                _ => "chưa xác định / unknown",
-            };
             let location = if e.location == "token" {
                 "thiết bị / token"
             } else {
@@ -266,7 +270,7 @@ impl Inventory {
                     e.common_name.clone().unwrap_or_else(|| e.subject.clone()),
                     e.title.clone().unwrap_or_default(),
                     e.organization.clone().unwrap_or_default(),
-                    subscriber.to_string(),
+                    e.subscriber_label().to_string(),
                     e.tax_code.clone().unwrap_or_default(),
                     e.budget_code.clone().unwrap_or_default(),
                     e.serial.clone(),
