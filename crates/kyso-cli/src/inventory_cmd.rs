@@ -79,7 +79,13 @@ pub fn run(args: InventoryArgs) -> Result<ExitCode, Error> {
     let inventory = config.build()?;
     let text = match args.format {
         Format::Text => crate::human::inventory_text(&inventory),
-        Format::Json | Format::Csv => config.render(&inventory)?,
+        Format::Json | Format::Csv => {
+            // The findings go to standard error too, where a scheduled run's mail shows them.
+            for r in &inventory.reasons {
+                eprintln!("! {}\n  {}", r.vi, r.en);
+            }
+            config.render(&inventory)?
+        }
     };
     match &args.output {
         Some(path) => {
