@@ -50,40 +50,48 @@ impl OpensslTsa {
             "-out",
             key.to_str().unwrap(),
         ]);
-        openssl(&[
-            "req",
-            "-new",
-            "-key",
-            key.to_str().unwrap(),
-            "-subj",
-            "/C=VN/O=Ban Co yeu Chinh phu (kiem thu)/CN=TSA ngan han",
-            "-out",
-            csr.to_str().unwrap(),
-        ]);
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            csr.to_str().unwrap(),
-            "-CA",
-            pki("ca-g2.pem").to_str().unwrap(),
-            "-CAkey",
-            pki("ca-g2.key.pem").to_str().unwrap(),
-            "-set_serial",
-            "0x7A51",
-            "-days",
-            &days.to_string(),
-            "-extfile",
-            repo().join("tests/pki/ext.cnf").to_str().unwrap(),
-            "-extensions",
-            "tsa",
-            "-out",
-            cert.to_str().unwrap(),
-        ]);
+        issue_tsa_certificate(&key, "TSA ngan han", "0x7A51", days, &csr, &cert);
         tsa.cert = cert;
         tsa.key = key;
         tsa
     }
+}
+
+/// A TSA certificate for `key` issued by the test CA with the PKI's `tsa` extensions, valid
+/// from now for `days`, with the given CN and serial (`csr` and `cert` are written).
+fn issue_tsa_certificate(key: &Path, cn: &str, serial: &str, days: u32, csr: &Path, cert: &Path) {
+    let subject = format!("/C=VN/O=Ban Co yeu Chinh phu (kiem thu)/CN={cn}");
+    let path = |p: &Path| p.to_str().unwrap().to_owned();
+    openssl(&[
+        "req",
+        "-new",
+        "-key",
+        &path(key),
+        "-subj",
+        &subject,
+        "-out",
+        &path(csr),
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &path(csr),
+        "-CA",
+        &path(&pki("ca-g2.pem")),
+        "-CAkey",
+        &path(&pki("ca-g2.key.pem")),
+        "-set_serial",
+        serial,
+        "-days",
+        &days.to_string(),
+        "-extfile",
+        &path(&repo().join("tests/pki/ext.cnf")),
+        "-extensions",
+        "tsa",
+        "-out",
+        &path(cert),
+    ]);
 }
 
 /// Run `openssl` (PORT names the test PKI's URLs in tests/pki/ext.cnf); panics on failure.
@@ -180,36 +188,7 @@ impl TwinCertificateTsa {
             "-serial",
         ]);
         let serial = format!("0x{}", serial.trim().trim_start_matches("serial="));
-        openssl(&[
-            "req",
-            "-new",
-            "-key",
-            inner.key.to_str().unwrap(),
-            "-subj",
-            "/C=VN/O=Ban Co yeu Chinh phu (kiem thu)/CN=TSA song sinh",
-            "-out",
-            csr.to_str().unwrap(),
-        ]);
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            csr.to_str().unwrap(),
-            "-CA",
-            pki("ca-g2.pem").to_str().unwrap(),
-            "-CAkey",
-            pki("ca-g2.key.pem").to_str().unwrap(),
-            "-set_serial",
-            &serial,
-            "-days",
-            "30",
-            "-extfile",
-            repo().join("tests/pki/ext.cnf").to_str().unwrap(),
-            "-extensions",
-            "tsa",
-            "-out",
-            cert.to_str().unwrap(),
-        ]);
+        issue_tsa_certificate(&inner.key, "TSA song sinh", &serial, 30, &csr, &cert);
         let twin = x509_cert::Certificate::from_pem(std::fs::read(&cert).unwrap()).unwrap();
         Self { inner, twin }
     }
