@@ -43,6 +43,29 @@ fn classic_pdf(objects: &[(u32, Vec<u8>)], trailer: &str) -> Vec<u8> {
     out
 }
 
+/// A signature (`kind` Sig) or document time-stamp (DocTimeStamp) field on page 1 with 64 bytes
+/// of /Contents, invisible when `rect` is all zeros.
+fn signature_request(kind: &str, sub_filter: &str, rect: [f32; 4]) -> SignatureRequest {
+    SignatureRequest {
+        field_name: None,
+        page: 1,
+        rect,
+        dictionary: SignatureDictionary {
+            filter: "Adobe.PPKLite".into(),
+            sub_filter: sub_filter.into(),
+            kind: kind.into(),
+            signing_time: None,
+            name: None,
+            reason: None,
+            location: None,
+            contact_info: None,
+            extra: Dictionary::new(),
+        },
+        contents_capacity: 64,
+        appearance: None,
+    }
+}
+
 fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
     let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
     out.extend_from_slice(data);
@@ -514,24 +537,7 @@ fn signed_document_stays_intact() {
         ("classic", classic_doc("", &[])),
         ("xrefstream", xref_stream_doc()),
     ] {
-        let request = SignatureRequest {
-            field_name: None,
-            page: 1,
-            rect: [0.0; 4],
-            dictionary: SignatureDictionary {
-                filter: "Adobe.PPKLite".into(),
-                sub_filter: "ETSI.CAdES.detached".into(),
-                kind: "Sig".into(),
-                signing_time: None,
-                name: None,
-                reason: None,
-                location: None,
-                contact_info: None,
-                extra: Dictionary::new(),
-            },
-            contents_capacity: 64,
-            appearance: None,
-        };
+        let request = signature_request("Sig", "ETSI.CAdES.detached", [0.0; 4]);
         let signed = prepare_signature(&original, &request)
             .unwrap()
             .finish(b"\x30\x03dummy-cms")
@@ -624,24 +630,7 @@ fn corpus_files_with_a_dss_are_merged() {
 fn document_timestamp_revisions_are_lta_updates() {
     let original = classic_doc("", &[]);
     let add = |kind: &str, sub_filter: &str, rect: [f32; 4]| {
-        let request = SignatureRequest {
-            field_name: None,
-            page: 1,
-            rect,
-            dictionary: SignatureDictionary {
-                filter: "Adobe.PPKLite".into(),
-                sub_filter: sub_filter.into(),
-                kind: kind.into(),
-                signing_time: None,
-                name: None,
-                reason: None,
-                location: None,
-                contact_info: None,
-                extra: Dictionary::new(),
-            },
-            contents_capacity: 64,
-            appearance: None,
-        };
+        let request = signature_request(kind, sub_filter, rect);
         let out = prepare_signature(&original, &request)
             .unwrap()
             .finish(b"\x30\x03dummy")
