@@ -149,7 +149,9 @@ pub unsafe extern "C" fn kyso_verify_pdf(
 }
 
 /// Verify a certificate on its own: its chain to the trust anchors, revocation and the
-/// Decree 68 profile. `cert[0..cert_len]` is PEM or DER; further certificates there help build the
+/// Decree 68 profile; by default also whether it may sign documents (key usage, key size at the
+/// validation time; `"purpose": "any"` in the options checks the path alone).
+/// `cert[0..cert_len]` is PEM or DER; further certificates there help build the
 /// path. `options_json` is the same object as for [`kyso_verify_pdf`]. The JSON report
 /// (`status`, `sub_indication`, `validation_time`, `path`, `revocation`, `reasons`) goes to
 /// `*report_json_out`, whatever the status.
@@ -170,8 +172,9 @@ pub unsafe extern "C" fn kyso_verify_certificate(
         run(error_out, report_json_out, || {
             let cert = bytes_arg(cert, cert_len, "cert")?;
             let options = str_arg(options_json, "options_json")?;
-            let options = kyso::VerifyConfig::from_json(options)?.build()?;
-            let report = kyso::certificates::verify_certificate(cert, &options)?;
+            let config = kyso::VerifyConfig::from_json(options)?;
+            let report =
+                kyso::certificates::verify_certificate(cert, &config.build()?, config.purpose()?)?;
             Ok(report.to_json().into_bytes())
         })
     }

@@ -420,10 +420,17 @@ int main(int argc, char **argv) {
   {
     size_t ca_len = 0;
     unsigned char *ca = read_file(chain, &ca_len);
+    static char opts_any[4200];
+    snprintf(opts_any, sizeof opts_any, "{\"purpose\":\"any\",%s", opts_path + 1);
+    report = NULL;
+    code = kyso_verify_certificate(ca, ca_len, opts_any, &report, NULL);
+    CHECK(code == KYSO_OK && contains(report, "\"status\":\"VALID\"") && contains(report, "\"path\":["),
+          "kyso_verify_certificate (purpose any): the issuing CA chains to the root: VALID");
+    kyso_buffer_free(report);
     report = NULL;
     code = kyso_verify_certificate(ca, ca_len, opts_path, &report, NULL);
-    CHECK(code == KYSO_OK && contains(report, "\"status\":\"VALID\"") && contains(report, "\"path\":["),
-          "kyso_verify_certificate: the issuing CA chains to the root: VALID");
+    CHECK(code == KYSO_OK && contains(report, "\"status\":\"INVALID\"") && contains(report, "KEY_USAGE_NOT_FOR_SIGNING"),
+          "kyso_verify_certificate (document signing, the default): a CA key may not sign documents");
     kyso_buffer_free(report);
     report = NULL;
     code = kyso_verify_certificate(ca, ca_len, "{\"revocation\":\"off\"}", &report, NULL);

@@ -41,6 +41,10 @@ pub struct CertVerifyArgs {
     leaf: PathBuf,
     #[command(flatten)]
     validation: crate::validation_args::ValidationArgs,
+    /// Mục đích kiểm tra — what to validate for: `document-signing` (key usage and key size
+    /// too) or `any` (the path alone).
+    #[arg(long, default_value = "document-signing", value_parser = ["document-signing", "any"])]
+    purpose: String,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -62,9 +66,14 @@ fn read_certs(path: &Path) -> Result<Vec<StoredCertificate>, Error> {
 
 /// The outcome of `cert verify`, as printed.
 fn verify(args: CertVerifyArgs) -> Result<ExitCode, Error> {
-    let config = args.validation.config();
+    let mut config = args.validation.config();
+    config.purpose = Some(args.purpose.clone());
     let options = config.build()?;
-    let out = kyso::certificates::verify_certificate(&kyso::files::read(&args.leaf)?, &options)?;
+    let out = kyso::certificates::verify_certificate(
+        &kyso::files::read(&args.leaf)?,
+        &options,
+        config.purpose()?,
+    )?;
 
     if args.json {
         println!("{}", out.to_json());

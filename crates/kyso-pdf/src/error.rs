@@ -31,6 +31,11 @@ pub enum PdfError {
         /// Pages in the document.
         count: u32,
     },
+    /// The document's certification (DocMDP) or its signatures forbid the update (e.g. a new
+    /// signature on a document certified with no changes permitted). The message is given in
+    /// Vietnamese and English.
+    #[error("{0}")]
+    NotPermitted(String),
     /// The signature value is larger than the space reserved for it.
     #[error("signature of {needed} bytes does not fit the {reserved} bytes reserved in /Contents")]
     ContentsTooSmall {
@@ -50,6 +55,7 @@ impl PdfError {
             Self::Unsupported(_) => 1003,
             Self::NoSuchPage { .. } => 1004,
             Self::ContentsTooSmall { .. } => 1005,
+            Self::NotPermitted(_) => 1006,
         }
     }
 

@@ -70,6 +70,11 @@ pub struct SignatureRequest {
     pub contents_capacity: usize,
     /// Visible appearance, if any.
     pub appearance: Option<Appearance>,
+    /// Make this a certification signature with DocMDP permissions `P` (1: no changes; 2: form
+    /// filling and signing; 3: also annotations — ISO 32000-1 §12.8.2.2): the signature
+    /// dictionary gets its `/Reference` and the catalog `/Perms /DocMDP`. Only the first
+    /// signature of a document may certify it.
+    pub certification: Option<u8>,
 }
 
 /// The document with the update appended and placeholders still empty.
@@ -247,6 +252,7 @@ pub fn prepare_signature(
     if doc.trailer.has(b"Encrypt") || doc.was_encrypted() {
         return Err(PdfError::Unsupported("signing encrypted PDFs".into()));
     }
+    check_permitted(&doc, request)?;
     let mut w = UpdateWriter::new(original, &doc)?;
     let (root_id, catalog_dict) = catalog(&doc)?;
     let pages = page_ids(&doc);
@@ -277,8 +283,12 @@ pub fn prepare_signature(
     // The signature dictionary with its fixed-width placeholders, written by hand so the
     // placeholder offsets are known.
     let sig_id = w.allocate();
+    let mut dictionary = request.dictionary.clone();
+    if let Some(p) = request.certification {
+        dictionary.extra.set("Reference", docmdp_reference(p));
+    }
     let (sig_bytes, contents_at) =
-        signature_dictionary_bytes(&request.dictionary, request.contents_capacity);
+        signature_dictionary_bytes(&dictionary, request.contents_capacity);
 
     // Appearance stream (an empty one for invisible signatures keeps PDF/A validators quiet).
     let ap_id = w.allocate();
@@ -316,6 +326,8 @@ pub fn prepare_signature(
         &Object::Stream(lopdf::Stream::new(ap_dict, appearance.content.clone())),
     );
 
+    // The catalog as this update leaves it (the form, the certification's /Perms), written once.
+    let mut cat = catalog_dict.clone();
     match empty_signature_field(&doc, request.field_name.as_deref()) {
         // Fill a signature field the document already has (prepared by the sender's software):
         // only the field (and its widget's appearance) change.
@@ -339,7 +351,7 @@ pub fn prepare_signature(
                 }
             }
             w.put(empty.id, &Object::Dictionary(field));
-            ensure_sig_flags(&doc, &mut w, root_id, catalog_dict)?;
+            ensure_sig_flags(&doc, &mut w, &mut cat)?;
         }
         None => {
             // A new field, merged with its widget annotation.
@@ -362,8 +374,21 @@ pub fn prepare_signature(
             w.put(field_id, &Object::Dictionary(field));
 
             add_to_page_annots(&doc, &mut w, page_id, field_id)?;
-            add_to_acroform(&doc, &mut w, root_id, catalog_dict, field_id)?;
+            add_to_acroform(&doc, &mut w, &mut cat, field_id)?;
         }
+    }
+    if request.certification.is_some() {
+        let mut perms = cat
+            .get(b"Perms")
+            .ok()
+            .and_then(|p| resolve_dict(&doc, p))
+            .cloned()
+            .unwrap_or_default();
+        perms.set("DocMDP", Object::Reference(sig_id));
+        cat.set("Perms", Object::Dictionary(perms));
+    }
+    if cat != *catalog_dict {
+        w.put(root_id, &Object::Dictionary(cat));
     }
 
     // Assemble: original, the signature dictionary first, the other objects, cross-reference
@@ -543,12 +568,12 @@ fn empty_signature_field(doc: &Document, name: Option<&str>) -> Option<EmptyFiel
     None
 }
 
-/// Set `/SigFlags 3` on the form when filling an existing field of a form that lacks it.
+/// Set `/SigFlags 3` on the form when filling an existing field of a form that lacks it
+/// (`cat` is the catalog being updated).
 fn ensure_sig_flags(
     doc: &Document,
     w: &mut UpdateWriter,
-    root_id: ObjectId,
-    catalog_dict: &Dictionary,
+    cat: &mut Dictionary,
 ) -> Result<(), PdfError> {
     let set = |form: &Dictionary| -> Option<Dictionary> {
         if form.get(b"SigFlags").ok().and_then(|f| f.as_i64().ok()) == Some(3) {
@@ -558,7 +583,7 @@ fn ensure_sig_flags(
         form.set("SigFlags", Object::Integer(3));
         Some(form)
     };
-    match catalog_dict.get(b"AcroForm") {
+    match cat.get(b"AcroForm") {
         Ok(Object::Reference(id)) => {
             if let Some(form) = doc
                 .objects
@@ -571,14 +596,55 @@ fn ensure_sig_flags(
         }
         Ok(Object::Dictionary(form)) => {
             if let Some(form) = set(form) {
-                let mut cat = catalog_dict.clone();
                 cat.set("AcroForm", Object::Dictionary(form));
-                w.put(root_id, &Object::Dictionary(cat));
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Refuse what the document's certification forbids, and a certification that is not the
+/// document's first signature (ISO 32000-1 §12.8.2.2: a document has at most one, and it comes
+/// first). Document time-stamps stay allowed after a P=1 certification (PAdES LTA).
+fn check_permitted(doc: &Document, request: &SignatureRequest) -> Result<(), PdfError> {
+    if let Some(p) = request.certification {
+        if !(1..=3).contains(&p) {
+            return Err(PdfError::Unsupported(format!(
+                "DocMDP permission level {p} (must be 1, 2 or 3)"
+            )));
+        }
+        if !find_signatures(doc).is_empty() {
+            return Err(PdfError::NotPermitted(
+                "Chữ ký chứng thực (certification) chỉ được là chữ ký đầu tiên của tài liệu; tài liệu này đã có chữ ký — \
+                 a certification signature must be the document's first signature, and this document is already signed"
+                    .into(),
+            ));
+        }
+    }
+    if request.dictionary.kind == "Sig" && crate::signatures::document_mdp(doc) == Some(1) {
+        return Err(PdfError::NotPermitted(
+            "Tài liệu đã được chứng thực với mức không cho phép thay đổi (DocMDP P=1): không được thêm chữ ký mới — \
+             the document is certified with no changes permitted (DocMDP P=1): no further signature may be added"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The signature reference dictionary of a certification signature (ISO 32000-1 Tables 253
+/// and 254).
+fn docmdp_reference(p: u8) -> Object {
+    let mut params = Dictionary::new();
+    params.set("Type", Object::Name(b"TransformParams".to_vec()));
+    params.set("P", Object::Integer(i64::from(p)));
+    params.set("V", Object::Name(b"1.2".to_vec()));
+    let mut reference = Dictionary::new();
+    reference.set("Type", Object::Name(b"SigRef".to_vec()));
+    reference.set("TransformMethod", Object::Name(b"DocMDP".to_vec()));
+    reference.set("DigestMethod", Object::Name(b"SHA256".to_vec()));
+    reference.set("TransformParams", Object::Dictionary(params));
+    Object::Array(vec![Object::Dictionary(reference)])
 }
 
 /// An unsigned signature field the document already has (prepared by the sender's software).
@@ -738,8 +804,7 @@ fn add_to_page_annots(
 fn add_to_acroform(
     doc: &Document,
     w: &mut UpdateWriter,
-    root_id: ObjectId,
-    catalog_dict: &Dictionary,
+    cat: &mut Dictionary,
     field_id: ObjectId,
 ) -> Result<(), PdfError> {
     let updated_form = |form: &Dictionary, w: &mut UpdateWriter| -> Dictionary {
@@ -765,31 +830,28 @@ fn add_to_acroform(
         form.set("SigFlags", Object::Integer(3)); // SignaturesExist | AppendOnly
         form
     };
-    match catalog_dict.get(b"AcroForm") {
+    match cat.get(b"AcroForm") {
         Ok(Object::Reference(form_id)) => {
+            let form_id = *form_id;
             let form = doc
                 .objects
-                .get(form_id)
+                .get(&form_id)
                 .and_then(|f| f.as_dict().ok())
                 .ok_or_else(|| {
-                    PdfError::bad_object(Some(*form_id), "/AcroForm is not a dictionary")
+                    PdfError::bad_object(Some(form_id), "/AcroForm is not a dictionary")
                 })?;
             let form = updated_form(form, w);
-            w.put(*form_id, &Object::Dictionary(form));
+            w.put(form_id, &Object::Dictionary(form));
         }
         Ok(Object::Dictionary(form)) => {
             let form = updated_form(form, w);
-            let mut cat = catalog_dict.clone();
             cat.set("AcroForm", Object::Dictionary(form));
-            w.put(root_id, &Object::Dictionary(cat));
         }
         _ => {
             let form_id = w.allocate();
             let form = updated_form(&Dictionary::new(), w);
             w.put(form_id, &Object::Dictionary(form));
-            let mut cat = catalog_dict.clone();
             cat.set("AcroForm", Object::Reference(form_id));
-            w.put(root_id, &Object::Dictionary(cat));
         }
     }
     Ok(())

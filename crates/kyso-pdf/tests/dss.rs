@@ -63,6 +63,7 @@ fn signature_request(kind: &str, sub_filter: &str, rect: [f32; 4]) -> SignatureR
         },
         contents_capacity: 64,
         appearance: None,
+        certification: None,
     }
 }
 

@@ -879,21 +879,34 @@ impl AlgorithmPolicy {
         {
             out.extend(self.check_digest(mgf1_digest, proven_time));
         }
-        match used.key {
+        out.extend(self.check_key(used.key, used.key_bits, proven_time));
+        out
+    }
+
+    /// Check a public key alone (type and size), e.g. a certificate's key before it signs or
+    /// when a certificate is validated for signing at `proven_time`.
+    pub fn check_key(
+        &self,
+        key: KeyKind,
+        key_bits: u32,
+        proven_time: Option<der::DateTime>,
+    ) -> Vec<Reason> {
+        let mut out = Vec::new();
+        match key {
             KeyKind::Rsa => {
-                if used.key_bits < self.min_rsa_bits {
-                    if used.key_bits >= self.legacy_min_rsa_bits && self.legacy_ok(proven_time) {
+                if key_bits < self.min_rsa_bits {
+                    if key_bits >= self.legacy_min_rsa_bits && self.legacy_ok(proven_time) {
                         out.push(Reason::warning(
                             CRYPTO_LEGACY_ALGORITHM,
                             format!(
                                 "Khóa RSA {} bit ngắn hơn {} bit, chỉ chấp nhận vì chữ ký được chứng minh tồn tại trước {}",
-                                used.key_bits,
+                                key_bits,
                                 self.min_rsa_bits,
                                 self.cutoff_text()
                             ),
                             format!(
                                 "RSA key of {} bits is shorter than {} bits; accepted only because the signature is proven to exist before {}",
-                                used.key_bits,
+                                key_bits,
                                 self.min_rsa_bits,
                                 self.cutoff_text()
                             ),
@@ -903,27 +916,27 @@ impl AlgorithmPolicy {
                             CRYPTO_CONSTRAINTS_FAILURE,
                             format!(
                                 "Khóa RSA {} bit ngắn hơn mức tối thiểu {} bit",
-                                used.key_bits, self.min_rsa_bits
+                                key_bits, self.min_rsa_bits
                             ),
                             format!(
                                 "RSA key of {} bits is shorter than the minimum of {} bits",
-                                used.key_bits, self.min_rsa_bits
+                                key_bits, self.min_rsa_bits
                             ),
                         ));
                     }
                 }
             }
             KeyKind::EcP256 | KeyKind::EcP384 => {
-                if used.key_bits < self.min_ec_bits {
+                if key_bits < self.min_ec_bits {
                     out.push(Reason::error(
                         CRYPTO_CONSTRAINTS_FAILURE,
                         format!(
                             "Khóa ECDSA {} bit ngắn hơn mức tối thiểu {} bit",
-                            used.key_bits, self.min_ec_bits
+                            key_bits, self.min_ec_bits
                         ),
                         format!(
                             "ECDSA key of {} bits is shorter than the minimum of {} bits",
-                            used.key_bits, self.min_ec_bits
+                            key_bits, self.min_ec_bits
                         ),
                     ));
                 }

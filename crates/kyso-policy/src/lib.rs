@@ -12,6 +12,8 @@
 //! - [`profile`]: the Decree 68 profile as data (Government policy OID, validity length,
 //!   workflow rules);
 //! - [`expiry`]: how close a certificate is to its end (warnings before renewal is due);
+//! - [`usage`]: what an end-entity certificate may sign (keyUsage, extendedKeyUsage, its key
+//!   and validity at the time of use);
 //! - [`reason`]: findings in Vietnamese and English.
 //!
 //! No file system, clock, network or threads: time and trust anchors are parameters, so the
@@ -29,6 +31,7 @@ pub mod reason;
 pub mod revocation;
 pub mod subject;
 pub mod trust;
+pub mod usage;
 
 pub use error::PolicyError;
 pub use path::{PathOptions, PathStatus, PathValidation, validate_path, validate_path_stored};

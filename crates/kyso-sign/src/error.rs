@@ -19,6 +19,12 @@ pub enum SignError {
     /// A visible appearance could not be made (unreadable PNG or font, missing glyph, placement).
     #[error("signature appearance: {0}")]
     Appearance(String),
+    /// The signer's certificate may not make this signature: its key usage does not allow
+    /// signing, it is outside its validity at the signing time, or its key fails the algorithm
+    /// policy. Each reason carries Vietnamese and English text and a code
+    /// (`KEY_USAGE_NOT_FOR_SIGNING`, `CERTIFICATE_NOT_VALID_AT_TIME`, …).
+    #[error("{}", refusal_text(.0))]
+    CertificateRefused(Vec<kyso_policy::Reason>),
     /// No time-stamp could be obtained for a B-T or B-LTA signature.
     #[error(transparent)]
     Timestamp(#[from] crate::timestamp::TimestampError),
@@ -33,6 +39,7 @@ impl SignError {
             Self::Encoding(_) => 5001,
             Self::Options(_) => 5002,
             Self::Appearance(_) => 5003,
+            Self::CertificateRefused(_) => 5004,
             Self::Timestamp(e) => e.code(),
         }
     }
@@ -42,4 +49,13 @@ impl From<der::Error> for SignError {
     fn from(e: der::Error) -> Self {
         Self::Encoding(e.to_string())
     }
+}
+
+/// "vi — en" for each reason, separated by "; ".
+fn refusal_text(reasons: &[kyso_policy::Reason]) -> String {
+    let each: Vec<String> = reasons
+        .iter()
+        .map(|r| format!("{} — {} [{}]", r.vi, r.en, r.code))
+        .collect();
+    format!("không ký được / cannot sign: {}", each.join("; "))
 }

@@ -48,6 +48,7 @@ pub fn timestamp_pdf(
         },
         contents_capacity: stamper.max_token_len() + 64,
         appearance: None,
+        certification: None,
     };
     let prepared = prepare_signature(pdf, &request)?;
     let algorithm = stamper.digest_algorithm();

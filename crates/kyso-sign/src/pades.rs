@@ -104,6 +104,8 @@ pub struct PadesOptions {
     pub extra_entries: kyso_pdf::lopdf::Dictionary,
     /// Time-stamp the signature value (PAdES B-T) with this time-stamp authority.
     pub timestamper: Option<SharedTimeStamper>,
+    /// Certify the document (DocMDP permission level 1, 2 or 3): only as its first signature.
+    pub certification: Option<u8>,
 }
 
 /// A [`TimeStamper`] shared by the options that use it.
@@ -140,6 +142,7 @@ impl PadesOptions {
             extra_reserve: 0,
             extra_entries: kyso_pdf::lopdf::Dictionary::new(),
             timestamper: None,
+            certification: None,
         }
     }
 }
@@ -162,6 +165,16 @@ pub fn sign_pdf(
     signer: &dyn Signer,
     options: &PadesOptions,
 ) -> Result<SignedPdf, SignError> {
+    // A certificate that may not sign, is outside its validity at the signing time or fails
+    // the algorithm policy would only make a signature every verifier refuses: say so now.
+    let refusals = kyso_policy::usage::signing_refusals(
+        signer.certificate(),
+        &kyso_policy::algorithms::AlgorithmPolicy::default(),
+        options.signing_time.to_der_time()?,
+    );
+    if !refusals.is_empty() {
+        return Err(SignError::CertificateRefused(refusals));
+    }
     // The token is added after the signature exists, so its room is reserved up front.
     let token_room = options
         .timestamper
@@ -185,6 +198,7 @@ pub fn sign_pdf(
         },
         contents_capacity: capacity,
         appearance: options.appearance.clone(),
+        certification: options.certification,
     };
     let prepared = prepare_signature(pdf, &request)?;
     let digest_alg = signer.scheme().digest();

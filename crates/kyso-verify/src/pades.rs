@@ -640,6 +640,13 @@ impl SignatureContext<'_> {
                 }
             }
         }
+        // X.509 validation constraints on the signer (EN 319 102-1 §5.2.6): a certificate whose
+        // key usage does not allow signing makes no valid signature, whatever else holds —
+        // a definite failure, as a certificate used outside its scope (check_profile).
+        for r in kyso_policy::usage::document_signer_findings(&signer_cert) {
+            out.report.checks.chain = CheckStatus::Failed;
+            out.fail("CHAIN_CONSTRAINTS_FAILURE", r);
+        }
         // Without proof of the signing time the claimed time must at least fall inside the
         // certificate's validity.
         if proven.is_none()

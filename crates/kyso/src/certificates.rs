@@ -1,6 +1,8 @@
 //! Certificate verification on its own (`kyso cert verify`, `kyso_verify_certificate`): the
 //! chain to a trust anchor, revocation and the Decree 68 profile, with the same options object
-//! as document verification.
+//! as document verification — and, for the document-signing purpose (the default), what the
+//! certificate may sign and whether its key meets the algorithm policy at the validation time,
+//! so that a certificate `cert verify` calls VALID also makes valid signatures.
 
 use kyso_policy::path::{PathOptions, PathStatus, validate_path_stored};
 use kyso_policy::reason::{Reason, Severity};
@@ -9,6 +11,7 @@ use kyso_policy::revocation::{
 };
 use kyso_policy::subject::format_name;
 use kyso_policy::trust::parse_certificates;
+use kyso_policy::usage::{Purpose, document_signer_findings, key_findings};
 use kyso_verify::{RevocationMode, VerifyOptions};
 use serde::Serialize;
 
@@ -29,6 +32,8 @@ pub struct CertificateReport {
     pub revocation: Option<serde_json::Value>,
     /// Findings with Vietnamese and English text.
     pub reasons: Vec<Reason>,
+    /// What the certificate was validated for: `document-signing` or `any`.
+    pub purpose: &'static str,
 }
 
 impl CertificateReport {
@@ -39,10 +44,12 @@ impl CertificateReport {
 }
 
 /// Verify the first certificate in `certificates` (PEM or DER; further certificates there help
-/// build the path) against the trust anchors of `options`, at its validation time.
+/// build the path) against the trust anchors of `options`, at its validation time, for
+/// `purpose`.
 pub fn verify_certificate(
     certificates: &[u8],
     options: &VerifyOptions,
+    purpose: Purpose,
 ) -> Result<CertificateReport, Error> {
     let mut certs = parse_certificates(certificates)?;
     if certs.is_empty() {
@@ -96,6 +103,7 @@ pub fn verify_certificate(
             .collect(),
         revocation: None,
         reasons: path.reasons.clone(),
+        purpose: purpose.as_str(),
     };
 
     if path.status == PathStatus::Valid {
@@ -133,6 +141,25 @@ pub fn verify_certificate(
             report.revocation = serde_json::to_value(&check.certificates).ok();
         }
     }
+    // What the certificate may do (X.509 validation constraints, EN 319 102-1 §5.2.6): a
+    // failure is definite, whatever the path says.
+    if purpose == Purpose::DocumentSigning {
+        let usage = document_signer_findings(&leaf.certificate);
+        let key = key_findings(&leaf.certificate, &options.algorithms, time);
+        let error = |v: &[Reason]| v.iter().any(|r| r.severity == Severity::Error);
+        // As for a document's signer: a key that may not sign is a definite failure; a key
+        // below the algorithm policy is CRYPTO_CONSTRAINTS_FAILURE (EN 319 102-1).
+        if error(&usage) {
+            report.status = "INVALID";
+            report.sub_indication = Some("CHAIN_CONSTRAINTS_FAILURE");
+        } else if error(&key) && report.status != "INVALID" {
+            report.status = "INDETERMINATE";
+            report.sub_indication = Some("CRYPTO_CONSTRAINTS_FAILURE");
+        }
+        report.reasons.extend(usage);
+        report.reasons.extend(key);
+    }
+
     // The Decree 68 profile (policy OID, validity length) as further findings.
     report
         .reasons

@@ -4,7 +4,8 @@
 //!  "intermediates": ["…"],
 //!  "at": "2026-01-31T00:00:00Z",
 //!  "revocation": "off" | "embedded" | "online",
-//!  "crls": ["/path/to/ca.crl"], "ocsp_responses": ["/path/to/resp.der"]}
+//!  "crls": ["/path/to/ca.crl"], "ocsp_responses": ["/path/to/resp.der"],
+//!  "purpose": "document-signing" | "any"}
 //! ```
 //! `online` (the default) fetches missing CRLs/OCSP responses (and missing issuers from AIA)
 //! over HTTP through kyso-net; `embedded` uses only the supplied `crls`/`ocsp_responses`;
@@ -43,12 +44,27 @@ pub struct VerifyConfig {
     /// DER OCSP responses to use: paths to files.
     #[serde(default)]
     pub ocsp_responses: Vec<String>,
+    /// What a certificate verified on its own ([`crate::certificates::verify_certificate`]) is
+    /// validated for: `document-signing` (the default: key usage and the algorithm policy
+    /// too) or `any` (the path alone). Documents are always verified for signing.
+    #[serde(default)]
+    pub purpose: Option<String>,
 }
 
 impl VerifyConfig {
     /// Parse the JSON options object.
     pub fn from_json(json: &str) -> Result<Self, Error> {
         from_json_object(json, "options JSON")
+    }
+
+    /// The certificate purpose named by `purpose` (document signing when absent).
+    pub fn purpose(&self) -> Result<kyso_policy::usage::Purpose, Error> {
+        match self.purpose.as_deref() {
+            None => Ok(kyso_policy::usage::Purpose::default()),
+            Some(p) => kyso_policy::usage::Purpose::parse(p).ok_or_else(|| {
+                Error::Options(format!("purpose must be document-signing or any, not {p:?}"))
+            }),
+        }
     }
 
     /// Build verifier options: read certificates, parse the time (default: now).
