@@ -9,17 +9,19 @@
 //! Names checked: the subject DN (directoryName) unless empty or the certificate is a
 //! self-issued intermediate, the subjectAltName entries, and — when the certificate has no
 //! rfc822Name SAN — the `emailAddress` attributes of the subject (as rfc822Name).
-//! Forms: directoryName (RDN prefix, DER-equal RDNs), rfc822Name (mailbox, host, `.domain`),
+//! Forms: directoryName (RDN prefix, RDNs matched as RFC 5280 §7.1 requires), rfc822Name (mailbox, host, `.domain`),
 //! dNSName (label suffix), URI (host; `.domain` for subdomains), iPAddress (address/mask).
 //! Other forms (otherName, x400, ediParty, registeredID) in a constraint do not restrict
 //! names (no name of that form is compared).
 
 use const_oid::ObjectIdentifier;
-use der::{Decode, Encode};
+use der::Decode;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{NameConstraints, SubjectAltName};
 use x509_cert::name::Name;
+
+use crate::names::NameKey;
 
 const OID_NC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.30");
 const OID_SAN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
@@ -71,8 +73,11 @@ pub fn check_path(path: &[&Certificate]) -> Vec<Violation> {
             continue;
         };
         for (index, cert) in path.iter().enumerate().take(ca_index) {
-            let self_issued_intermediate =
-                index > 0 && cert.tbs_certificate().subject() == cert.tbs_certificate().issuer();
+            let self_issued_intermediate = index > 0
+                && crate::names::names_match(
+                    cert.tbs_certificate().subject(),
+                    cert.tbs_certificate().issuer(),
+                );
             // A self-issued intermediate is not subject to the constraints (§6.1.4 (b)); the
             // leaf always is.
             if self_issued_intermediate && index + 1 < n {
@@ -179,17 +184,10 @@ fn matches(constraint: &GeneralName, name: &GeneralName) -> bool {
     }
 }
 
-/// The constraint's RDNs are a prefix of the name's (each RDN compared as DER).
+/// The constraint's RDNs are a prefix of the name's (RDNs compared as RFC 5280 §7.1 requires,
+/// see [`crate::names`]).
 fn dn_within(c: &Name, n: &Name) -> bool {
-    let c: Vec<Vec<u8>> = c
-        .iter_rdn()
-        .map(|r| r.to_der().unwrap_or_default())
-        .collect();
-    let n: Vec<Vec<u8>> = n
-        .iter_rdn()
-        .map(|r| r.to_der().unwrap_or_default())
-        .collect();
-    c.len() <= n.len() && c.iter().zip(&n).all(|(a, b)| a == b)
+    NameKey::of(c).is_prefix_of(&NameKey::of(n))
 }
 
 fn email_within(c: &str, n: &str) -> bool {

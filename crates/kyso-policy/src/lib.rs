@@ -8,6 +8,8 @@
 //!   and algorithm constraints with dates;
 //! - [`revocation`]: CRL and OCSP evaluation at the signing time without I/O (the caller
 //!   fetches what [`revocation::revocation_needs`] lists); [`ocsp`]: the RFC 6960 structures;
+//! - [`names`]: distinguished-name matching (RFC 5280 §7.1; case and white space are
+//!   insignificant, diacritics are not);
 //! - [`subject`]: signer information for reports (CN, O, title, MST/MNS codes, subscriber type);
 //! - [`profile`]: the Decree 68 profile as data (Government policy OID, validity length,
 //!   workflow rules);
@@ -21,8 +23,10 @@
 
 pub mod algorithms;
 pub mod constraints;
+mod crl;
 pub mod error;
 pub mod expiry;
+pub mod names;
 pub mod ocsp;
 pub mod path;
 pub mod policy;

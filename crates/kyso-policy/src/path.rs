@@ -2,8 +2,9 @@
 //!
 //! Paths are built from the leaf through the extra certificates (e.g. from the CMS) and the
 //! store's known intermediates to a configured anchor, matching the issuer name to the subject
-//! name by **exact DER equality** (G1 names have no diacritics, G2 names have them: names are
-//! never normalised) and, where both are present, the AuthorityKeyIdentifier to the
+//! name as RFC 5280 §7.1 requires ([`crate::names`]: case and white space are insignificant,
+//! PrintableString equals UTF8String; diacritics are significant, so G1 names without them never
+//! match G2 names with them) and, where both are present, the AuthorityKeyIdentifier to the
 //! SubjectKeyIdentifier. Several candidates are tried, without loops, bounded in depth and work.
 //!
 //! Each candidate path is checked (RFC 5280 §6.1, basic part):
@@ -33,7 +34,7 @@
 //! `tests/limbo-exceptions.txt`.
 
 use const_oid::ObjectIdentifier;
-use der::{Decode, Encode};
+use der::Decode;
 use x509_cert::{
     Certificate,
     ext::pkix::{
@@ -42,6 +43,7 @@ use x509_cert::{
 };
 
 use crate::algorithms::{AlgorithmPolicy, AlgorithmUse, verify_signature};
+use crate::names::NameKey;
 use crate::reason::{Reason, Severity};
 use crate::subject::{display_name, format_name};
 use crate::trust::{StoredCertificate, TrustStore, same_entity};
@@ -183,8 +185,8 @@ const KNOWN_EXTENSIONS: &[ObjectIdentifier] = &[
 
 struct Node<'a> {
     stored: &'a StoredCertificate,
-    subject: Vec<u8>,
-    issuer: Vec<u8>,
+    subject: NameKey,
+    issuer: NameKey,
     ski: Option<Vec<u8>>,
     aki: Option<Vec<u8>>,
     anchor: bool,
@@ -208,8 +210,8 @@ fn make_node<'a>(stored: &'a StoredCertificate, anchor: bool) -> Node<'a> {
         .and_then(|a| a.key_identifier.map(|k| k.as_bytes().to_vec()));
     Node {
         stored,
-        subject: tbs.subject().to_der().unwrap_or_default(),
-        issuer: tbs.issuer().to_der().unwrap_or_default(),
+        subject: NameKey::of(tbs.subject()),
+        issuer: NameKey::of(tbs.issuer()),
         ski,
         aki,
         anchor,

@@ -122,7 +122,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
         let idx = n - i; // index in `path`
         let cert = path[idx];
         let tbs = cert.tbs_certificate();
-        let self_issued = tbs.subject() == tbs.issuer();
+        let self_issued = crate::names::names_match(tbs.subject(), tbs.issuer());
         let policies = match ext(cert, &OID_CP) {
             Some(v) => Some(
                 CertificatePolicies::from_der(v)

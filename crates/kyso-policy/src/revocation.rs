@@ -10,12 +10,13 @@
 //!    certificate: good, revoked (time, reason), suspended (certificateHold) or unknown.
 //!
 //! What is accepted:
-//! - **CRL** (RFC 5280 §5, §6.3, full CRLs only): the issuer name equals the certificate's
-//!   issuer name; signed by the certificate's issuer, or by a delegated CRL signer that the
-//!   issuer certified with `keyUsage` cRLSign (issued by the same CA, same name); not a delta
-//!   CRL; an issuingDistributionPoint that limits the scope (only CA / only user certificates,
-//!   only some reasons, indirect) is honoured or the CRL is not used; no unknown critical
-//!   extension.
+//! - **CRL** (RFC 5280 §5, §6.3.3; the details in `crl.rs`): complete CRLs, updated by delta
+//!   CRLs (never used alone); direct and indirect CRLs (`cRLIssuer` in the certificate's
+//!   distribution point, `certificateIssuer` entries); CRLs partitioned by reason, combined
+//!   until every reason is covered; signed by the certificate's issuer or by a CRL signer with
+//!   cRLSign and its own path to the same anchor, itself not revoked; a non-critical cRLNumber
+//!   and no unknown critical extension. Names are compared as RFC 5280 §7.1 requires
+//!   ([`crate::names`]).
 //! - **OCSP** (RFC 6960): status successful, a `BasicOCSPResponse` signed by the issuer itself or
 //!   by a delegated responder (a certificate issued by the issuer, with the id-kp-OCSPSigning
 //!   EKU, valid when the response was produced); the CertID matches (SHA-1 or SHA-256); the
@@ -38,32 +39,22 @@
 use const_oid::ObjectIdentifier;
 use der::{Decode, Encode};
 use x509_cert::Certificate;
-use x509_cert::crl::CertificateList;
-use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
-    AuthorityInfoAccessSyntax, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, KeyUsages,
+    AuthorityInfoAccessSyntax, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage,
 };
 
 use crate::algorithms::{AlgorithmPolicy, DigestAlgorithm, verify_signature};
+use crate::names::names_match;
 use crate::ocsp::{self, BasicOcspResponse, OcspCertStatus, OcspResponse, OcspResponseStatus};
 use crate::reason::{Reason, Severity};
 use crate::subject::{display_name, serial_hex};
 
-const OID_BC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 const OID_CRLDP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.31");
 const OID_AIA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
 const OID_KU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
 const OID_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
-const OID_CRL_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.20");
-const OID_DELTA_CRL: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.27");
-const OID_IDP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.28");
-const OID_AKI: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
-const OID_FRESHEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.46");
 const OID_AUTHORITY_INFO: ObjectIdentifier = OID_AIA;
-const OID_REASON_CODE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.21");
-const OID_INVALIDITY_DATE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.24");
-const OID_CERT_ISSUER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.29");
 const AD_OCSP: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
 const AD_CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
 
@@ -189,40 +180,6 @@ pub fn crl_urls(cert: &Certificate) -> Vec<String> {
                         out.push(u.as_str().to_owned());
                     }
                 }
-            }
-        }
-    }
-    out
-}
-
-/// The names of a distribution point name; a name relative to the CRL issuer is appended to
-/// `issuer` and given as a directoryName.
-fn full_names(dp: &DistributionPointName, issuer: &x509_cert::name::Name) -> Vec<GeneralName> {
-    match dp {
-        DistributionPointName::FullName(names) => names.clone(),
-        DistributionPointName::NameRelativeToCRLIssuer(rdn) => {
-            let mut rdns: Vec<x509_cert::name::RelativeDistinguishedName> =
-                issuer.iter_rdn().cloned().collect();
-            rdns.push(rdn.clone());
-            rdns.to_der()
-                .ok()
-                .and_then(|d| x509_cert::name::Name::from_der(&d).ok())
-                .map(|n| vec![GeneralName::DirectoryName(n)])
-                .unwrap_or_default()
-        }
-    }
-}
-
-/// Every name of a certificate's CRL distribution points (relative names completed with the
-/// certificate's issuer, the CRL issuer when no cRLIssuer is named).
-fn dp_full_names(cert: &Certificate) -> Vec<GeneralName> {
-    let mut out = Vec::new();
-    if let Some((v, _)) = ext(cert, &OID_CRLDP)
-        && let Ok(dps) = CrlDistributionPoints::from_der(v)
-    {
-        for dp in dps.0 {
-            if let Some(name) = &dp.distribution_point {
-                out.extend(full_names(name, cert.tbs_certificate().issuer()));
             }
         }
     }
@@ -404,7 +361,7 @@ pub struct RevocationCheck {
     pub reasons: Vec<Reason>,
 }
 
-fn ext<'a>(cert: &'a Certificate, oid: &ObjectIdentifier) -> Option<(&'a [u8], bool)> {
+pub(crate) fn ext<'a>(cert: &'a Certificate, oid: &ObjectIdentifier) -> Option<(&'a [u8], bool)> {
     cert.tbs_certificate()
         .extensions()?
         .iter()
@@ -437,43 +394,10 @@ fn fmt_vn(t: der::DateTime) -> String {
     )
 }
 
-/// The first TLV inside a SEQUENCE (the signed part of a CRL, certificate, …), as received.
-fn first_inner_tlv(der_bytes: &[u8]) -> Option<&[u8]> {
-    let l = *der_bytes.get(1)?;
-    let hdr = if l < 0x80 {
-        2
-    } else {
-        2 + usize::from(l & 0x7f)
-    };
-    let rest = der_bytes.get(hdr..)?;
-    let len = crate::trust::tlv_len(rest).ok()?;
-    rest.get(..len)
-}
-
-/// Decode a CRL from DER or PEM.
-pub fn parse_crl(bytes: &[u8]) -> Result<(CertificateList, Vec<u8>), crate::PolicyError> {
-    let der_bytes = if bytes.starts_with(b"-----BEGIN") {
-        let (_, doc) = der::Document::from_pem(std::str::from_utf8(bytes).map_err(|_| {
-            crate::PolicyError::Pem {
-                offset: 0,
-                message: "not UTF-8".into(),
-            }
-        })?)
-        .map_err(|e| crate::PolicyError::Pem {
-            offset: 0,
-            message: e.to_string(),
-        })?;
-        doc.as_bytes().to_vec()
-    } else {
-        bytes.to_vec()
-    };
-    let crl =
-        CertificateList::from_der(&der_bytes).map_err(|e| crate::PolicyError::der("CRL", 0, e))?;
-    Ok((crl, der_bytes))
-}
+pub use crate::crl::parse_crl;
 
 /// Whether `signer` signed `tbs` with `alg`/`sig` (algorithm constraints applied at `at`).
-fn signed_by(
+pub(crate) fn signed_by(
     signer: &Certificate,
     alg: &spki::AlgorithmIdentifierOwned,
     tbs: &[u8],
@@ -513,12 +437,12 @@ fn cert_tbs_and_sig(cert: &Certificate) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((tbs, sig))
 }
 
-fn within(cert: &Certificate, t: der::DateTime) -> bool {
+pub(crate) fn within(cert: &Certificate, t: der::DateTime) -> bool {
     let v = cert.tbs_certificate().validity();
     v.not_before.to_date_time() <= t && t <= v.not_after.to_date_time()
 }
 
-fn key_usage(cert: &Certificate) -> Option<KeyUsage> {
+pub(crate) fn key_usage(cert: &Certificate) -> Option<KeyUsage> {
     ext(cert, &OID_KU).and_then(|(v, _)| KeyUsage::from_der(v).ok())
 }
 
@@ -528,20 +452,16 @@ fn has_eku(cert: &Certificate, oid: &ObjectIdentifier) -> bool {
         .is_some_and(|e| e.0.contains(oid))
 }
 
-/// The DER of a certificate's subject and issuer names.
-fn names(cert: &Certificate) -> (Vec<u8>, Vec<u8>) {
-    let tbs = cert.tbs_certificate();
-    (
-        tbs.subject().to_der().unwrap_or_default(),
-        tbs.issuer().to_der().unwrap_or_default(),
-    )
-}
-
 /// Whether `delegate` was issued (signed) by `issuer`.
-fn issued_by(delegate: &Certificate, issuer: &Certificate, policy: &AlgorithmPolicy) -> bool {
-    let (_, d_issuer) = names(delegate);
-    let (i_subject, _) = names(issuer);
-    if d_issuer != i_subject {
+pub(crate) fn issued_by(
+    delegate: &Certificate,
+    issuer: &Certificate,
+    policy: &AlgorithmPolicy,
+) -> bool {
+    if !names_match(
+        delegate.tbs_certificate().issuer(),
+        issuer.tbs_certificate().subject(),
+    ) {
         return false;
     }
     let Some((tbs, sig)) = cert_tbs_and_sig(delegate) else {
@@ -567,204 +487,6 @@ fn issued_by(delegate: &Certificate, issuer: &Certificate, policy: &AlgorithmPol
 struct Found {
     status: CertStatus,
     source: Source,
-}
-
-/// Evaluate one CRL for `cert` issued by `issuer`.
-fn crl_status(
-    bytes: &[u8],
-    cert: &Certificate,
-    above: &[Certificate],
-    is_ca: bool,
-    data: &RevocationData,
-    options: &RevocationOptions,
-    depth: usize,
-) -> Result<Option<Found>, String> {
-    let issuer = &above[0];
-    // The scope of onlyContainsCACerts/UserCerts follows the certificate's own cA flag.
-    let is_ca = ext(cert, &OID_BC)
-        .and_then(|(v, _)| x509_cert::ext::pkix::BasicConstraints::from_der(v).ok())
-        .map_or(is_ca, |b| b.ca);
-    let (crl, der_bytes) = parse_crl(bytes).map_err(|e| e.to_string())?;
-    let tbs = &crl.tbs_cert_list;
-    let (_, cert_issuer) = names(cert);
-    if tbs.issuer.to_der().unwrap_or_default() != cert_issuer {
-        return Ok(None); // Another CA's CRL: not an error.
-    }
-    // Signature: the issuer, or a delegated CRL signer certified by it with cRLSign.
-    let signed = first_inner_tlv(&der_bytes).ok_or("CRL: malformed")?;
-    let sig = crl.signature.as_bytes().ok_or("CRL: malformed signature")?;
-    let this_update = tbs.this_update.to_date_time();
-    let can_sign_crl =
-        |c: &Certificate| key_usage(c).is_none_or(|k| k.0.contains(KeyUsages::CRLSign));
-    let mut ok = false;
-    let mut why = String::from("CRL signature does not verify with the issuer's key");
-    if can_sign_crl(issuer) {
-        match signed_by(
-            issuer,
-            &crl.signature_algorithm,
-            signed,
-            sig,
-            &options.algorithm_policy,
-            this_update,
-        ) {
-            Ok(()) => ok = true,
-            Err(e) => why = format!("CRL: {e}"),
-        }
-    } else {
-        why = "CRL: the issuer's keyUsage lacks cRLSign".into();
-    }
-    // The same CA under a rolled-over key (a self-issued certificate above on this path).
-    if !ok {
-        ok = above[1..].iter().any(|a| {
-            names(a).0 == cert_issuer
-                && can_sign_crl(a)
-                && signed_by(
-                    a,
-                    &crl.signature_algorithm,
-                    signed,
-                    sig,
-                    &options.algorithm_policy,
-                    this_update,
-                )
-                .is_ok()
-        });
-    }
-    // A delegated CRL signer: same CA name, cRLSign, certified by a certificate of this path,
-    // valid at thisUpdate and itself not revoked (checked one level deep).
-    if !ok && depth == 0 {
-        for d in &data.certificates {
-            let (d_subject, _) = names(d);
-            if d_subject != cert_issuer
-                || !key_usage(d).is_some_and(|k| k.0.contains(KeyUsages::CRLSign))
-                || !within(d, this_update)
-            {
-                continue;
-            }
-            let Some(pos) = above
-                .iter()
-                .position(|a| issued_by(d, a, &options.algorithm_policy))
-            else {
-                continue;
-            };
-            if signed_by(
-                d,
-                &crl.signature_algorithm,
-                signed,
-                sig,
-                &options.algorithm_policy,
-                this_update,
-            )
-            .is_err()
-            {
-                continue;
-            }
-            let (st, _, _) = check_certificate_at(d, &above[pos..], true, data, options, depth + 1);
-            if st == CertStatus::Good {
-                ok = true;
-                break;
-            }
-            why = "CRL signer certificate is revoked or its status is unknown".into();
-        }
-    }
-    if !ok {
-        return Err(why);
-    }
-    // Extensions: full CRLs only, scope, no unknown critical ones.
-    if let Some(exts) = &tbs.crl_extensions {
-        for e in exts.iter() {
-            if e.extn_id == OID_DELTA_CRL {
-                return Err("delta CRL (only full CRLs are used)".into());
-            } else if e.extn_id == OID_IDP {
-                let idp = IssuingDistributionPoint::from_der(e.extn_value.as_bytes())
-                    .map_err(|_| "CRL: unreadable issuingDistributionPoint")?;
-                if idp.indirect_crl {
-                    return Err("indirect CRL (not supported)".into());
-                }
-                if idp.only_some_reasons.is_some() {
-                    return Err("CRL covers only some reasons".into());
-                }
-                if idp.only_contains_attribute_certs
-                    || (idp.only_contains_ca_certs && !is_ca)
-                    || (idp.only_contains_user_certs && is_ca)
-                {
-                    return Ok(None);
-                }
-                if let Some(idp_dp) = &idp.distribution_point {
-                    // The CRL's scope must match one of the certificate's distribution points
-                    // (RFC 5280 §6.3.3 (b)(2)(i)), any name form, compared as DER; relative
-                    // names are completed with the CRL issuer's name.
-                    let idp_names = full_names(idp_dp, &tbs.issuer);
-                    let dp_names = dp_full_names(cert);
-                    let der_of = |n: &GeneralName| n.to_der().unwrap_or_default();
-                    let matches = idp_names
-                        .iter()
-                        .any(|a| dp_names.iter().any(|b| der_of(a) == der_of(b)));
-                    // A partitioned CRL does not cover a certificate without distribution points.
-                    if !matches {
-                        return Ok(None);
-                    }
-                }
-            } else if e.critical
-                && e.extn_id != OID_CRL_NUMBER
-                && e.extn_id != OID_AKI
-                && e.extn_id != OID_FRESHEST
-            {
-                return Err(format!(
-                    "CRL has an unknown critical extension {}",
-                    e.extn_id
-                ));
-            }
-        }
-    }
-    // Freshness.
-    let t = options.time;
-    let next = tbs.next_update.map(|n| n.to_date_time());
-    if this_update < t && next.is_none_or(|n| n < t) {
-        return Err(format!(
-            "CRL is not current at the validation time (thisUpdate {}, nextUpdate {})",
-            rfc3339(this_update),
-            next.map(rfc3339).unwrap_or_else(|| "absent".into())
-        ));
-    }
-    // Entry.
-    let serial = cert.tbs_certificate().serial_number().as_bytes();
-    for entry in tbs.revoked_certificates.iter().flatten() {
-        if entry.serial_number.as_bytes() != serial {
-            continue;
-        }
-        let mut reason = None;
-        let mut time = entry.revocation_date.to_date_time();
-        for e in entry.crl_entry_extensions.iter().flatten() {
-            if e.extn_id == OID_REASON_CODE {
-                reason = CrlReason::from_der_enumerated(e.extn_value.as_bytes());
-            } else if e.extn_id == OID_INVALIDITY_DATE {
-                if let Ok(g) = der::asn1::GeneralizedTime::from_der(e.extn_value.as_bytes()) {
-                    time = time.min(g.to_date_time());
-                }
-            } else if e.critical {
-                // certificateIssuer (indirect CRLs) or anything else we cannot honour.
-                let what = if e.extn_id == OID_CERT_ISSUER {
-                    "certificateIssuer"
-                } else {
-                    "unknown"
-                };
-                return Err(format!("CRL entry has a critical {what} extension"));
-            }
-        }
-        let status = match reason {
-            Some(CrlReason::RemoveFromCrl) => CertStatus::Good,
-            Some(CrlReason::CertificateHold) => CertStatus::Suspended { time },
-            _ => CertStatus::Revoked { time, reason },
-        };
-        return Ok(Some(Found {
-            status,
-            source: Source::Crl,
-        }));
-    }
-    Ok(Some(Found {
-        status: CertStatus::Good,
-        source: Source::Crl,
-    }))
 }
 
 /// Evaluate one OCSP response for `cert` issued by `issuer`.
@@ -804,7 +526,7 @@ fn ocsp_status(
     let produced = data.produced_at.to_date_time();
     // Who signed: the issuer itself, or a delegated responder certified by it.
     let by_issuer = match &data.responder_id {
-        ocsp::ResponderId::ByName(n) => n.to_der().unwrap_or_default() == names(issuer).0,
+        ocsp::ResponderId::ByName(n) => names_match(n, issuer.tbs_certificate().subject()),
         ocsp::ResponderId::ByKey(k) => {
             k.as_bytes()
                 == DigestAlgorithm::Sha1
@@ -833,7 +555,7 @@ fn ocsp_status(
             .iter()
             .flatten()
             .find(|c| match &data.responder_id {
-                ocsp::ResponderId::ByName(n) => n.to_der().unwrap_or_default() == names(c).0,
+                ocsp::ResponderId::ByName(n) => names_match(n, c.tbs_certificate().subject()),
                 ocsp::ResponderId::ByKey(k) => {
                     k.as_bytes()
                         == DigestAlgorithm::Sha1
@@ -913,7 +635,28 @@ pub fn check_certificate(
     data: &RevocationData,
     options: &RevocationOptions,
 ) -> (CertStatus, Option<Source>, Vec<String>) {
-    check_certificate_at(cert, above, is_ca, data, options, 0)
+    check_certificate_at(cert, above, is_ca, data, options)
+}
+
+/// What [`status_of`] works with: the caller's data (CRLs decoded once) and options.
+pub(crate) struct Ctx<'a> {
+    pub(crate) data: &'a RevocationData,
+    pub(crate) options: &'a RevocationOptions,
+    pub(crate) crls: Vec<Result<crate::crl::Crl, String>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(data: &'a RevocationData, options: &'a RevocationOptions) -> Self {
+        Self {
+            data,
+            options,
+            crls: data
+                .crls
+                .iter()
+                .map(|c| crate::crl::Crl::parse(c))
+                .collect(),
+        }
+    }
 }
 
 fn check_certificate_at(
@@ -922,35 +665,69 @@ fn check_certificate_at(
     is_ca: bool,
     data: &RevocationData,
     options: &RevocationOptions,
-    depth: usize,
 ) -> (CertStatus, Option<Source>, Vec<String>) {
-    let issuer = &above[0];
+    let ctx = Ctx::new(data, options);
+    status_of(cert, above, is_ca, &ctx, &mut Vec::new())
+}
+
+/// The status of `cert` from every OCSP response and CRL; `visiting` holds the CRL signers
+/// whose own status is being decided (see [`crate::crl`]).
+pub(crate) fn status_of(
+    cert: &Certificate,
+    above: &[Certificate],
+    is_ca: bool,
+    ctx: &Ctx<'_>,
+    visiting: &mut Vec<Certificate>,
+) -> (CertStatus, Option<Source>, Vec<String>) {
+    let Some(issuer) = above.first() else {
+        return (CertStatus::Unknown, None, vec!["no issuer".into()]);
+    };
     let mut rejected = Vec::new();
-    let mut found: Vec<Found> = Vec::new();
-    for r in &data.ocsp_responses {
-        match ocsp_status(r, cert, issuer, options) {
-            Ok(Some(f)) => found.push(f),
+    // (status, source, reasons covered)
+    let mut found: Vec<(CertStatus, Source, u16)> = Vec::new();
+    for r in &ctx.data.ocsp_responses {
+        match ocsp_status(r, cert, issuer, ctx.options) {
+            Ok(Some(f)) => found.push((f.status, f.source, crate::crl::ALL_REASONS)),
             Ok(None) => {}
             Err(e) => rejected.push(e),
         }
     }
-    for c in &data.crls {
-        match crl_status(c, cert, above, is_ca, data, options, depth) {
-            Ok(Some(f)) => found.push(f),
-            Ok(None) => {}
-            Err(e) => rejected.push(e),
-        }
-    }
-    // The most serious usable statement wins: revoked, then suspended, then good.
+    let (crl_found, crl_rejected) = crate::crl::crl_findings(cert, above, is_ca, ctx, visiting);
+    rejected.extend(crl_rejected);
+    found.extend(
+        crl_found
+            .into_iter()
+            .map(|f| (f.status, Source::Crl, f.reasons)),
+    );
+    // The most serious usable statement wins: revoked, then suspended; "good" only when the
+    // good statements together cover every revocation reason (CRLs partitioned by reason).
     let rank = |s: &CertStatus| match s {
         CertStatus::Revoked { .. } => 0,
         CertStatus::Suspended { .. } => 1,
         CertStatus::Good => 2,
         CertStatus::Unknown => 3,
     };
-    match found.iter().min_by_key(|f| rank(&f.status)) {
-        Some(f) => (f.status, Some(f.source), rejected),
-        None => (CertStatus::Unknown, None, rejected),
+    let Some(worst) = found.iter().min_by_key(|f| rank(&f.0)) else {
+        return (CertStatus::Unknown, None, rejected);
+    };
+    match worst.0 {
+        CertStatus::Good => {
+            let covered = found
+                .iter()
+                .filter(|f| f.0 == CertStatus::Good)
+                .fold(0, |m, f| m | f.2);
+            if covered & crate::crl::ALL_REASONS == crate::crl::ALL_REASONS {
+                (CertStatus::Good, Some(worst.1), rejected)
+            } else {
+                rejected.push(format!(
+                    "the usable CRLs cover only some revocation reasons (ReasonFlags {covered:#05x} of {:#05x})",
+                    crate::crl::ALL_REASONS
+                ));
+                (CertStatus::Unknown, None, rejected)
+            }
+        }
+        CertStatus::Unknown => (CertStatus::Unknown, None, rejected),
+        s => (s, Some(worst.1), rejected),
     }
 }
 

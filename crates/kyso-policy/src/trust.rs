@@ -120,7 +120,8 @@ fn push_unique(list: &mut Vec<StoredCertificate>, c: StoredCertificate) -> bool 
 /// Same subject name and same public key (a re-issued self-signed root counts as the anchor).
 pub(crate) fn same_entity(a: &Certificate, b: &Certificate) -> bool {
     let (ta, tb) = (a.tbs_certificate(), b.tbs_certificate());
-    ta.subject() == tb.subject() && ta.subject_public_key_info() == tb.subject_public_key_info()
+    ta.subject_public_key_info() == tb.subject_public_key_info()
+        && crate::names::names_match(ta.subject(), tb.subject())
 }
 
 /// Parse certificates from PEM (one or many blocks), a DER certificate, or a PKCS#7 certs-only
