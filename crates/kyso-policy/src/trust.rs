@@ -25,9 +25,21 @@ pub struct StoredCertificate {
 
 impl StoredCertificate {
     /// Parse one DER certificate, keeping its bytes.
+    ///
+    /// A `notBefore` before 1970 (e.g. UTCTime `50…`, 1950, which RFC 5280 allows) cannot be
+    /// represented by `der::DateTime`; such a certificate is read with its `notBefore` taken as
+    /// 1970-01-01T00:00:00Z (see [`clamp_early_not_before`]). Every validation time is a
+    /// `der::DateTime`, hence at or after 1970, so "not yet valid" is decided exactly as with
+    /// the real date; signatures are checked over [`StoredCertificate::der`], the bytes as
+    /// received, never over a re-encoding. A `notAfter` before 1970 is not read (such a
+    /// certificate has expired at every representable time).
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, PolicyError> {
-        let certificate =
-            Certificate::from_der(der_bytes).map_err(|e| PolicyError::der("certificate", 0, e))?;
+        let certificate = match Certificate::from_der(der_bytes) {
+            Ok(c) => c,
+            Err(e) => clamp_early_not_before(der_bytes)
+                .and_then(|patched| Certificate::from_der(&patched).ok())
+                .ok_or_else(|| PolicyError::der("certificate", 0, e))?,
+        };
         Ok(Self {
             certificate,
             der: der_bytes.to_vec(),
@@ -149,6 +161,60 @@ fn strip_trailing_zeros(bytes: &[u8]) -> &[u8] {
         return &bytes[..len];
     }
     bytes
+}
+
+/// A copy of a certificate's DER whose `notBefore`, when it lies before 1970, reads
+/// 1970-01-01T00:00:00Z instead (`None` when it does not or the DER is not understood). The
+/// replacement has the same length (UTCTime `700101000000Z`, GeneralizedTime
+/// `19700101000000Z`), so no length changes; the copy is only decoded, never verified.
+pub(crate) fn clamp_early_not_before(der_bytes: &[u8]) -> Option<Vec<u8>> {
+    // Certificate SEQUENCE → TBSCertificate SEQUENCE → fields.
+    let (cert_hdr, _) = header(der_bytes, 0x30)?;
+    let tbs_start = cert_hdr;
+    let (tbs_hdr, _) = header(der_bytes.get(tbs_start..)?, 0x30)?;
+    let mut pos = tbs_start + tbs_hdr;
+    // [0] version (optional), serialNumber, signature, issuer.
+    if der_bytes.get(pos) == Some(&0xa0) {
+        pos += tlv_len(der_bytes.get(pos..)?).ok()?;
+    }
+    for tag in [0x02, 0x30, 0x30] {
+        if *der_bytes.get(pos)? != tag {
+            return None;
+        }
+        pos += tlv_len(der_bytes.get(pos..)?).ok()?;
+    }
+    // validity SEQUENCE { notBefore, notAfter }.
+    let (validity_hdr, _) = header(der_bytes.get(pos..)?, 0x30)?;
+    let nb = pos + validity_hdr;
+    let tag = *der_bytes.get(nb)?;
+    let len = usize::from(*der_bytes.get(nb + 1)?);
+    let value = der_bytes.get(nb + 2..nb + 2 + len)?;
+    let replacement: &[u8] = match (tag, len) {
+        // UTCTime YYMMDDHHMMSSZ: YY 50–69 is 1950–1969.
+        (0x17, 13) if matches!(value.get(..2)?, [b'5' | b'6', b'0'..=b'9']) => b"700101000000Z",
+        // GeneralizedTime YYYYMMDDHHMMSSZ before 1970.
+        (0x18, 15) if value.get(..4)? < b"1970".as_slice() => b"19700101000000Z",
+        _ => return None,
+    };
+    let mut out = der_bytes.to_vec();
+    out.get_mut(nb + 2..nb + 2 + len)?
+        .copy_from_slice(replacement);
+    Some(out)
+}
+
+/// The header length and content length of the TLV at `bytes[0]` when its tag is `tag`.
+fn header(bytes: &[u8], tag: u8) -> Option<(usize, usize)> {
+    if *bytes.first()? != tag {
+        return None;
+    }
+    let total = tlv_len(bytes).ok()?;
+    let first = *bytes.get(1)?;
+    let hdr = if first < 0x80 {
+        2
+    } else {
+        2 + usize::from(first & 0x7f)
+    };
+    Some((hdr, total - hdr))
 }
 
 /// Total length (header + content) of the definite-length TLV starting at `bytes[0]`.
