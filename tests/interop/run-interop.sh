@@ -146,6 +146,31 @@ if [[ -x $KYSO ]]; then
     fi
   fi
 
+  # ---- Certification signatures (DocMDP): certify P=2, then an approval on top; P=1 refuses more ----
+  out=$OUT/certified-p2.pdf
+  if check sign-certify-p2 "$KYSO" sign "$PDF/plain.pdf" -o "$out" --certify 2 \
+       --p12 "$PKI/to-chuc.p12" --password-env KYSO_P12_PASSWORD; then
+    judge sign-certify-p2 "$out"
+    if check sign-after-certify-p2 "$KYSO" sign "$out" -o "$OUT/certified-p2-approved.pdf" \
+         --p12 "$PKI/ca-nhan.p12" --password-env KYSO_P12_PASSWORD; then
+      judge sign-after-certify-p2 "$OUT/certified-p2-approved.pdf"
+    fi
+  fi
+  out=$OUT/certified-p1.pdf
+  if check sign-certify-p1 "$KYSO" sign "$PDF/plain.pdf" -o "$out" --certify 1 \
+       --p12 "$PKI/to-chuc.p12" --password-env KYSO_P12_PASSWORD; then
+    judge sign-certify-p1 "$out"
+    # A further signature is refused (exit 2) and nothing is written.
+    check sign-after-certify-p1-refused bash -c '"$1" sign "$2" -o "$3" --p12 "$4" \
+      --password-env KYSO_P12_PASSWORD; rc=$?; echo "exit $rc"; [[ $rc -eq 2 && ! -e $3 ]]' \
+      _ "$KYSO" "$out" "$OUT/certified-p1-refused.pdf" "$PKI/ca-nhan.p12"
+  fi
+  # A certificate that may not sign (the TSA's: timeStamping only) is refused before signing.
+  check sign-tsa-key-refused bash -c '"$1" sign "$2" -o "$3" --p12 "$4" \
+    --password-env KYSO_P12_PASSWORD 2> "$3.err"; rc=$?; cat "$3.err"; echo "exit $rc";
+    [[ $rc -eq 2 && ! -e $3 ]] && grep -q EXTENDED_KEY_USAGE_NOT_FOR_SIGNING "$3.err"' \
+    _ "$KYSO" "$PDF/plain.pdf" "$OUT/tsa-signed.pdf" "$PKI/tsa.p12"
+
   # ---- kyso verify on pyHanko's signatures ----
   check verify-pyhanko-signed verify_json "$PDF/pyhanko-signed.pdf" 0 VALID \
     --no-revocation --trust "$PKI/root-g2.pem"

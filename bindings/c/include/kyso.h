@@ -73,7 +73,9 @@ int32_t kyso_verify_pdf(const uint8_t *pdf,
                         kyso_error **error_out);
 
 // Verify a certificate on its own: its chain to the trust anchors, revocation and the
-// Decree 68 profile. `cert[0..cert_len]` is PEM or DER; further certificates there help build the
+// Decree 68 profile; by default also whether it may sign documents (key usage, key size at the
+// validation time; `"purpose": "any"` in the options checks the path alone).
+// `cert[0..cert_len]` is PEM or DER; further certificates there help build the
 // path. `options_json` is the same object as for [`kyso_verify_pdf`]. The JSON report
 // (`status`, `sub_indication`, `validation_time`, `path`, `revocation`, `reasons`) goes to
 // `*report_json_out`, whatever the status.

@@ -178,6 +178,11 @@ struct SignArgs {
     /// Allow the rectangle to cover other signatures' images.
     #[arg(long, requires = "profile")]
     allow_overlap: bool,
+    /// Chữ ký chứng thực — make a certification signature (only as the document's first
+    /// signature) permitting afterwards 1: no change, 2: form filling and signing, 3: also
+    /// annotations (DocMDP).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+    certify: Option<u8>,
     /// PAdES level: B-B, B-T (signature time-stamp), B-LT (plus validation data in the DSS)
     /// or B-LTA (plus a document time-stamp). B-T and above need --tsa.
     #[arg(long, default_value = "B-B")]
@@ -303,6 +308,7 @@ fn sign(args: SignArgs) -> Result<(), Error> {
     options.field_name = args.field;
     options.reason = args.reason;
     options.location = args.location;
+    options.certification = args.certify;
     let options = kyso::ltv::options_for_level(&options, args.level, stamper.as_ref())?;
     let signed = match args.profile.as_deref() {
         None => kyso::sign_pdf(&input, signer.as_ref(), &options)?,

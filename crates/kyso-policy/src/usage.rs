@@ -128,11 +128,7 @@ pub fn document_signer_findings(cert: &Certificate) -> Vec<Reason> {
         match ExtendedKeyUsage::from_der(ext.extn_value.as_bytes()) {
             Ok(e) => {
                 let purposes = &e.0;
-                let listed = purposes
-                    .iter()
-                    .map(eku_name)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let listed = purposes.iter().map(eku_name).collect::<Vec<_>>().join(", ");
                 let service_only =
                     !purposes.is_empty() && purposes.iter().all(|p| SERVICE_ONLY.contains(p));
                 let fits = purposes
@@ -165,7 +161,11 @@ pub fn document_signer_findings(cert: &Certificate) -> Vec<Reason> {
 
 /// The algorithm policy applied to `cert`'s own public key, for use at `at` (legacy key sizes
 /// only before the policy's cut-off).
-pub fn key_findings(cert: &Certificate, policy: &AlgorithmPolicy, at: der::DateTime) -> Vec<Reason> {
+pub fn key_findings(
+    cert: &Certificate,
+    policy: &AlgorithmPolicy,
+    at: der::DateTime,
+) -> Vec<Reason> {
     match key_info(cert.tbs_certificate().subject_public_key_info()) {
         Ok((kind, bits)) => policy.check_key(kind, bits, Some(at)),
         Err(e) => vec![Reason::error(
@@ -197,8 +197,14 @@ pub fn validity_findings(cert: &Certificate, at: der::DateTime) -> Vec<Reason> {
     } else if at > na {
         vec![Reason::error(
             CERTIFICATE_NOT_VALID_AT_TIME,
-            format!("Chứng thư số đã hết hạn vào {} (thời điểm ký {when})", day(na)),
-            format!("The certificate expired on {} (signing time {when})", day(na)),
+            format!(
+                "Chứng thư số đã hết hạn vào {} (thời điểm ký {when})",
+                day(na)
+            ),
+            format!(
+                "The certificate expired on {} (signing time {when})",
+                day(na)
+            ),
         )]
     } else {
         Vec::new()
@@ -293,7 +299,10 @@ mod tests {
         // The roots have keyCertSign/cRLSign only: a CA key signing a document is refused.
         let root = gov("vgca-g2/rootcag2.crt");
         let f = document_signer_findings(&root);
-        assert!(f.iter().any(|r| r.code == KEY_USAGE_NOT_FOR_SIGNING), "{f:?}");
+        assert!(
+            f.iter().any(|r| r.code == KEY_USAGE_NOT_FOR_SIGNING),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -312,8 +321,9 @@ mod tests {
         ] {
             let f = document_signer_findings(&gov(tsa));
             assert!(
-                f.iter().any(|r| r.code == EXTENDED_KEY_USAGE_NOT_FOR_SIGNING
-                    || r.code == KEY_USAGE_NOT_FOR_SIGNING),
+                f.iter()
+                    .any(|r| r.code == EXTENDED_KEY_USAGE_NOT_FOR_SIGNING
+                        || r.code == KEY_USAGE_NOT_FOR_SIGNING),
                 "{tsa}: {f:?}"
             );
         }
@@ -326,7 +336,10 @@ mod tests {
         let after = der::DateTime::new(2026, 1, 1, 0, 0, 0).unwrap();
         assert!(validity_findings(&leaf, inside).is_empty());
         let f = signing_refusals(&leaf, &AlgorithmPolicy::default(), after);
-        assert!(f.iter().any(|r| r.code == CERTIFICATE_NOT_VALID_AT_TIME), "{f:?}");
+        assert!(
+            f.iter().any(|r| r.code == CERTIFICATE_NOT_VALID_AT_TIME),
+            "{f:?}"
+        );
     }
 
     #[test]

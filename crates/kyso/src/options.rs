@@ -62,7 +62,9 @@ impl VerifyConfig {
         match self.purpose.as_deref() {
             None => Ok(kyso_policy::usage::Purpose::default()),
             Some(p) => kyso_policy::usage::Purpose::parse(p).ok_or_else(|| {
-                Error::Options(format!("purpose must be document-signing or any, not {p:?}"))
+                Error::Options(format!(
+                    "purpose must be document-signing or any, not {p:?}"
+                ))
             }),
         }
     }

@@ -104,6 +104,10 @@ pub struct SignConfig {
     /// `/ContactInfo`.
     #[serde(default)]
     pub contact_info: Option<String>,
+    /// Certify the document (only as its first signature): the DocMDP permission level, 1 (no
+    /// change), 2 (form filling and signing) or 3 (also annotations).
+    #[serde(default)]
+    pub certify: Option<u8>,
     /// Issuing CA certificates to embed (PEM text or paths, nearest first), like the CLI's
     /// `--chain`: needed when the token holds only the signer's certificate.
     #[serde(default)]
@@ -263,6 +267,17 @@ impl SignConfig {
         options.reason.clone_from(&self.reason);
         options.location.clone_from(&self.location);
         options.contact_info.clone_from(&self.contact_info);
+        options.certification = match self.certify {
+            None => None,
+            Some(p @ 1..=3) => Some(p),
+            Some(other) => {
+                return Err(SignConfigError::Unsupported {
+                    option: "certify",
+                    value: other.to_string(),
+                    supported: "1, 2 or 3",
+                });
+            }
+        };
         Ok(options)
     }
 

@@ -1,0 +1,332 @@
+//! What a certificate may sign (issue: no false VALID). Certificates are issued at test time by
+//! the test PKI's G2 issuing CA with OpenSSL, with the key usages and sizes under test; the
+//! PDFs signed with the refused keys are assembled from the lower layers (the incremental
+//! writer and the CMS builder), as an attacker or another tool would, since `kyso sign` refuses.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::work_dir;
+use kyso::demo::sample_pdf;
+use kyso::policy::TrustStore;
+use kyso::policy::usage::Purpose;
+use kyso::token::Signer;
+use kyso::token::software::SoftwareSigner;
+use kyso::verify::report::{CheckStatus, Indication};
+use kyso::{PadesOptions, RevocationMode, SigningTime, Verdict, VerifyOptions};
+use sha2::Digest;
+
+fn pki(name: &str) -> PathBuf {
+    work_dir().join("pki").join(name)
+}
+
+/// A key of `key_spec` (`rsa:2048`, `rsa:1024`, `ec`) and a certificate for it from the test
+/// PKI's issuing CA with the extensions `ext` (OpenSSL config lines), valid from now for four
+/// years (so every time below is relative to now).
+fn issue(dir: &Path, name: &str, key_spec: &str, ext: &str) -> SoftwareSigner {
+    let key = dir.join(format!("{name}.key"));
+    let csr = dir.join(format!("{name}.csr"));
+    let cert = dir.join(format!("{name}.pem"));
+    let extfile = dir.join(format!("{name}.cnf"));
+    std::fs::write(
+        &extfile,
+        format!("[v3]\nbasicConstraints = critical, CA:false\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n{ext}\n"),
+    )
+    .unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+    let rsa_bits = key_spec
+        .strip_prefix("rsa:")
+        .map(|b| format!("rsa_keygen_bits:{b}"));
+    let key_arg = s(&key);
+    let mut genkey = vec!["genpkey", "-quiet", "-out", key_arg.as_str()];
+    match &rsa_bits {
+        Some(bits) => genkey.extend(["-algorithm", "RSA", "-pkeyopt", bits.as_str()]),
+        None => genkey.extend(["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]),
+    }
+    openssl(&genkey);
+    openssl(&[
+        "req",
+        "-new",
+        "-key",
+        &s(&key),
+        "-subj",
+        &format!("/C=VN/O=Kiểm thử kyso/CN={name}"),
+        "-utf8",
+        "-out",
+        &s(&csr),
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &s(&csr),
+        "-CA",
+        &s(&pki("ca-g2.pem")),
+        "-CAkey",
+        &s(&pki("ca-g2.key.pem")),
+        "-set_serial",
+        "0x7E57",
+        "-days",
+        "1461",
+        "-extfile",
+        &s(&extfile),
+        "-extensions",
+        "v3",
+        "-out",
+        &s(&cert),
+    ]);
+    SoftwareSigner::from_key_files(&key, None, &[&cert]).unwrap()
+}
+
+fn openssl(args: &[&str]) -> String {
+    let out = Command::new("openssl").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const DAY: u64 = 86_400;
+
+/// Now plus `days` (a signing time relative to the certificates' issue).
+fn in_days(days: i64) -> SigningTime {
+    let now = kyso::now().unix_duration().as_secs();
+    SigningTime {
+        unix_seconds: now.checked_add_signed(days * DAY as i64).unwrap(),
+        offset_minutes: 420,
+    }
+}
+
+fn soon() -> SigningTime {
+    in_days(1)
+}
+
+/// RFC 3339 of now plus `days`.
+fn at_days(days: i64) -> String {
+    let t = in_days(days).to_der_time().unwrap();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minutes(),
+        t.seconds()
+    )
+}
+
+/// A PAdES signature made without kyso's refusal: the writer and CMS layers directly.
+fn sign_unchecked(pdf: &[u8], signer: &dyn Signer) -> Vec<u8> {
+    use kyso::pdf::incremental::{SignatureDictionary, SignatureRequest, prepare_signature};
+    let request = SignatureRequest {
+        field_name: None,
+        page: 1,
+        rect: [0.0; 4],
+        dictionary: SignatureDictionary {
+            filter: "Adobe.PPKLite".into(),
+            sub_filter: "ETSI.CAdES.detached".into(),
+            kind: "Sig".into(),
+            signing_time: Some(soon().pdf_date().unwrap()),
+            name: None,
+            reason: None,
+            location: None,
+            contact_info: None,
+            extra: Default::default(),
+        },
+        contents_capacity: 8192,
+        appearance: None,
+        certification: None,
+    };
+    let prepared = prepare_signature(pdf, &request).unwrap();
+    let [head, tail] = prepared.signed_parts();
+    let mut h = sha2::Sha256::new();
+    h.update(head);
+    h.update(tail);
+    let cms = kyso::sign::cms::sign_detached_digest(
+        signer,
+        &h.finalize(),
+        &kyso::sign::cms::CmsOptions { signing_time: None },
+    )
+    .unwrap();
+    prepared.finish(&cms).unwrap()
+}
+
+fn options(at: &str) -> VerifyOptions {
+    let mut trust = TrustStore::new();
+    trust
+        .add_anchors(&std::fs::read(pki("root-g2.pem")).unwrap())
+        .unwrap();
+    trust
+        .add_intermediates(&std::fs::read(pki("ca-g2.pem")).unwrap())
+        .unwrap();
+    let mut o = VerifyOptions::new(trust, common::at(at));
+    o.revocation = RevocationMode::Off;
+    o
+}
+
+fn refusal_codes(e: &kyso::Error) -> Vec<String> {
+    match e {
+        kyso::Error::Sign(kyso::sign::SignError::CertificateRefused(r)) => {
+            r.iter().map(|r| r.code.clone()).collect()
+        }
+        other => panic!("expected a certificate refusal, got {other:?}"),
+    }
+}
+
+fn cert_report(signer: &SoftwareSigner, purpose: Purpose) -> kyso::certificates::CertificateReport {
+    use der::Encode;
+    let der = signer.certificate().to_der().unwrap();
+    kyso::certificates::verify_certificate(&der, &options(&at_days(1)), purpose).unwrap()
+}
+
+#[test]
+fn an_encipherment_only_key_neither_signs_nor_verifies_as_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let signer = issue(
+        dir.path(),
+        "ma-hoa",
+        "rsa:2048",
+        "keyUsage = critical, keyEncipherment, dataEncipherment",
+    );
+
+    // kyso sign refuses, naming key usage, in both languages.
+    let e = kyso::sign_pdf(&sample_pdf(), &signer, &PadesOptions::new(soon())).unwrap_err();
+    assert_eq!(refusal_codes(&e), ["KEY_USAGE_NOT_FOR_SIGNING"]);
+    let text = e.to_string();
+    assert!(
+        text.contains("không được phép dùng để ký") && text.contains("may not sign"),
+        "{text}"
+    );
+
+    // Made another way, the signature is mathematically fine but not VALID.
+    let signed = sign_unchecked(&sample_pdf(), &signer);
+    let r = kyso::verify_pdf(&signed, &options(&at_days(2))).unwrap();
+    assert_eq!(r.verdict, Verdict::Invalid, "{}", r.to_json());
+    let s = &r.signatures[0];
+    assert_eq!(s.indication, Indication::TotalFailed);
+    assert_eq!(s.checks.signature, CheckStatus::Passed);
+    assert_eq!(s.checks.chain, CheckStatus::Failed);
+    assert!(
+        s.reasons
+            .iter()
+            .any(|x| x.code == "KEY_USAGE_NOT_FOR_SIGNING")
+    );
+
+    // cert verify: INVALID for document signing, VALID for the path alone.
+    let c = cert_report(&signer, Purpose::DocumentSigning);
+    assert_eq!(c.status, "INVALID", "{}", c.to_json());
+    assert!(
+        c.reasons
+            .iter()
+            .any(|x| x.code == "KEY_USAGE_NOT_FOR_SIGNING")
+    );
+    assert_eq!(cert_report(&signer, Purpose::Any).status, "VALID");
+}
+
+#[test]
+fn signing_key_usages_of_the_real_ca_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    // G1 leaves: nonRepudiation alone; G2 organisation: digitalSignature and more, EKUs that
+    // are not document signing (non-critical).
+    for (name, ext) in [
+        ("g1-style", "keyUsage = critical, nonRepudiation"),
+        (
+            "g2-org-style",
+            "keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, dataEncipherment\nextendedKeyUsage = clientAuth, emailProtection, 1.3.6.1.4.1.311.20.2.2",
+        ),
+        ("digital-signature-only", "keyUsage = digitalSignature"),
+        ("no-key-usage", ""),
+    ] {
+        let signer = issue(dir.path(), name, "rsa:2048", ext);
+        let signed = kyso::sign_pdf(&sample_pdf(), &signer, &PadesOptions::new(soon()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let r = kyso::verify_pdf(&signed.bytes, &options(&at_days(2))).unwrap();
+        assert_eq!(r.verdict, Verdict::Valid, "{name}: {}", r.to_json());
+        let c = cert_report(&signer, Purpose::DocumentSigning);
+        assert_eq!(c.status, "VALID", "{name}: {}", c.to_json());
+    }
+}
+
+#[test]
+fn service_keys_and_critical_foreign_purposes_may_not_sign_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, ext, code) in [
+        (
+            "tsa-key",
+            "keyUsage = critical, digitalSignature\nextendedKeyUsage = critical, timeStamping",
+            "EXTENDED_KEY_USAGE_NOT_FOR_SIGNING",
+        ),
+        (
+            "ocsp-key",
+            "keyUsage = digitalSignature\nextendedKeyUsage = OCSPSigning",
+            "EXTENDED_KEY_USAGE_NOT_FOR_SIGNING",
+        ),
+        (
+            "tls-server",
+            "keyUsage = digitalSignature\nextendedKeyUsage = critical, serverAuth",
+            "EXTENDED_KEY_USAGE_NOT_FOR_SIGNING",
+        ),
+        (
+            "ca-like",
+            "keyUsage = critical, keyCertSign, cRLSign",
+            "KEY_USAGE_NOT_FOR_SIGNING",
+        ),
+    ] {
+        let signer = issue(dir.path(), name, "rsa:2048", ext);
+        let e = kyso::sign_pdf(&sample_pdf(), &signer, &PadesOptions::new(soon())).unwrap_err();
+        assert_eq!(refusal_codes(&e), [code], "{name}");
+        let r = kyso::verify_pdf(
+            &sign_unchecked(&sample_pdf(), &signer),
+            &options(&at_days(2)),
+        )
+        .unwrap();
+        assert_ne!(r.verdict, Verdict::Valid, "{name}: {}", r.to_json());
+        assert!(
+            r.signatures[0].reasons.iter().any(|x| x.code == code),
+            "{name}"
+        );
+    }
+    // A non-critical foreign purpose restricts nothing the Government CA's practice allows.
+    let signer = issue(
+        dir.path(),
+        "tls-noncritical",
+        "rsa:2048",
+        "keyUsage = digitalSignature\nextendedKeyUsage = serverAuth",
+    );
+    assert!(kyso::sign_pdf(&sample_pdf(), &signer, &PadesOptions::new(soon())).is_ok());
+}
+
+#[test]
+fn a_short_rsa_key_or_a_signing_time_outside_validity_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let weak = issue(
+        dir.path(),
+        "rsa-1024",
+        "rsa:1024",
+        "keyUsage = critical, nonRepudiation",
+    );
+    let e = kyso::sign_pdf(&sample_pdf(), &weak, &PadesOptions::new(soon())).unwrap_err();
+    assert_eq!(refusal_codes(&e), ["CRYPTO_CONSTRAINTS_FAILURE"]);
+    let c = cert_report(&weak, Purpose::DocumentSigning);
+    assert_eq!(c.status, "INDETERMINATE", "{}", c.to_json());
+    assert_eq!(c.sub_indication, Some("CRYPTO_CONSTRAINTS_FAILURE"));
+    assert_eq!(cert_report(&weak, Purpose::Any).status, "VALID");
+
+    let good = issue(
+        dir.path(),
+        "hop-le",
+        "rsa:2048",
+        "keyUsage = critical, nonRepudiation",
+    );
+    let later = in_days(5 * 365); // after notAfter (four years)
+    let e = kyso::sign_pdf(&sample_pdf(), &good, &PadesOptions::new(later)).unwrap_err();
+    assert_eq!(refusal_codes(&e), ["CERTIFICATE_NOT_VALID_AT_TIME"]);
+    let earlier = in_days(-2); // before notBefore (now)
+    let e = kyso::sign_pdf(&sample_pdf(), &good, &PadesOptions::new(earlier)).unwrap_err();
+    assert_eq!(refusal_codes(&e), ["CERTIFICATE_NOT_VALID_AT_TIME"]);
+}
