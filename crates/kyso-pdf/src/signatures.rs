@@ -41,12 +41,49 @@ pub struct PdfSignature {
     pub location: Option<String>,
     /// `/P` of a DocMDP transform (1, 2 or 3) when this is a certification signature.
     pub docmdp_permissions: Option<u8>,
+    /// `/P` of the signature field's lock dictionary (ISO 32000-2 Table 236): the modification
+    /// permissions that apply once this field is signed, for an approval signature.
+    pub lock_permissions: Option<u8>,
+    /// Fields locked by this signature: FieldMDP transforms of `/Reference` and the signature
+    /// field's `/Lock` dictionary (ISO 32000-1 §12.8.2.4, Table 233).
+    pub field_locks: Vec<FieldLock>,
     /// The signature dictionary's object id, when indirect.
     pub object: Option<ObjectId>,
     /// 1-based page of the widget, when it has one.
     pub page: Option<u32>,
     /// The widget's `/Rect`.
     pub rect: Option<[f32; 4]>,
+}
+
+/// Which fields a FieldMDP transform or a signature field lock dictionary covers (`/Action`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldLock {
+    /// `/All`: every field of the document.
+    All,
+    /// `/Include`: only the listed fields (and the fields beneath them).
+    Include(Vec<String>),
+    /// `/Exclude`: every field except the listed ones (and the fields beneath them).
+    Exclude(Vec<String>),
+}
+
+impl FieldLock {
+    /// Whether the field with the fully qualified name `field` is locked. A name in `/Fields`
+    /// that is a non-terminal field covers the whole subtree beneath it.
+    pub fn locks(&self, field: &str) -> bool {
+        let listed = |names: &[String]| {
+            names.iter().any(|n| {
+                field == n
+                    || field
+                        .strip_prefix(n.as_str())
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
+        };
+        match self {
+            Self::All => true,
+            Self::Include(names) => listed(names),
+            Self::Exclude(names) => !listed(names),
+        }
+    }
 }
 
 /// How a signature's `/ByteRange` covers the file.
@@ -244,7 +281,16 @@ pub fn find_signatures(doc: &Document) -> Vec<PdfSignature> {
             continue;
         };
         let (page, rect) = widget_location(doc, field, &pages);
-        found.push(read_signature_dict(doc, name, sig, sig_object, page, rect));
+        let mut signature = read_signature_dict(doc, name, sig, sig_object, page, rect);
+        if let Some(lock) = field.get(b"Lock").ok().and_then(|l| resolve_dict(doc, l)) {
+            signature.field_locks.extend(read_field_lock(doc, lock));
+            signature.lock_permissions = lock
+                .get(b"P")
+                .ok()
+                .and_then(|p| p.as_i64().ok())
+                .map(|p| p.clamp(1, 3) as u8);
+        }
+        found.push(signature);
     }
     found
 }
@@ -336,6 +382,8 @@ fn read_signature_dict(
         reason: text_of(doc, sig, b"Reason"),
         location: text_of(doc, sig, b"Location"),
         docmdp_permissions: docmdp_permissions(doc, sig),
+        lock_permissions: None,
+        field_locks: fieldmdp_locks(doc, sig),
         object,
         page,
         rect,
@@ -361,6 +409,53 @@ fn docmdp_permissions(doc: &Document, sig: &Dictionary) -> Option<u8> {
         }
     }
     None
+}
+
+/// The FieldMDP transforms of a signature dictionary's `/Reference` array.
+fn fieldmdp_locks(doc: &Document, sig: &Dictionary) -> Vec<FieldLock> {
+    let Some(Object::Array(refs)) = sig.get(b"Reference").ok().and_then(|r| resolve(doc, r)) else {
+        return Vec::new();
+    };
+    refs.iter()
+        .filter_map(|r| resolve_dict(doc, r))
+        .filter(|r| name_of(r, b"TransformMethod").as_deref() == Some("FieldMDP"))
+        .filter_map(|r| {
+            let params = r
+                .get(b"TransformParams")
+                .ok()
+                .and_then(|t| resolve_dict(doc, t));
+            match params {
+                Some(p) => read_field_lock(doc, p),
+                // A FieldMDP transform without parameters cannot say what it spares: all.
+                None => Some(FieldLock::All),
+            }
+        })
+        .collect()
+}
+
+/// `/Action` and `/Fields` of FieldMDP transform parameters or a signature field lock.
+/// An unknown action, or `/Include`/`/Exclude` without a readable field list, locks all fields
+/// (nothing is declared unlocked unread).
+fn read_field_lock(doc: &Document, d: &Dictionary) -> Option<FieldLock> {
+    let fields: Option<Vec<String>> = d
+        .get(b"Fields")
+        .ok()
+        .and_then(|f| resolve(doc, f))
+        .and_then(|f| f.as_array().ok())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| resolve(doc, x))
+                .filter_map(|x| x.as_str().ok())
+                .map(decode_text_string)
+                .collect()
+        });
+    Some(match (name_of(d, b"Action").as_deref(), fields) {
+        (Some("Include"), Some(f)) => FieldLock::Include(f),
+        (Some("Exclude"), Some(f)) => FieldLock::Exclude(f),
+        // A lock dictionary with only /P (ISO 32000-2) locks no field.
+        (None, None) if d.has(b"P") => return None,
+        _ => FieldLock::All,
+    })
 }
 
 /// The DocMDP permission level the document's certification signature sets, if any

@@ -86,8 +86,7 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
     let signatures = kyso_pdf::find_signatures(&doc);
     let revision_ends = kyso_pdf::load::revision_ends(bytes);
     let revisions = kyso_pdf::diff::Revisions::new(bytes);
-    let docmdp = kyso_pdf::signatures::document_mdp(&doc)
-        .or_else(|| signatures.iter().find_map(|s| s.docmdp_permissions));
+    let mdp = mdp_rules(&doc, &signatures);
     let has_dss = kyso_pdf::load::catalog(&doc)
         .map(|(_, c)| c.has(b"DSS"))
         .unwrap_or(false);
@@ -116,7 +115,7 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
         let ctx = SignatureContext {
             bytes,
             options,
-            docmdp,
+            mdp: &mdp,
             has_dss,
             embedded: &embedded,
             later_doc_ts,
@@ -186,10 +185,46 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
     })
 }
 
+/// The modification rules one signature sets for the revisions after it.
+struct MdpRule {
+    /// End of the revision the signature signs.
+    signed_len: usize,
+    /// DocMDP `/P` of a certification signature, or `/P` of its field's lock dictionary.
+    permissions: Option<u8>,
+    /// Fields it locks (FieldMDP transforms, the field's `/Lock`).
+    locks: Vec<kyso_pdf::signatures::FieldLock>,
+}
+
+/// The DocMDP and FieldMDP rules of every signature. A catalog `/Perms /DocMDP` whose
+/// signature is not among the fields read still restricts every signature.
+fn mdp_rules(doc: &kyso_pdf::lopdf::Document, signatures: &[PdfSignature]) -> Vec<MdpRule> {
+    let mut rules: Vec<MdpRule> = signatures
+        .iter()
+        .filter_map(|s| {
+            Some(MdpRule {
+                signed_len: s.signed_len()?,
+                permissions: s.docmdp_permissions.or(s.lock_permissions),
+                locks: s.field_locks.clone(),
+            })
+        })
+        .collect();
+    if let Some(p) = kyso_pdf::signatures::document_mdp(doc)
+        && !signatures.iter().any(|s| s.docmdp_permissions.is_some())
+    {
+        rules.push(MdpRule {
+            signed_len: 0,
+            permissions: Some(p),
+            locks: Vec::new(),
+        });
+    }
+    rules
+}
+
 struct SignatureContext<'a> {
     bytes: &'a [u8],
     options: &'a VerifyOptions,
-    docmdp: Option<u8>,
+    /// The modification rules each signature sets (DocMDP, field locks).
+    mdp: &'a [MdpRule],
     has_dss: bool,
     /// Revocation data and certificates from the document's DSS.
     embedded: &'a RevocationData,
@@ -311,14 +346,52 @@ impl SignatureContext<'_> {
             out.report.checks.modifications = CheckStatus::Passed;
             return;
         };
-        let permitted = match self.docmdp {
+        // What may change after this signature: the strictest DocMDP permissions among the
+        // certification signatures in force when it was made (its own included; ISO 32000-1
+        // §12.8.2.2: a certification restricts every later revision), otherwise what approval
+        // signatures tolerate (form filling and signing).
+        let permissions = self
+            .mdp
+            .iter()
+            .filter(|r| r.signed_len <= *signed_len)
+            .filter_map(|r| r.permissions)
+            .min();
+        let permitted = match permissions {
             Some(1) => ModificationLevel::LtaUpdates,
             Some(3) => ModificationLevel::Annotations,
             _ => ModificationLevel::FormFilling,
         };
+        let locks: Vec<&kyso_pdf::signatures::FieldLock> = self
+            .mdp
+            .iter()
+            .filter(|r| r.signed_len == *signed_len)
+            .flat_map(|r| r.locks.iter())
+            .collect();
         match self.revisions.analyse(*signed_len) {
             Ok(report) => {
                 out.report.modification_level = report.level.as_str().into();
+                let locked: Vec<&String> = report
+                    .changed_fields
+                    .iter()
+                    .filter(|f| locks.iter().any(|l| l.locks(f)))
+                    .collect();
+                if !locked.is_empty() {
+                    out.report.modified_after_signing = true;
+                    out.report.checks.modifications = CheckStatus::Failed;
+                    let names = locked
+                        .iter()
+                        .map(|f| format!("\"{f}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    out.fail(
+                        "MODIFIED_AFTER_SIGNING",
+                        Reason::error(
+                            "LOCKED_FIELD_MODIFIED",
+                            format!("Trường biểu mẫu đã bị chữ ký này khóa lại bị thay đổi sau khi ký: {names}"),
+                            format!("Form fields locked by this signature were changed after signing: {names}"),
+                        ),
+                    );
+                }
                 if report.level > permitted {
                     out.report.modified_after_signing = true;
                     out.report.checks.modifications = CheckStatus::Failed;

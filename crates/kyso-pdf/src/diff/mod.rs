@@ -6,8 +6,25 @@
 //! filling form fields (when the certification level allows it). Anything else is "other".
 //! New objects are harmless on their own: they can only be shown through a changed old object,
 //! and every changed old object is checked.
+//!
+//! What an object means depends on every place it is used from, so an allowed change to an
+//! object is allowed only when nothing else in the signed revision uses it too (an appearance
+//! stream that also serves as a page's XObject, an appearance dictionary also reachable from
+//! the catalog or the trailer: the "sneaky signature" set-ups of Rohlmann et al. 2021, and
+//! pyHanko's usage-context rule).
+//!
+//! Rules beyond the form: the structure tree may gain elements tagging the annotations an update
+//! adds ([`structure`]); the XMP metadata stream and the document information dictionary may
+//! be updated (validation-data level, as pyHanko's); annotations that are not widgets may be
+//! added, changed or removed at the annotation level (DocMDP P=3).
+//!
+//! Every change is also attributed to the form field it concerns, when there is one, so that
+//! field locks (FieldMDP, ISO 32000-1 §12.8.2.4) can be enforced by the verifier.
 
-use std::collections::HashSet;
+mod fields;
+mod structure;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -50,6 +67,8 @@ impl ModificationLevel {
 pub struct Change {
     /// The changed object, when the change is tied to one.
     pub object: Option<ObjectId>,
+    /// The fully qualified name of the form field the change concerns, when there is one.
+    pub field: Option<String>,
     /// How the change was classified.
     pub level: ModificationLevel,
     /// What changed, in English (for logs and reports).
@@ -63,6 +82,9 @@ pub struct ModificationReport {
     pub level: ModificationLevel,
     /// Every change found (bounded).
     pub changes: Vec<Change>,
+    /// Fully qualified names of the existing form fields whose dictionary, value, widget or
+    /// appearance changed (for field locks), sorted.
+    pub changed_fields: Vec<String>,
 }
 
 /// Most revisions a document may have after a signature before the analysis gives up
@@ -130,15 +152,18 @@ impl<'a> Revisions<'a> {
             ends.push(file.len());
         }
         let mut changes = Vec::new();
+        let mut changed_fields = BTreeSet::new();
         if ends.len() > MAX_REVISIONS {
             changes.push(Change {
                 object: None,
+                field: None,
                 level: ModificationLevel::Other,
                 description: format!("more than {MAX_REVISIONS} updates after the signature"),
             });
             return Ok(ModificationReport {
                 level: ModificationLevel::Other,
                 changes,
+                changed_fields: Vec::new(),
             });
         }
         let mut old = self.at(signed_len)?;
@@ -148,13 +173,16 @@ impl<'a> Revisions<'a> {
                 Err(_) => {
                     changes.push(Change {
                         object: None,
+                        field: None,
                         level: ModificationLevel::Other,
                         description: "a later update cannot be read".into(),
                     });
                     continue;
                 }
             };
-            changes.extend(compare(&old, &new).changes);
+            let step = compare(&old, &new);
+            changes.extend(step.changes);
+            changed_fields.extend(step.changed_fields);
             old = new;
         }
         // The final document as a whole must also be what the last readable update says.
@@ -164,7 +192,11 @@ impl<'a> Revisions<'a> {
             .max()
             .unwrap_or(ModificationLevel::None);
         changes.truncate(200);
-        Ok(ModificationReport { level, changes })
+        Ok(ModificationReport {
+            level,
+            changes,
+            changed_fields: changed_fields.into_iter().collect(),
+        })
     }
 }
 
@@ -174,6 +206,8 @@ pub fn compare(old: &Document, new: &Document) -> ModificationReport {
         old,
         new,
         changes: Vec::new(),
+        field_names: fields::field_names(old),
+        changed_fields: BTreeSet::new(),
     };
     d.run();
     // A revision that only adds invisible document time-stamps is long-term validation
@@ -195,6 +229,7 @@ pub fn compare(old: &Document, new: &Document) -> ModificationReport {
     ModificationReport {
         level,
         changes: d.changes,
+        changed_fields: d.changed_fields.into_iter().collect(),
     }
 }
 
@@ -222,13 +257,32 @@ struct Differ<'a> {
     old: &'a Document,
     new: &'a Document,
     changes: Vec<Change>,
+    /// Field names of the old revision's field dictionaries and widgets.
+    field_names: HashMap<ObjectId, String>,
+    changed_fields: BTreeSet<String>,
 }
 
 impl Differ<'_> {
     fn note(&mut self, object: Option<ObjectId>, level: ModificationLevel, description: String) {
+        let field = object.and_then(|id| self.field_names.get(&id).cloned());
+        self.note_field(object, field, level, description);
+    }
+
+    /// A change attributed to the field `field` (recorded for field locks).
+    fn note_field(
+        &mut self,
+        object: Option<ObjectId>,
+        field: Option<String>,
+        level: ModificationLevel,
+        description: String,
+    ) {
+        if let Some(f) = &field {
+            self.changed_fields.insert(f.clone());
+        }
         if self.changes.len() < 200 {
             self.changes.push(Change {
                 object,
+                field,
                 level,
                 description,
             });
@@ -275,14 +329,19 @@ impl Differ<'_> {
         let form_ids = self.form_structure_ids();
         let sig_fields_old = self.signature_field_ids(self.old);
         let dss_ids = self.dss_structure_ids(old_root);
-        // The catalog's /Extensions when it is an object of its own (rewritten in place by
-        // tools that add /ESIC to it).
-        let extensions_id = self
+        let structure = structure::StructureCheck::new(self.old, self.new);
+        let old_catalog = self
             .old
             .objects
             .get(&old_root)
-            .and_then(|c| c.as_dict().ok())
+            .and_then(|c| c.as_dict().ok());
+        // The catalog's /Extensions when it is an object of its own (rewritten in place by
+        // tools that add /ESIC to it).
+        let extensions_id = old_catalog
             .and_then(|c| c.get(b"Extensions").ok())
+            .and_then(|e| e.as_reference().ok());
+        let metadata_id = old_catalog
+            .and_then(|c| c.get(b"Metadata").ok())
             .and_then(|e| e.as_reference().ok());
 
         for (id, old_obj) in &self.old.objects {
@@ -300,12 +359,14 @@ impl Differ<'_> {
                 continue;
             }
             if self.is_info(*id) {
-                // Document information (ModDate, Producer) is updated by every writer.
-                self.note(
-                    Some(*id),
-                    ModificationLevel::Signing,
-                    "document information updated".into(),
-                );
+                // Document information (ModDate, Producer) is updated by every writer,
+                // validation-data updates included (pyHanko: LTA_UPDATES).
+                let level = if matches!(new_obj, Object::Dictionary(_)) {
+                    ModificationLevel::LtaUpdates
+                } else {
+                    ModificationLevel::Other
+                };
+                self.note(Some(*id), level, "document information updated".into());
             } else if *id == old_root {
                 self.catalog_change(*id, old_obj, new_obj);
             } else if page_set.contains(id) {
@@ -316,18 +377,39 @@ impl Differ<'_> {
                 self.array_superset(*id, old_obj, new_obj, "form field list");
             } else if form_ids.annots.contains(id) {
                 self.annots_change(*id, old_obj, new_obj);
-            } else if sig_fields_old.contains(id) {
+            } else if sig_fields_old.contains(id) || form_ids.signature_widgets.contains(id) {
                 self.signature_field_change(*id, old_obj, new_obj);
-            } else if self.is_form_field(old_obj) {
+            } else if self.is_form_field(old_obj) || self.field_names.contains_key(id) {
                 self.form_field_change(*id, old_obj, new_obj);
-            } else if form_ids.field_appearances.contains(id)
+            } else if form_ids.field_appearances.contains_key(id)
                 || form_ids.signature_appearances.contains_key(id)
             {
                 self.appearance_change(*id, &form_ids);
+            } else if form_ids.annotations.contains(id) {
+                self.annotation_change(*id, old_obj, new_obj);
+            } else if form_ids.annotation_appearances.contains(id) {
+                self.annotation_appearance_change(*id, &form_ids);
+            } else if structure.ids.contains(id) {
+                match &structure.outcome {
+                    Ok(level) => self.note(
+                        Some(*id),
+                        (*level).max(ModificationLevel::LtaUpdates),
+                        "the structure tree was extended to tag added annotations".into(),
+                    ),
+                    Err(why) => self.note(Some(*id), ModificationLevel::Other, why.clone()),
+                }
             } else if dss_ids.contains(id) {
                 self.dss_change(*id, old_obj, new_obj);
             } else if Some(*id) == extensions_id {
                 self.extensions_change(*id, Some(old_obj), Some(new_obj));
+            } else if Some(*id) == metadata_id {
+                let shared = form_ids.reference_counts.get(id).copied().unwrap_or(0) > 1;
+                let level = if !shared && is_xmp(new_obj) {
+                    ModificationLevel::LtaUpdates
+                } else {
+                    ModificationLevel::Other
+                };
+                self.note(Some(*id), level, "the XMP metadata was rewritten".into());
             } else {
                 let what = describe(old_obj);
                 self.note(
@@ -340,10 +422,32 @@ impl Differ<'_> {
         // Objects in the new revision with an id the old one had freed are fine only if new.
     }
 
-    /// An appearance stream (or appearance dictionary) rewritten in place: allowed for a form
-    /// field being filled, or a signature field being signed in this update, as long as nothing
-    /// else shows the same object.
-    fn appearance_change(&mut self, id: ObjectId, ids: &FormIds) {
+    /// A non-widget annotation of a page changed in place: the annotation level (DocMDP P=3
+    /// permits modifying annotations), as long as it stays the same kind of annotation.
+    fn annotation_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
+        let still_annotation = match (old.as_dict(), new.as_dict()) {
+            (Ok(a), Ok(b)) => {
+                a.get(b"Subtype").ok() == b.get(b"Subtype").ok() && !is_subtype(b, b"Widget")
+            }
+            _ => false,
+        };
+        if !still_annotation {
+            self.note(
+                Some(id),
+                ModificationLevel::Other,
+                "an annotation changed type".into(),
+            );
+        } else {
+            self.note(
+                Some(id),
+                ModificationLevel::Annotations,
+                "an annotation was changed".into(),
+            );
+        }
+    }
+
+    /// The appearance stream of a non-widget annotation rewritten in place.
+    fn annotation_appearance_change(&mut self, id: ObjectId, ids: &FormIds) {
         if ids.reference_counts.get(&id).copied().unwrap_or(0) > 1
             || ids.shared_appearances.contains(&id)
         {
@@ -352,35 +456,150 @@ impl Differ<'_> {
                 ModificationLevel::Other,
                 "an appearance shared with other content was rewritten".into(),
             );
+        } else {
+            self.note(
+                Some(id),
+                ModificationLevel::Annotations,
+                "an annotation's appearance was changed".into(),
+            );
+        }
+    }
+
+    /// An appearance stream (or appearance dictionary) rewritten in place: allowed for a form
+    /// field being filled, or a signature field being signed in this update, as long as nothing
+    /// else shows the same object.
+    fn appearance_change(&mut self, id: ObjectId, ids: &FormIds) {
+        let widget = ids
+            .signature_appearances
+            .get(&id)
+            .or_else(|| ids.field_appearances.get(&id))
+            .copied();
+        let field = widget.and_then(|w| self.field_names.get(&w).cloned());
+        if ids.reference_counts.get(&id).copied().unwrap_or(0) > 1
+            || ids.shared_appearances.contains(&id)
+        {
+            self.note_field(
+                Some(id),
+                field,
+                ModificationLevel::Other,
+                "an appearance shared with other content was rewritten".into(),
+            );
             return;
         }
-        if let Some(field) = ids.signature_appearances.get(&id) {
-            let signed_now = self
-                .new
-                .objects
-                .get(field)
-                .and_then(|f| f.as_dict().ok())
-                .is_some_and(|f| f.has(b"V"));
-            if signed_now {
-                self.note(
+        if let Some(widget) = ids.signature_appearances.get(&id) {
+            if self.has_value_in_new(*widget) {
+                self.note_field(
                     Some(id),
+                    field,
                     ModificationLevel::Signing,
                     "the appearance of a signature field being signed was set".into(),
                 );
             } else {
-                self.note(
+                self.note_field(
                     Some(id),
+                    field,
                     ModificationLevel::Other,
                     "the appearance of an unsigned signature field was changed".into(),
                 );
             }
             return;
         }
-        self.note(
+        if widget.is_some_and(|w| !self.value_changed(w)) {
+            // Filling a field changes its value and, with it, what it shows; an appearance
+            // redrawn over an unchanged value shows something else than what was signed (the
+            // shadow "replace" attack, Mainka et al. 2021).
+            self.note_field(
+                Some(id),
+                field,
+                ModificationLevel::Other,
+                "a form field's appearance was rewritten while its value stayed the same".into(),
+            );
+            return;
+        }
+        self.note_field(
             Some(id),
+            field,
             ModificationLevel::FormFilling,
             "a form field's appearance was updated".into(),
         );
+    }
+
+    /// Whether the value (`/V`) of the field a widget or field dictionary belongs to differs
+    /// between the two revisions (looked up through `/Parent`).
+    fn value_changed(&self, id: ObjectId) -> bool {
+        let value = |doc: &Document| -> Option<Object> {
+            let mut cur = doc.objects.get(&id).and_then(|o| o.as_dict().ok());
+            for _ in 0..16 {
+                let d = cur?;
+                if let Ok(v) = d.get(b"V") {
+                    return resolve(doc, v).cloned();
+                }
+                cur = d.get(b"Parent").ok().and_then(|p| resolve_dict(doc, p));
+            }
+            None
+        };
+        value(self.old) != value(self.new)
+    }
+
+    /// Whether the field of a widget (the widget itself, or a `/Parent`) has a `/V` in the new
+    /// revision.
+    fn has_value_in_new(&self, widget: ObjectId) -> bool {
+        let mut cur = self.new.objects.get(&widget).and_then(|o| o.as_dict().ok());
+        for _ in 0..16 {
+            let Some(d) = cur else { return false };
+            if d.has(b"V") {
+                return true;
+            }
+            cur = d
+                .get(b"Parent")
+                .ok()
+                .and_then(|p| resolve_dict(self.new, p));
+        }
+        false
+    }
+
+    /// Whether the field of a widget had a `/V` in the old revision.
+    fn had_value_in_old(&self, widget: ObjectId) -> bool {
+        let mut cur = self.old.objects.get(&widget).and_then(|o| o.as_dict().ok());
+        for _ in 0..16 {
+            let Some(d) = cur else { return false };
+            if d.has(b"V") {
+                return true;
+            }
+            cur = d
+                .get(b"Parent")
+                .ok()
+                .and_then(|p| resolve_dict(self.old, p));
+        }
+        false
+    }
+
+    /// A field's `/AP` changed: when the old appearance dictionary is an object that something
+    /// else in the signed revision also uses — other than widgets of signature fields, which may
+    /// share one blank appearance — the field was prepared as a sneaky signature (Rohlmann et
+    /// al. 2021: the appearance a viewer shows through the other use is the field's, and an
+    /// update swapping it is not a form update). pyHanko refuses the same set-up.
+    fn appearance_dictionary_shared(&self, id: ObjectId, old: &Dictionary) -> Option<String> {
+        let Ok(Object::Reference(ap)) = old.get(b"AP") else {
+            return None;
+        };
+        let others: Vec<fields::Referrer> = fields::referrers(self.old, *ap)
+            .into_iter()
+            .filter(|r| *r != fields::Referrer::Object(id))
+            .filter(|r| match r {
+                fields::Referrer::Object(o) => !fields::is_signature_widget(self.old, *o),
+                fields::Referrer::Trailer => true,
+            })
+            .collect();
+        let first = others.first()?;
+        Some(match first {
+            fields::Referrer::Trailer => {
+                "the field's appearance dictionary is also referred to from the trailer".into()
+            }
+            fields::Referrer::Object((n, g)) => {
+                format!("the field's appearance dictionary is also used by object {n} {g}")
+            }
+        })
     }
 
     fn is_info(&self, id: ObjectId) -> bool {
@@ -435,6 +654,30 @@ impl Differ<'_> {
                 // DocMDP P=1 certification permits it), so adding or changing only /ESIC is
                 // classified with the DSS. Any other extension is a signer's declaration.
                 b"Extensions" => self.extensions_change(id, a, b),
+                // XMP metadata rewritten by the updating tool (pyHanko: LTA_UPDATES when it is
+                // XMP); a new stream must be a new object.
+                b"Metadata" => {
+                    let ok = match b {
+                        Some(Object::Reference(r)) => {
+                            !self.old.objects.contains_key(r)
+                                && self.new.objects.get(r).is_some_and(is_xmp)
+                        }
+                        _ => false,
+                    };
+                    let level = if ok {
+                        ModificationLevel::LtaUpdates
+                    } else {
+                        ModificationLevel::Other
+                    };
+                    self.note(Some(id), level, "the XMP metadata was replaced".into());
+                }
+                // Declarations that change nothing shown: the PDF version, and whether the
+                // document is tagged (pyHanko: LTA_UPDATES).
+                b"Version" | b"MarkInfo" => self.note(
+                    Some(id),
+                    ModificationLevel::LtaUpdates,
+                    "the PDF version or tagged-document flag was declared".into(),
+                ),
                 _ => {
                     let k = String::from_utf8_lossy(&key).into_owned();
                     self.note(
@@ -599,7 +842,22 @@ impl Differ<'_> {
                     self.new_fields_are_signatures(a, b);
                 }
                 b"SigFlags" => {}
-                b"DR" | b"DA" => self.note(
+                // Viewers regenerate every field's appearance when this is true: what a signed
+                // field shows would no longer be its signed appearance.
+                b"NeedAppearances" => {
+                    let on = b.and_then(|v| v.as_bool().ok()).unwrap_or(false);
+                    let level = if on {
+                        ModificationLevel::Other
+                    } else {
+                        ModificationLevel::FormFilling
+                    };
+                    self.note(
+                        Some(id),
+                        level,
+                        "the form's /NeedAppearances flag was changed".into(),
+                    );
+                }
+                b"DR" | b"DA" | b"Q" => self.note(
                     Some(id),
                     ModificationLevel::FormFilling,
                     "form defaults changed".into(),
@@ -702,6 +960,9 @@ impl Differ<'_> {
         }
     }
 
+    /// A page's annotation list changed. Added: a widget of a new signature field (signing),
+    /// another widget (a new form field: other), any other annotation (annotations). Removed:
+    /// annotations other than widgets (annotations); a widget (other).
     fn annots_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
         let (Ok(a), Ok(b)) = (old.as_array(), new.as_array()) else {
             self.note(
@@ -711,18 +972,54 @@ impl Differ<'_> {
             );
             return;
         };
-        if b.len() < a.len() || b[..a.len()] != a[..] {
+        let kept = ObjectSet::new(b);
+        let before = ObjectSet::new(a);
+        for removed in a.iter().filter(|x| !kept.contains(x)) {
+            let widget = resolve_dict(self.old, removed).is_none_or(|d| {
+                is_subtype(d, b"Widget")
+                    || removed
+                        .as_reference()
+                        .is_ok_and(|r| self.field_names.contains_key(&r))
+            });
+            if widget {
+                self.note(
+                    removed.as_reference().ok(),
+                    ModificationLevel::Other,
+                    "a form field widget was removed from its page".into(),
+                );
+            } else {
+                self.note(
+                    removed.as_reference().ok(),
+                    ModificationLevel::Annotations,
+                    "an annotation was removed".into(),
+                );
+            }
+        }
+        let old_order: Vec<&Object> = a.iter().filter(|x| kept.contains(x)).collect();
+        let new_order: Vec<&Object> = b.iter().filter(|x| before.contains(x)).collect();
+        if old_order != new_order {
             self.note(
                 Some(id),
-                ModificationLevel::Other,
-                "annotations were removed or replaced".into(),
+                ModificationLevel::Annotations,
+                "annotations were reordered".into(),
             );
-            return;
         }
-        for added in &b[a.len()..] {
+        for added in b.iter().filter(|x| !before.contains(x)) {
+            let fresh = match added {
+                Object::Reference(r) => !self.old.objects.contains_key(r),
+                Object::Dictionary(_) => true,
+                _ => false,
+            };
             let annot = resolve_dict(self.new, added);
             let is_sig_widget = annot.is_some_and(|d| self.is_signature_widget(d));
-            if is_sig_widget {
+            if !fresh {
+                // An object of the signed revision put on a page: it was not shown there.
+                self.note(
+                    added.as_reference().ok(),
+                    ModificationLevel::Other,
+                    "an object of the signed revision was added to a page's annotations".into(),
+                );
+            } else if is_sig_widget {
                 self.note(
                     added.as_reference().ok(),
                     ModificationLevel::Signing,
@@ -762,6 +1059,9 @@ impl Differ<'_> {
         false
     }
 
+    /// A signature field (or a widget of one) changed: allowed only when an empty field is
+    /// signed — its value set to a new signature dictionary, its appearance set — and its
+    /// appearance dictionary is not shared with anything else.
     fn signature_field_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
         let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
             self.note(
@@ -771,15 +1071,40 @@ impl Differ<'_> {
             );
             return;
         };
-        for (key, x, _) in changed_entries(a, b) {
+        let previously_signed = self.had_value_in_old(id);
+        for (key, x, y) in changed_entries(a, b) {
             match key.as_slice() {
-                // Filling an empty signature field; a field that already had a value keeps it.
-                b"V" if x.is_none() => self.note(
-                    Some(id),
-                    ModificationLevel::Signing,
-                    "an empty signature field was signed".into(),
-                ),
-                b"AP" | b"AS" | b"Lock" | b"F" if !a.has(b"V") => self.note(
+                // Filling an empty signature field with a new signature dictionary; a field
+                // that already had a value keeps it.
+                b"V" if x.is_none() && !previously_signed => {
+                    let fresh = matches!(y, Some(Object::Reference(r)) if !self.old.objects.contains_key(r));
+                    if fresh {
+                        self.note(
+                            Some(id),
+                            ModificationLevel::Signing,
+                            "an empty signature field was signed".into(),
+                        );
+                    } else {
+                        self.note(
+                            Some(id),
+                            ModificationLevel::Other,
+                            "a signature field's value was set to an object that existed when signing".into(),
+                        );
+                    }
+                }
+                b"AP" if !previously_signed => match self.appearance_dictionary_shared(id, a) {
+                    Some(why) => self.note(
+                        Some(id),
+                        ModificationLevel::Other,
+                        format!("the appearance of a signature field being signed was replaced, but {why}"),
+                    ),
+                    None => self.note(
+                        Some(id),
+                        ModificationLevel::Signing,
+                        "a signature field's appearance was set".into(),
+                    ),
+                },
+                b"AS" | b"Lock" | b"F" if !previously_signed => self.note(
                     Some(id),
                     ModificationLevel::Signing,
                     "a signature field's appearance was set".into(),
@@ -817,6 +1142,9 @@ impl Differ<'_> {
             .is_ok_and(|d| d.has(b"FT") || (d.has(b"T") && d.has(b"V")))
     }
 
+    /// A form field (or a widget of one) changed: its value, appearance state, appearance,
+    /// default appearance or quadding, at the form-filling level; anything else (type, flags,
+    /// name, rectangle, actions) is another kind of change.
     fn form_field_change(&mut self, id: ObjectId, old: &Object, new: &Object) {
         let (Ok(a), Ok(b)) = (old.as_dict(), new.as_dict()) else {
             self.note(
@@ -828,7 +1156,25 @@ impl Differ<'_> {
         };
         for (key, _, _) in changed_entries(a, b) {
             match key.as_slice() {
-                b"V" | b"AS" | b"AP" => self.note(
+                b"AP" => match self.appearance_dictionary_shared(id, a) {
+                    Some(why) => self.note(
+                        Some(id),
+                        ModificationLevel::Other,
+                        format!("a form field's appearance was replaced, but {why}"),
+                    ),
+                    None if !self.value_changed(id) => self.note(
+                        Some(id),
+                        ModificationLevel::Other,
+                        "a form field's appearance was replaced while its value stayed the same"
+                            .into(),
+                    ),
+                    None => self.note(
+                        Some(id),
+                        ModificationLevel::FormFilling,
+                        "a form field's appearance was updated".into(),
+                    ),
+                },
+                b"V" | b"AS" | b"DA" | b"Q" => self.note(
                     Some(id),
                     ModificationLevel::FormFilling,
                     "a form field was filled".into(),
@@ -888,7 +1234,10 @@ impl Differ<'_> {
                 continue;
             }
             let is_sig = ft == b"Sig";
-            if is_sig && d.has(b"V") {
+            if is_sig {
+                ids.signature_widgets.insert(*widget_id);
+            }
+            if is_sig && self.had_value_in_old(*widget_id) {
                 continue; // a signed field's appearance may never change
             }
             let Ok(ap) = d.get(b"AP") else { continue };
@@ -927,19 +1276,59 @@ impl Differ<'_> {
                 if is_sig {
                     ids.signature_appearances.insert(r, *widget_id);
                 } else {
-                    ids.field_appearances.insert(r);
+                    ids.field_appearances.insert(r, *widget_id);
                 }
             }
         }
         for page in page_ids(self.old) {
-            if let Some(Ok(Object::Reference(a))) = self
-                .old
-                .objects
-                .get(&page)
-                .and_then(|p| p.as_dict().ok())
-                .map(|p| p.get(b"Annots"))
-            {
+            let Some(page) = self.old.objects.get(&page).and_then(|p| p.as_dict().ok()) else {
+                continue;
+            };
+            let Ok(annots) = page.get(b"Annots") else {
+                continue;
+            };
+            if let Object::Reference(a) = annots {
                 ids.annots.insert(*a);
+            }
+            let Some(Object::Array(list)) = resolve(self.old, annots) else {
+                continue;
+            };
+            // Annotations other than widgets, and the appearance streams they own.
+            for annot in list.iter().take(100_000) {
+                let Object::Reference(a) = annot else {
+                    continue;
+                };
+                let Some(d) = self.old.objects.get(a).and_then(|o| o.as_dict().ok()) else {
+                    continue;
+                };
+                if is_subtype(d, b"Widget") || self.field_names.contains_key(a) {
+                    continue;
+                }
+                ids.annotations.insert(*a);
+                let Some(ap) = d.get(b"AP").ok() else {
+                    continue;
+                };
+                let mut found = Vec::new();
+                if let Object::Reference(r) = ap {
+                    found.push(*r);
+                }
+                if let Some(ap) = resolve_dict(self.old, ap) {
+                    for (_, v) in ap.iter() {
+                        match resolve(self.old, v) {
+                            Some(Object::Dictionary(states)) => {
+                                if let Object::Reference(r) = v {
+                                    found.push(*r);
+                                }
+                                found.extend(
+                                    states.iter().filter_map(|(_, s)| s.as_reference().ok()),
+                                );
+                            }
+                            Some(_) => found.extend(v.as_reference().ok()),
+                            None => {}
+                        }
+                    }
+                }
+                ids.annotation_appearances.extend(found);
             }
         }
         ids
@@ -954,8 +1343,15 @@ struct FormIds {
     shared_appearances: HashSet<ObjectId>,
     /// How many times each object is referenced in the old revision.
     reference_counts: std::collections::HashMap<ObjectId, usize>,
-    /// Appearance streams (and appearance dictionaries) of non-signature form fields' widgets.
-    field_appearances: HashSet<ObjectId>,
+    /// Appearance streams (and appearance dictionaries) of non-signature form fields'
+    /// widgets, with the widget that owns them.
+    field_appearances: HashMap<ObjectId, ObjectId>,
+    /// Widget annotations of signature fields (with or without their own `/FT`).
+    signature_widgets: HashSet<ObjectId>,
+    /// Annotations on pages that are not widgets.
+    annotations: HashSet<ObjectId>,
+    /// Appearance streams and dictionaries of those annotations.
+    annotation_appearances: HashSet<ObjectId>,
     acroforms: HashSet<ObjectId>,
     arrays: HashSet<ObjectId>,
     annots: HashSet<ObjectId>,
@@ -996,6 +1392,47 @@ fn changed_entries<'a>(
         .map(|k| (k.clone(), a.get(k).ok(), b.get(k).ok()))
         .filter(|(_, x, y)| x != y)
         .collect()
+}
+
+/// Membership in an array of objects: references by id, direct objects by value.
+struct ObjectSet<'a> {
+    refs: HashSet<ObjectId>,
+    direct: Vec<&'a Object>,
+}
+
+impl<'a> ObjectSet<'a> {
+    fn new(items: &'a [Object]) -> Self {
+        let mut refs = HashSet::new();
+        let mut direct = Vec::new();
+        for item in items {
+            match item {
+                Object::Reference(r) => {
+                    refs.insert(*r);
+                }
+                other => direct.push(other),
+            }
+        }
+        Self { refs, direct }
+    }
+
+    fn contains(&self, x: &Object) -> bool {
+        match x {
+            Object::Reference(r) => self.refs.contains(r),
+            other => self.direct.iter().take(1000).any(|d| *d == other),
+        }
+    }
+}
+
+/// An XMP metadata stream (ISO 32000-1 §14.3.2): `/Subtype /XML` and an `x:xmpmeta` packet.
+fn is_xmp(obj: &Object) -> bool {
+    let Object::Stream(s) = obj else { return false };
+    let subtype_ok = s.dict.get(b"Subtype").ok().and_then(|x| x.as_name().ok()) == Some(b"XML");
+    let data = if s.dict.has(b"Filter") {
+        s.decompressed_content().unwrap_or_default()
+    } else {
+        s.content.clone()
+    };
+    subtype_ok && crate::load::find(&data, b"xmpmeta").is_some()
 }
 
 fn is_type(d: &Dictionary, t: &[u8]) -> bool {
