@@ -815,28 +815,60 @@ fn structure_checks(nodes: &[&Node<'_>], subs: &mut Vec<&'static str>, reasons: 
     }
     // Name constraints of every CA on the path, the anchor's included.
     for node in nodes.iter().skip(1) {
-        if crate::constraints::name_constraints(&node.stored.certificate).is_err() {
-            let name = display_name(&node.stored.certificate);
+        let name = display_name(&node.stored.certificate);
+        let problem = match crate::constraints::name_constraints(&node.stored.certificate) {
+            Err(_) => Some("unreadable".to_owned()),
+            Ok(Some(nc)) => crate::constraints::check_constraint_syntax(&nc).err(),
+            Ok(None) => None,
+        };
+        if let Some(problem) = problem {
             constraint(
                 subs,
                 reasons,
                 "NAME_CONSTRAINTS_MALFORMED",
-                format!("Chứng thư số \"{name}\" có nameConstraints không đọc được"),
-                format!("Certificate \"{name}\" has unreadable nameConstraints"),
+                format!("Chứng thư số \"{name}\" có nameConstraints không hợp lệ ({problem})"),
+                format!("Certificate \"{name}\" has malformed nameConstraints ({problem})"),
             );
         }
     }
     let certs: Vec<&Certificate> = nodes.iter().map(|n| &n.stored.certificate).collect();
-    for v in crate::constraints::check_path(&certs) {
+    let violations = match crate::constraints::check_path(&certs) {
+        Ok(v) => v,
+        Err(b) => {
+            constraint(
+                subs,
+                reasons,
+                "NAME_CONSTRAINTS_BUDGET",
+                format!(
+                    "Việc kiểm tra ràng buộc tên của chuỗi chứng thư số cần {} phép so sánh, vượt giới hạn {}; chuỗi bị từ chối",
+                    b.needed, b.budget
+                ),
+                format!(
+                    "Checking the name constraints of the chain would take {} comparisons, above the limit of {}; the chain is refused",
+                    b.needed, b.budget
+                ),
+            );
+            Vec::new()
+        }
+    };
+    for v in violations {
         let ca = display_name(certs[v.ca_index]);
         let cert = display_name(certs[v.index]);
-        let (how_vi, how_en) = if v.excluded {
-            ("bị loại trừ", "is excluded")
-        } else {
-            (
+        use crate::constraints::ViolationKind as K;
+        let (how_vi, how_en) = match v.kind {
+            K::Excluded => ("bị loại trừ", "is excluded"),
+            K::NotPermitted => (
                 "nằm ngoài phạm vi cho phép",
                 "is outside the permitted names",
-            )
+            ),
+            K::Malformed => (
+                "sai cú pháp nên không kiểm tra được",
+                "is malformed and cannot be checked",
+            ),
+            K::Unsupported => (
+                "thuộc dạng tên không được hỗ trợ",
+                "is of a constrained name form that is not supported",
+            ),
         };
         constraint(
             subs,
