@@ -121,6 +121,10 @@ pub struct PathOptions {
     pub max_work: usize,
     /// Maximum number of complete paths evaluated (default 16).
     pub max_paths: usize,
+    /// Maximum number of certificates considered as issuers: anchors, then the extra
+    /// certificates, then the store's intermediates, duplicates dropped (default 256). A
+    /// signature may carry any number of certificates; the rest are ignored, with a finding.
+    pub max_candidates: usize,
     /// Certificate policy inputs (RFC 5280 §6.1.1): default {anyPolicy}, nothing required.
     pub policy: crate::policy::PolicyInputs,
 }
@@ -135,6 +139,7 @@ impl PathOptions {
             max_depth: 10,
             max_work: 1000,
             max_paths: 16,
+            max_candidates: 256,
             policy: crate::policy::PolicyInputs::default(),
         }
     }
@@ -265,14 +270,24 @@ pub fn validate_path_stored(
 ) -> PathValidation {
     // The pool of possible issuers: anchors first, then extra certificates, then intermediates.
     let mut pool: Vec<Node<'_>> = Vec::new();
-    for a in store.anchors() {
-        pool.push(make_node(a, true));
-    }
-    for c in extra.iter().chain(store.intermediates()) {
-        if pool.iter().any(|n| n.stored.der == c.der) {
+    let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    let mut ignored = 0usize;
+    let candidates = store.anchors().iter().map(|a| (a, true)).chain(
+        extra
+            .iter()
+            .chain(store.intermediates())
+            .map(|c| (c, false)),
+    );
+    for (c, is_anchor) in candidates {
+        if !seen.insert(c.der.as_slice()) {
             continue;
         }
-        pool.push(make_node(c, store.is_anchor(&c.certificate)));
+        if pool.len() >= options.max_candidates {
+            ignored += 1;
+            continue;
+        }
+        let anchor = is_anchor || store.is_anchor(&c.certificate);
+        pool.push(make_node(c, anchor));
     }
     let leaf_node = make_node(leaf, store.is_anchor(&leaf.certificate));
 
@@ -280,6 +295,7 @@ pub fn validate_path_stored(
         pool: &pool,
         options,
         work: 0,
+        exhausted: false,
         complete: Vec::new(),
         longest_partial: Vec::new(),
     };
@@ -307,7 +323,7 @@ pub fn validate_path_stored(
             }
         }
     }
-    match best {
+    let mut result = match best {
         Some(b) => b,
         None => {
             let mut path = vec![leaf.certificate.clone()];
@@ -323,7 +339,34 @@ pub fn validate_path_stored(
                 .unwrap_or_default();
             no_chain(path, &missing_issuer, options)
         }
+    };
+    if builder.exhausted && result.status != PathStatus::Valid {
+        result.reasons.push(Reason::warning(
+            "PATH_BUILDING_BUDGET",
+            format!(
+                "Đã dừng tìm chuỗi chứng thư số sau {} lần thử (giới hạn)",
+                options.max_work
+            ),
+            format!(
+                "Path building stopped after {} issuer candidates (the limit)",
+                options.max_work
+            ),
+        ));
     }
+    if ignored > 0 {
+        result.reasons.push(Reason::warning(
+            "PATH_CANDIDATES_LIMIT",
+            format!(
+                "{ignored} chứng thư số kèm theo không được xét khi tìm chuỗi (giới hạn {} chứng thư số)",
+                options.max_candidates
+            ),
+            format!(
+                "{ignored} supplied certificates were not considered for path building (limit {} certificates)",
+                options.max_candidates
+            ),
+        ));
+    }
+    result
 }
 
 fn rank(s: PathStatus) -> u8 {
@@ -363,6 +406,8 @@ struct Builder<'p, 'a> {
     pool: &'p [Node<'a>],
     options: &'p PathOptions,
     work: usize,
+    /// Whether `max_work` stopped the search.
+    exhausted: bool,
     /// Complete chains as pool indices (issuer of the leaf first, anchor last).
     complete: Vec<Vec<usize>>,
     longest_partial: Vec<usize>,
@@ -378,7 +423,11 @@ impl Builder<'_, '_> {
             return;
         }
         for (i, cand) in self.pool.iter().enumerate() {
-            if self.complete.len() >= self.options.max_paths || self.work >= self.options.max_work {
+            if self.complete.len() >= self.options.max_paths {
+                return;
+            }
+            if self.work >= self.options.max_work {
+                self.exhausted = true;
                 return;
             }
             self.work += 1;
@@ -651,6 +700,11 @@ fn evaluate(nodes: &[&Node<'_>], options: &PathOptions) -> PathValidation {
     structure_checks(nodes, &mut subs, &mut reasons);
     let certs: Vec<&Certificate> = nodes.iter().map(|n| &n.stored.certificate).collect();
     if let Err(f) = crate::policy::process(&certs, &options.policy) {
+        let code = if matches!(f, crate::policy::PolicyFailure::TreeTooLarge(_)) {
+            "POLICY_TREE_BUDGET"
+        } else {
+            "CERTIFICATE_POLICY"
+        };
         let (vi, en) = match f {
             crate::policy::PolicyFailure::Malformed(i) => (
                 format!("Chứng thư số \"{}\" có phần mở rộng chính sách không đọc được", display_name(certs[i])),
@@ -660,12 +714,24 @@ fn evaluate(nodes: &[&Node<'_>], options: &PathOptions) -> PathValidation {
                 format!("Chứng thư số \"{}\" ánh xạ chính sách anyPolicy", display_name(certs[i])),
                 format!("Certificate \"{}\" maps anyPolicy", display_name(certs[i])),
             ),
+            crate::policy::PolicyFailure::TreeTooLarge(i) => (
+                format!(
+                    "Cây chính sách chứng thư của chuỗi vượt quá {} nút tại chứng thư số \"{}\"; chuỗi bị từ chối",
+                    crate::policy::MAX_POLICY_NODES,
+                    display_name(certs[i])
+                ),
+                format!(
+                    "The certificate policy tree of the chain grows beyond {} nodes at certificate \"{}\"; the chain is refused",
+                    crate::policy::MAX_POLICY_NODES,
+                    display_name(certs[i])
+                ),
+            ),
             crate::policy::PolicyFailure::NoAcceptablePolicy => (
                 "Chuỗi chứng thư số không có chính sách chứng thư được chấp nhận (yêu cầu chính sách tường minh)".to_owned(),
                 "The certificate path has no acceptable certificate policy (an explicit policy is required)".to_owned(),
             ),
         };
-        constraint(&mut subs, &mut reasons, "CERTIFICATE_POLICY", vi, en);
+        constraint(&mut subs, &mut reasons, code, vi, en);
     }
 
     // Status from the most severe sub-indication.

@@ -3,7 +3,7 @@
 //! explicit-policy, policy-mapping and inhibit-anyPolicy counters.
 //!
 //! The tree is kept as levels of nodes (depth 0 is the anyPolicy root); pruning marks nodes
-//! dead. Policy qualifiers are not kept (they are informational for a relying party).
+//! dead. The tree is bounded: at most [`MAX_POLICY_NODES`] nodes are ever created. Policy qualifiers are not kept (they are informational for a relying party).
 
 use std::collections::BTreeSet;
 
@@ -52,7 +52,16 @@ pub enum PolicyFailure {
     AnyPolicyMapping(usize),
     /// An explicit policy is required and no acceptable policy remains.
     NoAcceptablePolicy,
+    /// The valid_policy_tree would grow beyond [`MAX_POLICY_NODES`] nodes (index of the
+    /// certificate being processed): refused, bounded work on hostile input.
+    TreeTooLarge(usize),
 }
+
+/// The most nodes the valid_policy_tree may hold over a whole path. Policy mappings can make
+/// the tree grow exponentially with the path length (CVE-2023-0464 in OpenSSL); a path asking
+/// for more is refused. The value follows OpenSSL's fix for that CVE (1000 nodes); a real path
+/// needs a few dozen (the Government CA's carries one policy per certificate).
+pub const MAX_POLICY_NODES: usize = 1000;
 
 /// The outcome: `Ok(user-constrained policy set)` (empty when no policy is required and none
 /// remains), or the failure.
@@ -88,6 +97,16 @@ fn prune(tree: &mut [Vec<PNode>], depth: usize) {
     }
 }
 
+/// Count one more node, failing beyond [`MAX_POLICY_NODES`].
+fn grow(nodes: &mut usize, idx: usize) -> Result<(), PolicyFailure> {
+    *nodes += 1;
+    if *nodes > MAX_POLICY_NODES {
+        Err(PolicyFailure::TreeTooLarge(idx))
+    } else {
+        Ok(())
+    }
+}
+
 fn alive_any(tree: &[Vec<PNode>]) -> bool {
     tree.first()
         .is_some_and(|root| root.iter().any(|n| n.alive))
@@ -111,6 +130,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
     } else {
         n + 1
     };
+    let mut nodes = 1usize; // the root
     let mut tree: Option<Vec<Vec<PNode>>> = Some(vec![vec![PNode {
         policy: ANY_POLICY,
         expected: BTreeSet::from([ANY_POLICY]),
@@ -144,6 +164,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
                     for (k, node) in prev.iter().enumerate() {
                         if node.alive && node.expected.contains(p) {
                             matched = true;
+                            grow(&mut nodes, idx)?;
                             level.push(PNode {
                                 policy: *p,
                                 expected: BTreeSet::from([*p]),
@@ -155,6 +176,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
                     if !matched {
                         for (k, node) in prev.iter().enumerate() {
                             if node.alive && node.policy == ANY_POLICY {
+                                grow(&mut nodes, idx)?;
                                 level.push(PNode {
                                     policy: *p,
                                     expected: BTreeSet::from([*p]),
@@ -172,6 +194,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
                         }
                         for v in &node.expected {
                             if !level.iter().any(|c| c.parent == k && c.policy == *v) {
+                                grow(&mut nodes, idx)?;
                                 level.push(PNode {
                                     policy: *v,
                                     expected: BTreeSet::from([*v]),
@@ -237,6 +260,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
                                 .find(|x| x.alive && x.policy == ANY_POLICY)
                                 .map(|x| x.parent)
                         {
+                            grow(&mut nodes, idx)?;
                             level.push(PNode {
                                 policy: id,
                                 expected: subjects,
@@ -319,6 +343,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
                 let parent = t[last][pos].parent;
                 t[last][pos].alive = false;
                 for p in user.iter().filter(|p| !node_set_policies.contains(*p)) {
+                    grow(&mut nodes, 0)?;
                     t[last].push(PNode {
                         policy: *p,
                         expected: BTreeSet::from([*p]),
