@@ -153,6 +153,23 @@ impl<'a> Revisions<'a> {
         }
         let mut changes = Vec::new();
         let mut changed_fields = BTreeSet::new();
+        // An object written after the last %%EOF without a cross-reference section of its own
+        // is invisible to a reader that follows the xref, and visible to one that rebuilds it
+        // by scanning (as readers do with damaged files): what is shown depends on the reader.
+        let last_eof = crate::load::revision_ends(file)
+            .last()
+            .copied()
+            .unwrap_or(0)
+            .max(signed_len);
+        if has_object_definition(&file[last_eof..]) {
+            changes.push(Change {
+                object: None,
+                field: None,
+                level: ModificationLevel::Other,
+                description: "objects follow the last %%EOF without a cross-reference section"
+                    .into(),
+            });
+        }
         if ends.len() > MAX_REVISIONS {
             changes.push(Change {
                 object: None,
@@ -1392,6 +1409,29 @@ fn changed_entries<'a>(
         .map(|k| (k.clone(), a.get(k).ok(), b.get(k).ok()))
         .filter(|(_, x, y)| x != y)
         .collect()
+}
+
+/// Whether `bytes` hold an indirect object definition (`N G obj`).
+fn has_object_definition(bytes: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(pos) = crate::load::find(&bytes[from..], b"obj") {
+        let at = from + pos;
+        // Back over "G" and "N": digits, whitespace, digits.
+        let head = &bytes[..at];
+        let trimmed = head.trim_ascii_end();
+        let gen_len = trimmed
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let rest = trimmed[..trimmed.len() - gen_len].trim_ascii_end();
+        let num_len = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        if gen_len > 0 && num_len > 0 && rest.len() < trimmed.len() - gen_len {
+            return true;
+        }
+        from = at + 3;
+    }
+    false
 }
 
 /// Membership in an array of objects: references by id, direct objects by value.
