@@ -73,7 +73,11 @@ TRUST=(--trust "$PKI/root-g2.pem" --intermediate "$PKI/ca-g2.pem")
 JAN=2026-01-01T00:00:00Z
 expect "cert good (OCSP online)" 0 VALID None REVOCATION_GOOD -- \
   "$KYSO" cert verify "$PKI/ca-nhan.pem" "${TRUST[@]}" --at $JAN --online --json
-expect "cert good, issuing CA from AIA caIssuers" 0 VALID None REVOCATION_GOOD -- \
+# Issuers are fetched only from allowed prefixes (the default allows the Government CA alone).
+expect "cert good, issuing CA from AIA caIssuers (allowed prefix)" 0 VALID None REVOCATION_GOOD -- \
+  "$KYSO" cert verify "$PKI/to-chuc.pem" --trust "$PKI/root-g2.pem" --at $JAN --online --json \
+  --fetch-allow "http://127.0.0.1:$PORT/crt/"
+expect "cert, AIA caIssuers off the allow-list: not fetched" 1 INDETERMINATE NO_CERTIFICATE_CHAIN_FOUND NO_CERTIFICATE_CHAIN_FOUND -- \
   "$KYSO" cert verify "$PKI/to-chuc.pem" --trust "$PKI/root-g2.pem" --at $JAN --online --json
 expect "cert revoked (OCSP online)" 1 INVALID REVOKED CERT_REVOKED -- \
   "$KYSO" cert verify "$PKI/revoked.pem" "${TRUST[@]}" --at $JAN --online --json

@@ -119,8 +119,11 @@ pub extern "C" fn kyso_abi_version() -> u32 {
 ///
 /// `options_json` is the verification options object, e.g.
 /// `{"trust": ["-----BEGIN CERTIFICATE-----…" or "/path/root.pem"], "intermediates": […],
-///   "at": "2026-01-31T00:00:00Z", "revocation": "off" | "embedded" | "online"}`
-/// (`"{}"` for the defaults: no trust anchors, now, online).
+///   "at": "2026-01-31T00:00:00Z", "revocation": "off" | "embedded" | "online",
+///   "crls": […], "fetch_allow": ["http://…/"], "max_fetches": 16, "max_fetch_seconds": 30}`
+/// (`"{}"` for the defaults: no trust anchors, now, embedded — nothing is fetched unless
+/// `"online"` is asked for; then only for chains that verified, issuers only from
+/// `fetch_allow`, and the report's `fetched` lists every URL).
 ///
 /// On success returns `KYSO_OK` and stores the `kyso.report/1` JSON report (whatever the
 /// verdict) in `*report_json_out`. `error_out` may be NULL.

@@ -35,8 +35,11 @@ export interface VerifyOptions {
   intermediates?: string[];
   /** Validation time, RFC 3339; now (Date.now()) by default. */
   at?: string;
-  /** Revocation checking; "embedded" by default (data in the document only). */
-  revocation?: "off" | "embedded" | "online";
+  /** Revocation checking; "embedded" by default (data in the document and `crls` only). There is
+   *  no "online" here: fetch what you need with fetch() and pass it in `crls`. */
+  revocation?: "off" | "embedded";
+  /** CRLs as PEM text (`-----BEGIN X509 CRL-----`), e.g. fetched by the page. */
+  crls?: string[];
   /** A file name to show in the report. */
   file_name?: string;
 }
@@ -140,6 +143,9 @@ struct OptionsJson {
     revocation: Option<String>,
     #[serde(default)]
     file_name: Option<String>,
+    /// CRLs as PEM text.
+    #[serde(default)]
+    crls: Vec<String>,
 }
 
 /// A failure, thrown to JavaScript as an `Error` with a `code`.
@@ -215,7 +221,13 @@ impl OptionsJson {
         let mut options = VerifyOptions::new(store, at);
         options.revocation = match self.revocation.as_deref() {
             None | Some("embedded") => RevocationMode::Embedded,
-            Some("online") => RevocationMode::Online,
+            // The browser build has no fetcher: saying "online" and getting embedded would be a
+            // silent downgrade. The page fetches with fetch() and passes `crls` instead.
+            Some("online") => {
+                return Err(Failure::options(
+                    "revocation \"online\" is not supported in WebAssembly: fetch the CRLs and pass them as PEM text in \"crls\", with revocation \"embedded\"",
+                ));
+            }
             Some("off") => RevocationMode::Off,
             Some(other) => {
                 return Err(Failure::options(format!(
@@ -224,6 +236,12 @@ impl OptionsJson {
             }
         };
         options.file_name.clone_from(&self.file_name);
+        for crl in &self.crls {
+            if !crl.contains("-----BEGIN") {
+                return Err(Failure::options("crls entries are PEM text"));
+            }
+            options.revocation_data.crls.push(crl.as_bytes().to_vec());
+        }
         Ok(options)
     }
 }
@@ -362,6 +380,13 @@ mod tests {
             .build(fixed)
             .unwrap_err();
         assert!(e.message.contains("maybe"));
+        // No silent downgrade: online is refused, not read as embedded.
+        let e = OptionsJson::from_json(r#"{"revocation":"online"}"#)
+            .unwrap()
+            .build(fixed)
+            .unwrap_err();
+        assert_eq!(e.code, CODE_INVALID_OPTIONS);
+        assert!(e.message.contains("online"));
     }
 
     #[test]

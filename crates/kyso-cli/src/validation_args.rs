@@ -20,9 +20,20 @@ pub struct ValidationArgs {
     /// Do not check revocation (reported as a warning).
     #[arg(long)]
     pub no_revocation: bool,
-    /// Fetch missing revocation data (OCSP, CRL) and issuers (AIA) over HTTP.
+    /// Fetch missing revocation data (OCSP, CRL) over HTTP for chains that verified, and
+    /// missing issuers (AIA) from the --fetch-allow prefixes; every URL is listed in the report.
     #[arg(long, conflicts_with = "no_revocation")]
     pub online: bool,
+    /// With --online: a URL prefix issuer certificates may be fetched from (repeatable; replaces
+    /// the default, the Government CA's http://ca.gov.vn/pki/pub/crt/).
+    #[arg(long, requires = "online")]
+    pub fetch_allow: Vec<String>,
+    /// With --online: at most this many requests per document (default 16).
+    #[arg(long, requires = "online")]
+    pub max_fetches: Option<usize>,
+    /// With --online: at most this many seconds of network time per document (default 30).
+    #[arg(long, requires = "online")]
+    pub max_fetch_seconds: Option<u64>,
     /// A CRL file (DER or PEM) to use for revocation.
     #[arg(long)]
     pub crl: Vec<PathBuf>,
@@ -49,6 +60,9 @@ impl ValidationArgs {
             at: self.at.clone(),
             revocation: Some(revocation.into()),
             crls: paths(&self.crl),
+            fetch_allow: (!self.fetch_allow.is_empty()).then(|| self.fetch_allow.clone()),
+            max_fetches: self.max_fetches,
+            max_fetch_seconds: self.max_fetch_seconds,
             ..Default::default()
         }
     }

@@ -6,14 +6,25 @@
 #![forbid(unsafe_code)]
 
 pub mod cms;
+pub mod network;
 pub mod pades;
 pub mod report;
 pub mod revocation;
 pub mod role;
 pub mod timestamp;
 
-pub use pades::{RevocationMode, VerifyOptions, verify_pdf};
+pub use network::{FetchRecord, NetworkPolicy};
+pub use pades::{RevocationMode, VerifyOptions};
 pub use report::{Indication, Report, Verdict};
+
+/// Verify every signature of the PDF in `bytes`, fetching in online mode
+/// only within `options.network` ([`network`]); the report lists what was fetched.
+pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
+    let (guarded, log) = network::guarded(options);
+    let mut report = pades::verify_pdf(bytes, &guarded)?;
+    report.fetched = log.records();
+    Ok(report)
+}
 
 /// Why verification could not be carried out at all (a failed signature is not an error: it is
 /// a report with verdict INVALID).

@@ -62,6 +62,8 @@ pub struct VerifyOptions {
     /// Decree 68 rules (Government policy OID, validity length, which certificate each
     /// workflow role needs), as data.
     pub profile: kyso_policy::profile::Profile,
+    /// What online verification may fetch (issuer allow-list, request and time budgets).
+    pub network: crate::network::NetworkPolicy,
 }
 
 impl VerifyOptions {
@@ -76,12 +78,14 @@ impl VerifyOptions {
             revocation_data: Default::default(),
             fetcher: None,
             profile: Default::default(),
+            network: Default::default(),
         }
     }
 }
 
-/// Verify every signature of the PDF in `bytes`.
-pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
+/// Verify every signature of the PDF in `bytes` with the fetcher as given (the crate's
+/// [`crate::verify_pdf`] applies the network policy first, and is the only way in).
+pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
     let doc = kyso_pdf::load_document(bytes)?;
     let signatures = kyso_pdf::find_signatures(&doc);
     let revision_ends = kyso_pdf::load::revision_ends(bytes);
@@ -182,6 +186,7 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Verif
         revisions: revision_ends.len(),
         signatures: reports,
         reasons: doc_reasons,
+        fetched: Vec::new(),
     })
 }
 

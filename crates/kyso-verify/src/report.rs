@@ -211,6 +211,8 @@ pub struct Report {
     pub signatures: Vec<SignatureReport>,
     /// Findings about the document as a whole.
     pub reasons: Vec<Reason>,
+    /// Every network request the verification made or refused (online mode only).
+    pub fetched: Vec<crate::network::FetchRecord>,
 }
 
 impl Report {

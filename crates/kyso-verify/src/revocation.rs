@@ -33,9 +33,13 @@ use crate::pades::{RevocationMode, VerifyOptions};
 use crate::report::CheckStatus;
 
 /// A shared revocation fetcher (e.g. `kyso_net::HttpFetcher`), used only in
-/// [`RevocationMode::Online`].
+/// [`RevocationMode::Online`] and always through the limits of
+/// [`crate::network::NetworkPolicy`], with the clock that measures its time budget.
 #[derive(Clone)]
-pub struct Fetcher(pub Arc<dyn RevocationFetcher>);
+pub struct Fetcher(pub Arc<dyn RevocationFetcher>, pub(crate) Option<Clock>);
+
+/// Milliseconds on a monotonic clock (any origin): the time budget of online verification.
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
 impl std::fmt::Debug for Fetcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -49,9 +53,15 @@ impl std::panic::UnwindSafe for Fetcher {}
 impl std::panic::RefUnwindSafe for Fetcher {}
 
 impl Fetcher {
-    /// Wrap a fetcher.
+    /// Wrap a fetcher (without a clock, only the request count is limited).
     pub fn new(fetcher: impl RevocationFetcher + 'static) -> Self {
-        Self(Arc::new(fetcher))
+        Self(Arc::new(fetcher), None)
+    }
+
+    /// Measure the time budget with `clock` (milliseconds, monotonic).
+    pub fn with_clock(mut self, clock: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
+        self.1 = Some(Arc::new(clock));
+        self
     }
 }
 

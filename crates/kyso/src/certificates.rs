@@ -34,6 +34,8 @@ pub struct CertificateReport {
     pub reasons: Vec<Reason>,
     /// What the certificate was validated for: `document-signing` or `any`.
     pub purpose: &'static str,
+    /// Every network request made or refused (online mode only).
+    pub fetched: Vec<kyso_verify::FetchRecord>,
 }
 
 impl CertificateReport {
@@ -58,10 +60,11 @@ pub fn verify_certificate(
     let leaf = certs.remove(0);
     let mut extra = certs;
     let time = options.validation_time;
-    let fetcher = match options.revocation {
-        RevocationMode::Online => options.fetcher.as_ref().map(|f| f.0.clone()),
-        _ => None,
-    };
+    // The same network limits as document verification: revocation fetched only for a verified
+    // path, issuers only from the allow-list, a request and time budget, every request logged.
+    let (guarded, log) = kyso_verify::network::guarded(options);
+    let options = &guarded;
+    let fetcher = options.fetcher.as_ref().map(|f| f.0.clone());
 
     let path_options = PathOptions::at(time);
     let mut path = validate_path_stored(&leaf, &extra, &options.trust, &path_options);
@@ -104,6 +107,7 @@ pub fn verify_certificate(
         revocation: None,
         reasons: path.reasons.clone(),
         purpose: purpose.as_str(),
+        fetched: Vec::new(),
     };
 
     if path.status == PathStatus::Valid {
@@ -176,5 +180,6 @@ pub fn verify_certificate(
         report.status = "INVALID";
         report.sub_indication = Some("CHAIN_CONSTRAINTS_FAILURE");
     }
+    report.fetched = log.records();
     Ok(report)
 }

@@ -66,6 +66,14 @@ pub fn signing_time_now() -> SigningTime {
     }
 }
 
+/// The HTTP fetcher of online verification, with the monotonic clock its time budget needs.
+pub fn network_fetcher() -> kyso_verify::revocation::Fetcher {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(std::time::Instant::now);
+    kyso_verify::revocation::Fetcher::new(kyso_net::HttpFetcher::default())
+        .with_clock(move || u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX))
+}
+
 /// Verify the signatures of a PDF held in memory.
 pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Error> {
     Ok(kyso_verify::verify_pdf(bytes, options)?)

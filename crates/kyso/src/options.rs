@@ -7,8 +7,11 @@
 //!  "crls": ["/path/to/ca.crl"], "ocsp_responses": ["/path/to/resp.der"],
 //!  "purpose": "document-signing" | "any"}
 //! ```
-//! `online` (the default) fetches missing CRLs/OCSP responses (and missing issuers from AIA)
-//! over HTTP through kyso-net; `embedded` uses only the supplied `crls`/`ocsp_responses`;
+//! `embedded` (the default) uses only the document's DSS and the supplied
+//! `crls`/`ocsp_responses`: nothing is fetched. `online` also fetches, through kyso-net,
+//! revocation data for paths that verified to an anchor and missing issuers (AIA) from the URL
+//! prefixes in `fetch_allow` (default: the Government CA's published certificates), within a
+//! request and time budget (`max_fetches`, `max_fetch_seconds`); the report lists every URL.
 //! `off` skips revocation with a warning.
 
 use std::path::Path;
@@ -44,6 +47,16 @@ pub struct VerifyConfig {
     /// DER OCSP responses to use: paths to files.
     #[serde(default)]
     pub ocsp_responses: Vec<String>,
+    /// URL prefixes from which issuer certificates may be fetched in online mode (replaces the
+    /// default, the Government CA's `http://ca.gov.vn/pki/pub/crt/`; empty: none).
+    #[serde(default)]
+    pub fetch_allow: Option<Vec<String>>,
+    /// Requests per verification in online mode (default 16).
+    #[serde(default)]
+    pub max_fetches: Option<usize>,
+    /// Seconds of network time per verification in online mode (default 30).
+    #[serde(default)]
+    pub max_fetch_seconds: Option<u64>,
     /// What a certificate verified on its own ([`crate::certificates::verify_certificate`]) is
     /// validated for: `document-signing` (the default: key usage and the algorithm policy
     /// too) or `any` (the path alone). Documents are always verified for signing.
@@ -92,8 +105,8 @@ impl VerifyConfig {
         };
         let mut options = VerifyOptions::new(store, at);
         options.revocation = match self.revocation.as_deref() {
-            None | Some("online") => RevocationMode::Online,
-            Some("embedded") => RevocationMode::Embedded,
+            Some("online") => RevocationMode::Online,
+            None | Some("embedded") => RevocationMode::Embedded,
             Some("off") => RevocationMode::Off,
             Some(other) => {
                 return Err(Error::Options(format!(
@@ -114,10 +127,24 @@ impl VerifyConfig {
             let bytes = crate::files::read(Path::new(resp))?;
             options.revocation_data.ocsp_responses.push(bytes);
         }
+        if let Some(allow) = &self.fetch_allow {
+            for p in allow {
+                if !p.to_ascii_lowercase().starts_with("http://") {
+                    return Err(Error::Options(format!(
+                        "fetch_allow entries are http:// URL prefixes, not {p:?}"
+                    )));
+                }
+            }
+            options.network.allow_issuer_prefixes.clone_from(allow);
+        }
+        if let Some(n) = self.max_fetches {
+            options.network.max_fetches = n;
+        }
+        if let Some(s) = self.max_fetch_seconds {
+            options.network.max_millis = s.saturating_mul(1000);
+        }
         if options.revocation == RevocationMode::Online {
-            options.fetcher = Some(kyso_verify::revocation::Fetcher::new(
-                kyso_net::HttpFetcher::default(),
-            ));
+            options.fetcher = Some(crate::network_fetcher());
         }
         Ok(options)
     }

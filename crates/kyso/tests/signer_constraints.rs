@@ -6,10 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use common::work_dir;
+use common::{issue_leaf, pki};
 use kyso::demo::sample_pdf;
 use kyso::policy::TrustStore;
 use kyso::policy::usage::Purpose;
@@ -18,78 +15,6 @@ use kyso::token::software::SoftwareSigner;
 use kyso::verify::report::{CheckStatus, Indication};
 use kyso::{PadesOptions, RevocationMode, SigningTime, Verdict, VerifyOptions};
 use sha2::Digest;
-
-fn pki(name: &str) -> PathBuf {
-    work_dir().join("pki").join(name)
-}
-
-/// A key of `key_spec` (`rsa:2048`, `rsa:1024`, `ec`) and a certificate for it from the test
-/// PKI's issuing CA with the extensions `ext` (OpenSSL config lines), valid from now for four
-/// years (so every time below is relative to now).
-fn issue(dir: &Path, name: &str, key_spec: &str, ext: &str) -> SoftwareSigner {
-    let key = dir.join(format!("{name}.key"));
-    let csr = dir.join(format!("{name}.csr"));
-    let cert = dir.join(format!("{name}.pem"));
-    let extfile = dir.join(format!("{name}.cnf"));
-    std::fs::write(
-        &extfile,
-        format!("[v3]\nbasicConstraints = critical, CA:false\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n{ext}\n"),
-    )
-    .unwrap();
-    let s = |p: &Path| p.to_str().unwrap().to_owned();
-    let rsa_bits = key_spec
-        .strip_prefix("rsa:")
-        .map(|b| format!("rsa_keygen_bits:{b}"));
-    let key_arg = s(&key);
-    let mut genkey = vec!["genpkey", "-quiet", "-out", key_arg.as_str()];
-    match &rsa_bits {
-        Some(bits) => genkey.extend(["-algorithm", "RSA", "-pkeyopt", bits.as_str()]),
-        None => genkey.extend(["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]),
-    }
-    openssl(&genkey);
-    openssl(&[
-        "req",
-        "-new",
-        "-key",
-        &s(&key),
-        "-subj",
-        &format!("/C=VN/O=Kiểm thử kyso/CN={name}"),
-        "-utf8",
-        "-out",
-        &s(&csr),
-    ]);
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        &s(&csr),
-        "-CA",
-        &s(&pki("ca-g2.pem")),
-        "-CAkey",
-        &s(&pki("ca-g2.key.pem")),
-        "-set_serial",
-        "0x7E57",
-        "-days",
-        "1461",
-        "-extfile",
-        &s(&extfile),
-        "-extensions",
-        "v3",
-        "-out",
-        &s(&cert),
-    ]);
-    SoftwareSigner::from_key_files(&key, None, &[&cert]).unwrap()
-}
-
-fn openssl(args: &[&str]) -> String {
-    let out = Command::new("openssl").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 const DAY: u64 = 86_400;
 
@@ -187,7 +112,7 @@ fn cert_report(signer: &SoftwareSigner, purpose: Purpose) -> kyso::certificates:
 #[test]
 fn an_encipherment_only_key_neither_signs_nor_verifies_as_valid() {
     let dir = tempfile::tempdir().unwrap();
-    let signer = issue(
+    let signer = issue_leaf(
         dir.path(),
         "ma-hoa",
         "rsa:2048",
@@ -242,7 +167,7 @@ fn signing_key_usages_of_the_real_ca_are_accepted() {
         ("digital-signature-only", "keyUsage = digitalSignature"),
         ("no-key-usage", ""),
     ] {
-        let signer = issue(dir.path(), name, "rsa:2048", ext);
+        let signer = issue_leaf(dir.path(), name, "rsa:2048", ext);
         let signed = kyso::sign_pdf(&sample_pdf(), &signer, &PadesOptions::new(soon()))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let r = kyso::verify_pdf(&signed.bytes, &options(&at_days(2))).unwrap();
@@ -277,7 +202,7 @@ fn service_keys_and_critical_foreign_purposes_may_not_sign_documents() {
             "KEY_USAGE_NOT_FOR_SIGNING",
         ),
     ] {
-        let signer = issue(dir.path(), name, "rsa:2048", ext);
+        let signer = issue_leaf(dir.path(), name, "rsa:2048", ext);
         let e = kyso::sign_pdf(&sample_pdf(), &signer, &PadesOptions::new(soon())).unwrap_err();
         assert_eq!(refusal_codes(&e), [code], "{name}");
         let r = kyso::verify_pdf(
@@ -292,7 +217,7 @@ fn service_keys_and_critical_foreign_purposes_may_not_sign_documents() {
         );
     }
     // A non-critical foreign purpose restricts nothing the Government CA's practice allows.
-    let signer = issue(
+    let signer = issue_leaf(
         dir.path(),
         "tls-noncritical",
         "rsa:2048",
@@ -304,7 +229,7 @@ fn service_keys_and_critical_foreign_purposes_may_not_sign_documents() {
 #[test]
 fn a_short_rsa_key_or_a_signing_time_outside_validity_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let weak = issue(
+    let weak = issue_leaf(
         dir.path(),
         "rsa-1024",
         "rsa:1024",
@@ -317,7 +242,7 @@ fn a_short_rsa_key_or_a_signing_time_outside_validity_is_refused() {
     assert_eq!(c.sub_indication, Some("CRYPTO_CONSTRAINTS_FAILURE"));
     assert_eq!(cert_report(&weak, Purpose::Any).status, "VALID");
 
-    let good = issue(
+    let good = issue_leaf(
         dir.path(),
         "hop-le",
         "rsa:2048",
