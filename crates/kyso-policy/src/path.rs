@@ -29,8 +29,14 @@
 //! subjects, nameConstraints in a leaf, empty extendedKeyUsage, critical authorityInfoAccess,
 //! keyCertSign without cA).
 //!
-//! Conformance: NIST PKITS 230 of 249 and the document-signing-relevant x509-limbo cases 104 of
-//! 137 pass; the others are listed with reasons in `tests/pkits-exceptions.txt` and
+//! Bounded work on hostile input: at most [`PathOptions::max_candidates`] issuer candidates,
+//! [`PathOptions::max_work`] candidate examinations and [`PathOptions::max_paths`] complete
+//! paths; name constraints within [`crate::constraints::MAX_NAME_CONSTRAINT_CHECKS`]
+//! comparisons, the policy tree within [`crate::policy::MAX_POLICY_NODES`] nodes.
+//!
+//! Conformance: NIST PKITS 247 of 249 (the two DSA cases are out of scope) and the
+//! document-signing-relevant x509-limbo cases 118 of 137 pass; the others are listed with
+//! reasons in `tests/pkits-exceptions.txt` and
 //! `tests/limbo-exceptions.txt`.
 
 use const_oid::ObjectIdentifier;

@@ -28,7 +28,7 @@ impl StoredCertificate {
     ///
     /// A `notBefore` before 1970 (e.g. UTCTime `50…`, 1950, which RFC 5280 allows) cannot be
     /// represented by `der::DateTime`; such a certificate is read with its `notBefore` taken as
-    /// 1970-01-01T00:00:00Z (see [`clamp_early_not_before`]). Every validation time is a
+    /// 1970-01-01T00:00:00Z (the value is patched in a copy used only for decoding). Every validation time is a
     /// `der::DateTime`, hence at or after 1970, so "not yet valid" is decided exactly as with
     /// the real date; signatures are checked over [`StoredCertificate::der`], the bytes as
     /// received, never over a re-encoding. A `notAfter` before 1970 is not read (such a
