@@ -34,6 +34,9 @@ pub struct ValidationArgs {
     /// With --online: at most this many seconds of network time per document (default 30).
     #[arg(long, requires = "online")]
     pub max_fetch_seconds: Option<u64>,
+    /// Refuse documents larger than this many MiB (an incoming-mail gateway's bound).
+    #[arg(long)]
+    pub max_input_mb: Option<usize>,
     /// A CRL file (DER or PEM) to use for revocation.
     #[arg(long)]
     pub crl: Vec<PathBuf>,
@@ -63,6 +66,7 @@ impl ValidationArgs {
             fetch_allow: (!self.fetch_allow.is_empty()).then(|| self.fetch_allow.clone()),
             max_fetches: self.max_fetches,
             max_fetch_seconds: self.max_fetch_seconds,
+            max_input_mb: self.max_input_mb,
             ..Default::default()
         }
     }

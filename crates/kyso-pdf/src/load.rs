@@ -6,6 +6,11 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::PdfError;
 
+/// Decoded size of one object stream or cross-reference stream while loading (lopdf checks it
+/// while inflating). Such streams hold object syntax, not images: real ones are kilobytes to a
+/// few megabytes, so this stops a decompression bomb long before it costs memory.
+pub const MAX_LOAD_STREAM: usize = 32 * 1024 * 1024;
+
 /// Parse a whole PDF (or a prefix of one ending at a revision's `%%EOF`).
 ///
 /// lopdf is tolerant, which is what a reader of real-world files needs; it is also not
@@ -20,7 +25,13 @@ pub fn load_document(bytes: &[u8]) -> Result<Document, PdfError> {
             offset: Some(0),
         });
     }
-    match catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes))) {
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_LOAD_STREAM),
+        ..Default::default()
+    };
+    match catch_unwind(AssertUnwindSafe(|| {
+        Document::load_mem_with_options(bytes, options)
+    })) {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(e)) => Err(PdfError::from(e)),
         Err(_) => Err(PdfError::malformed(

@@ -112,6 +112,17 @@ pub enum CmsError {
     /// The SignedData has no SignerInfo.
     #[error("SignedData has no SignerInfo")]
     NoSignerInfo,
+    /// More certificates, CRLs or signers than any real signature carries (a resource bound:
+    /// each is decoded and may be tried while building paths).
+    #[error("SignedData carries {count} {what}, more than the {limit} accepted")]
+    TooMany {
+        /// `certificates`, `CRLs` or `SignerInfos`.
+        what: &'static str,
+        /// How many it carries.
+        count: usize,
+        /// The bound.
+        limit: usize,
+    },
     /// The encapsulated content is not what was expected (e.g. not a TSTInfo).
     #[error("unexpected encapsulated content: {reason}")]
     UnexpectedContent {
@@ -143,6 +154,7 @@ impl CmsError {
             Self::NotSignedData { .. } => 2004,
             Self::NoSignerInfo => 2005,
             Self::UnexpectedContent { .. } => 2006,
+            Self::TooMany { .. } => 2007,
             Self::Policy(_) => 2010,
             Self::ContentDigest { .. } => 2011,
         }
@@ -473,6 +485,7 @@ pub(crate) fn parse_signed_data(input: &[u8]) -> Result<Parsed, CmsError> {
         }
     };
 
+    check_counts(&signed_data)?;
     let mut certs = Vec::new();
     if let Some(set) = &signed_data.certificates {
         for choice in set.0.iter() {
@@ -495,6 +508,32 @@ pub(crate) fn parse_signed_data(input: &[u8]) -> Result<Parsed, CmsError> {
         raw_signed_attrs: raw.signed_attrs,
         econtent: raw.econtent,
     })
+}
+
+/// Certificates a SignedData may carry: a signer's chain, a TSA's, some spare — real ones hold
+/// fewer than ten. Each is decoded and may become a path-building candidate.
+pub const MAX_CERTIFICATES: usize = 256;
+/// CRLs (CAdES-LT values) a SignedData may carry.
+pub const MAX_CRLS: usize = 256;
+/// SignerInfos a SignedData may carry (kyso reads the first).
+pub const MAX_SIGNER_INFOS: usize = 16;
+
+fn check_counts(sd: &SignedData) -> Result<(), CmsError> {
+    let counts = [
+        (
+            "certificates",
+            sd.certificates.as_ref().map_or(0, |c| c.0.len()),
+            MAX_CERTIFICATES,
+        ),
+        ("CRLs", sd.crls.as_ref().map_or(0, |c| c.0.len()), MAX_CRLS),
+        ("SignerInfos", sd.signer_infos.0.len(), MAX_SIGNER_INFOS),
+    ];
+    for (what, count, limit) in counts {
+        if count > limit {
+            return Err(CmsError::TooMany { what, count, limit });
+        }
+    }
+    Ok(())
 }
 
 /// ESSCertIDv2 (RFC 5035): `SEQUENCE { hashAlgorithm AlgorithmIdentifier DEFAULT sha256,

@@ -20,6 +20,14 @@ pub use report::{Indication, Report, Verdict};
 /// Verify every signature of the PDF in `bytes`, fetching in online mode
 /// only within `options.network` ([`network`]); the report lists what was fetched.
 pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
+    if let Some(limit) = options.max_input_bytes
+        && bytes.len() > limit
+    {
+        return Err(VerifyError::TooLarge {
+            size: bytes.len(),
+            limit,
+        });
+    }
     let (guarded, log) = network::guarded(options);
     let mut report = pades::verify_pdf(bytes, &guarded)?;
     report.fetched = log.records();
@@ -34,6 +42,14 @@ pub enum VerifyError {
     /// The file is not a readable PDF.
     #[error(transparent)]
     Pdf(#[from] kyso_pdf::PdfError),
+    /// The input is larger than the caller's `max_input_bytes`.
+    #[error("the document is {size} bytes, more than the {limit} accepted")]
+    TooLarge {
+        /// The input's size.
+        size: usize,
+        /// The caller's bound.
+        limit: usize,
+    },
 }
 
 impl VerifyError {
@@ -41,6 +57,7 @@ impl VerifyError {
     pub fn code(&self) -> u32 {
         match self {
             Self::Pdf(e) => e.code(),
+            Self::TooLarge { .. } => 1007,
         }
     }
 }

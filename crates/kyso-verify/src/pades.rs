@@ -64,6 +64,8 @@ pub struct VerifyOptions {
     pub profile: kyso_policy::profile::Profile,
     /// What online verification may fetch (issuer allow-list, request and time budgets).
     pub network: crate::network::NetworkPolicy,
+    /// Refuse documents larger than this many bytes (none by default).
+    pub max_input_bytes: Option<usize>,
 }
 
 impl VerifyOptions {
@@ -79,6 +81,7 @@ impl VerifyOptions {
             fetcher: None,
             profile: Default::default(),
             network: Default::default(),
+            max_input_bytes: None,
         }
     }
 }
@@ -97,8 +100,22 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
     // Revocation data embedded in the document (DSS) is used with what the caller supplied.
     // (With revocation off it is not used for revocation, but still completes chains and
     // tells which level the document reaches.)
-    let embedded = crate::revocation::dss_data(&doc).unwrap_or_default();
+    let dss = crate::revocation::read_dss(&doc);
+    let embedded = dss.data;
     let mut doc_reasons = Vec::new();
+    if dss.skipped > 0 {
+        doc_reasons.push(Reason::warning(
+            "DSS_ENTRY_UNREADABLE",
+            format!(
+                "{} mục trong kho dữ liệu xác thực (DSS) không đọc được hoặc vượt giới hạn kích thước, đã bỏ qua",
+                dss.skipped
+            ),
+            format!(
+                "{} entries of the document security store (DSS) are unreadable or over the size bound and were ignored",
+                dss.skipped
+            ),
+        ));
+    }
     if doc.xref_recovery.is_some() {
         doc_reasons.push(Reason::warning(
             "PDF_XREF_REPAIRED",

@@ -294,40 +294,78 @@ pub fn data_from(crls: Vec<Vec<u8>>, ocsp_responses: Vec<Vec<u8>>) -> Revocation
     }
 }
 
+/// Entries read from each of the DSS's `/Certs`, `/CRLs` and `/OCSPs` arrays.
+pub const MAX_DSS_ENTRIES: usize = 4096;
+/// Decoded size of one DSS entry (a large CA's CRL stays well below it).
+pub const MAX_DSS_ENTRY: usize = 16 * 1024 * 1024;
+
 /// Revocation data in a document's Document Security Store (ISO 32000-2 §12.8.4.3, PAdES
 /// B-LT): the streams of `/DSS /CRLs`, `/DSS /OCSPs` and `/DSS /Certs`. `None` when the
 /// document has no DSS or nothing readable in it.
 pub fn dss_data(doc: &kyso_pdf::lopdf::Document) -> Option<RevocationData> {
+    let read = read_dss(doc);
+    (!read.data.is_empty()).then_some(read.data)
+}
+
+/// What [`read_dss`] found in a document's DSS.
+#[derive(Debug, Clone, Default)]
+pub struct DssRead {
+    /// The entries that were read.
+    pub data: RevocationData,
+    /// Entries not read: over [`MAX_DSS_ENTRY`] once decoded (the bound is checked while
+    /// inflating), undecodable, not streams, or beyond [`MAX_DSS_ENTRIES`] per array.
+    pub skipped: usize,
+}
+
+/// Read a document's DSS within the bounds, counting what was left out.
+pub fn read_dss(doc: &kyso_pdf::lopdf::Document) -> DssRead {
     use kyso_pdf::load::{catalog, resolve, resolve_dict};
     use kyso_pdf::lopdf::Object;
-    let (_, cat) = catalog(doc).ok()?;
-    let dss = resolve_dict(doc, cat.get(b"DSS").ok()?)?;
-    let streams = |key: &[u8]| -> Vec<Vec<u8>> {
+    let mut skipped = 0;
+    let Some(dss) = catalog(doc)
+        .ok()
+        .and_then(|(_, cat)| resolve_dict(doc, cat.get(b"DSS").ok()?))
+    else {
+        return DssRead::default();
+    };
+    let mut streams = |key: &[u8]| -> Vec<Vec<u8>> {
         let Some(Object::Array(items)) = dss.get(key).ok().and_then(|o| resolve(doc, o)) else {
             return Vec::new();
         };
-        items
-            .iter()
-            .filter_map(|item| match resolve(doc, item)? {
-                Object::Stream(s) => Some(
-                    s.decompressed_content()
-                        .unwrap_or_else(|_| s.content.clone()),
-                ),
+        // Real stores hold a few entries per signature; a longer list is not read further.
+        skipped += items.len().saturating_sub(MAX_DSS_ENTRIES);
+        let mut out = Vec::new();
+        for item in items.iter().take(MAX_DSS_ENTRIES) {
+            let bytes = match resolve(doc, item) {
+                // Inflated with the bound checked while inflating: a flate bomb stops at the
+                // limit instead of costing what it asks for.
+                Some(Object::Stream(s)) if s.dict.has(b"Filter") => {
+                    s.decompressed_content_with_limit(MAX_DSS_ENTRY).ok()
+                }
+                Some(Object::Stream(s)) => Some(s.content.clone()),
                 _ => None,
-            })
-            // A DSS entry larger than 16 MiB is not revocation data we will parse.
-            .filter(|b| !b.is_empty() && b.len() <= 16 * 1024 * 1024)
-            .collect()
+            };
+            match bytes {
+                Some(b) if !b.is_empty() && b.len() <= MAX_DSS_ENTRY => out.push(b),
+                _ => skipped += 1,
+            }
+        }
+        out
     };
-    let data = RevocationData {
-        crls: streams(b"CRLs"),
-        ocsp_responses: streams(b"OCSPs"),
-        certificates: streams(b"Certs")
-            .iter()
-            .filter_map(|c| Certificate::from_der(c).ok())
-            .collect(),
-    };
-    (!data.is_empty()).then_some(data)
+    let crls = streams(b"CRLs");
+    let ocsp_responses = streams(b"OCSPs");
+    let certificates = streams(b"Certs")
+        .iter()
+        .filter_map(|c| Certificate::from_der(c).ok())
+        .collect();
+    DssRead {
+        data: RevocationData {
+            crls,
+            ocsp_responses,
+            certificates,
+        },
+        skipped,
+    }
 }
 
 #[cfg(test)]

@@ -81,6 +81,16 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Error
 
 /// Verify the signatures of a PDF file. The report names the file.
 pub fn verify_pdf_file(path: &Path, options: &VerifyOptions) -> Result<Report, Error> {
+    // A file over the caller's bound is refused before it is read.
+    if let (Some(limit), Ok(meta)) = (options.max_input_bytes, std::fs::metadata(path))
+        && usize::try_from(meta.len()).map_or(true, |size| size > limit)
+    {
+        return Err(kyso_verify::VerifyError::TooLarge {
+            size: usize::try_from(meta.len()).unwrap_or(usize::MAX),
+            limit,
+        }
+        .into());
+    }
     let bytes = files::read(path)?;
     let mut report = verify_pdf(&bytes, options)?;
     report

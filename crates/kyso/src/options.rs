@@ -57,6 +57,9 @@ pub struct VerifyConfig {
     /// Seconds of network time per verification in online mode (default 30).
     #[serde(default)]
     pub max_fetch_seconds: Option<u64>,
+    /// Refuse documents larger than this many mebibytes (no bound by default).
+    #[serde(default)]
+    pub max_input_mb: Option<usize>,
     /// What a certificate verified on its own ([`crate::certificates::verify_certificate`]) is
     /// validated for: `document-signing` (the default: key usage and the algorithm policy
     /// too) or `any` (the path alone). Documents are always verified for signing.
@@ -143,6 +146,7 @@ impl VerifyConfig {
         if let Some(s) = self.max_fetch_seconds {
             options.network.max_millis = s.saturating_mul(1000);
         }
+        options.max_input_bytes = self.max_input_mb.map(|m| m.saturating_mul(1024 * 1024));
         if options.revocation == RevocationMode::Online {
             options.fetcher = Some(crate::network_fetcher());
         }

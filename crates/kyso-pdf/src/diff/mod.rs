@@ -1468,7 +1468,9 @@ fn is_xmp(obj: &Object) -> bool {
     let Object::Stream(s) = obj else { return false };
     let subtype_ok = s.dict.get(b"Subtype").ok().and_then(|x| x.as_name().ok()) == Some(b"XML");
     let data = if s.dict.has(b"Filter") {
-        s.decompressed_content().unwrap_or_default()
+        // Metadata packets are kilobytes; the bound is checked while inflating.
+        s.decompressed_content_with_limit(4 * 1024 * 1024)
+            .unwrap_or_default()
     } else {
         s.content.clone()
     };
