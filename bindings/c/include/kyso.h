@@ -92,6 +92,19 @@ int32_t kyso_verify_certificate(const uint8_t *cert,
                                 kyso_buffer **report_json_out,
                                 kyso_error **error_out);
 
+// Describe the first certificate in `cert[0..cert_len]` (PEM or DER) without validating it:
+// subject, issuer, validity, key, key usages, policies, URLs, the Decree 68 subscriber
+// information (title, tax and budget codes), whether it may sign documents, and findings.
+// The JSON goes to `*info_json_out` (the same object as `kyso cert inspect --json`).
+//
+// # Safety
+// `cert` must point to `cert_len` readable bytes; `info_json_out` (and `error_out` unless NULL)
+// to writable pointers.
+int32_t kyso_inspect_certificate(const uint8_t *cert,
+                                 size_t cert_len,
+                                 kyso_buffer **info_json_out,
+                                 kyso_error **error_out);
+
 // Sign the PDF `pdf[0..pdf_len]`; the signed file (the input followed by an incremental
 // update) goes to `*signed_pdf_out`.
 //

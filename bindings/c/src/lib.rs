@@ -183,6 +183,32 @@ pub unsafe extern "C" fn kyso_verify_certificate(
     }
 }
 
+/// Describe the first certificate in `cert[0..cert_len]` (PEM or DER) without validating it:
+/// subject, issuer, validity, key, key usages, policies, URLs, the Decree 68 subscriber
+/// information (title, tax and budget codes), whether it may sign documents, and findings.
+/// The JSON goes to `*info_json_out` (the same object as `kyso cert inspect --json`).
+///
+/// # Safety
+/// `cert` must point to `cert_len` readable bytes; `info_json_out` (and `error_out` unless NULL)
+/// to writable pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_inspect_certificate(
+    cert: *const u8,
+    cert_len: usize,
+    info_json_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run(error_out, info_json_out, || {
+            let cert = bytes_arg(cert, cert_len, "cert")?;
+            Ok(kyso::certificates::inspect_certificate(cert)?
+                .to_json()
+                .into_bytes())
+        })
+    }
+}
+
 /// Sign the PDF `pdf[0..pdf_len]`; the signed file (the input followed by an incremental
 /// update) goes to `*signed_pdf_out`.
 ///

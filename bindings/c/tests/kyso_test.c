@@ -438,6 +438,18 @@ int main(int argc, char **argv) {
           "kyso_verify_certificate without trust anchors: NO_CERTIFICATE_CHAIN_FOUND");
     kyso_buffer_free(report);
     report = NULL;
+    report = NULL;
+    code = kyso_inspect_certificate(ca, ca_len, &report, NULL);
+    CHECK(code == KYSO_OK && contains(report, "\"ca\":true") && contains(report, "\"may_sign_documents\":false")
+          && contains(report, "keyCertSign"),
+          "kyso_inspect_certificate: the issuing CA is a CA and may not sign documents");
+    kyso_buffer_free(report);
+    report = NULL;
+    code = kyso_inspect_certificate((const uint8_t *)"garbage", 7, &report, &err);
+    CHECK(code != KYSO_OK && report == NULL && err != NULL, "kyso_inspect_certificate on garbage: error %d", code);
+    kyso_error_free(err);
+    err = NULL;
+    report = NULL;
     code = kyso_verify_certificate((const uint8_t *)"garbage", 7, opts_path, &report, &err);
     CHECK(code != KYSO_OK && report == NULL && err != NULL, "kyso_verify_certificate on garbage: error %d", code);
     kyso_error_free(err);

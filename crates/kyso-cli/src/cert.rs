@@ -5,14 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use der::Decode;
 use kyso::Error;
 use kyso::policy::reason::Severity;
-use kyso::policy::revocation::{aia_urls, crl_urls};
-use kyso::policy::subject::{format_name, serial_hex, subject_info};
-use kyso::policy::trust::{StoredCertificate, parse_certificates};
-use serde_json::json;
-use x509_cert::Certificate;
 
 /// Certificate subcommands.
 #[derive(Subcommand)]
@@ -57,11 +51,6 @@ pub fn run(cmd: CertCommand) -> Result<ExitCode, Error> {
         CertCommand::Inspect { cert, json } => inspect(&cert, json).map(|()| ExitCode::SUCCESS),
         CertCommand::Inventory(args) => crate::inventory_cmd::run(args),
     }
-}
-
-fn read_certs(path: &Path) -> Result<Vec<StoredCertificate>, Error> {
-    let bytes = kyso::files::read(path)?;
-    parse_certificates(&bytes).map_err(|e| Error::Options(format!("{}: {e}", path.display())))
 }
 
 /// The outcome of `cert verify`, as printed.
@@ -112,87 +101,12 @@ fn verify(args: CertVerifyArgs) -> Result<ExitCode, Error> {
     })
 }
 
-fn ext<'a>(cert: &'a Certificate, oid: &str) -> Option<(&'a [u8], bool)> {
-    let oid = const_oid::ObjectIdentifier::new(oid).ok()?;
-    cert.tbs_certificate()
-        .extensions()?
-        .iter()
-        .find(|e| e.extn_id == oid)
-        .map(|e| (e.extn_value.as_bytes(), e.critical))
-}
-
 fn inspect(path: &Path, json_out: bool) -> Result<(), Error> {
-    let certs = read_certs(path)?;
-    let Some(stored) = certs.first() else {
-        return Err(Error::Options(format!(
-            "{}: no certificate",
-            path.display()
-        )));
-    };
-    let cert = &stored.certificate;
-    let tbs = cert.tbs_certificate();
-    let info = subject_info(cert);
-    let rfc = kyso::policy::revocation::rfc3339;
-    let key = kyso::policy::algorithms::key_info(tbs.subject_public_key_info())
-        .map(|(k, bits)| format!("{k:?} {bits}"))
-        .unwrap_or_else(|_| tbs.subject_public_key_info().algorithm.oid.to_string());
-    let key_usage: Vec<String> = ext(cert, "2.5.29.15")
-        .and_then(|(v, _)| x509_cert::ext::pkix::KeyUsage::from_der(v).ok())
-        .map(|k| k.0.into_iter().map(|u| format!("{u:?}")).collect())
-        .unwrap_or_default();
-    let eku: Vec<String> = ext(cert, "2.5.29.37")
-        .and_then(|(v, _)| x509_cert::ext::pkix::ExtendedKeyUsage::from_der(v).ok())
-        .map(|e| e.0.iter().map(|o| o.to_string()).collect())
-        .unwrap_or_default();
-    let policies: Vec<String> = ext(cert, "2.5.29.32")
-        .and_then(|(v, _)| x509_cert::ext::pkix::CertificatePolicies::from_der(v).ok())
-        .map(|p| {
-            p.0.iter()
-                .map(|i| i.policy_identifier.to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    let basic = ext(cert, "2.5.29.19")
-        .and_then(|(v, _)| x509_cert::ext::pkix::BasicConstraints::from_der(v).ok());
-    let (ocsp, ca_issuers) = aia_urls(cert);
-    let fingerprint = kyso::policy::algorithms::DigestAlgorithm::Sha256
-        .hash(&stored.der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<String>();
-    let profile = kyso::policy::profile::certificate_findings(
-        std::slice::from_ref(cert),
-        &kyso::policy::profile::Profile::default(),
-    );
-    let value = json!({
-        "subject": format_name(tbs.subject()),
-        "issuer": format_name(tbs.issuer()),
-        "serial": serial_hex(cert),
-        "not_before": rfc(tbs.validity().not_before.to_date_time()),
-        "not_after": rfc(tbs.validity().not_after.to_date_time()),
-        "key": key,
-        "signature_algorithm": cert.signature_algorithm().oid.to_string(),
-        "ca": basic.as_ref().is_some_and(|b| b.ca),
-        "path_len": basic.and_then(|b| b.path_len_constraint),
-        "key_usage": key_usage,
-        "extended_key_usage": eku,
-        "policies": policies,
-        "crl_distribution_points": crl_urls(cert),
-        "ocsp": ocsp,
-        "ca_issuers": ca_issuers,
-        "common_name": info.common_name,
-        "organization": info.organization,
-        "title": info.title,
-        "tax_code": info.tax_code,
-        "budget_code": info.budget_code,
-        "personal_id": info.personal_id,
-        "subscriber_type": info.subscriber_type.as_str(),
-        "sha256_fingerprint": fingerprint,
-        "der_length": stored.der.len(),
-        "reasons": profile,
-    });
+    let info = kyso::certificates::inspect_certificate(&kyso::files::read(path)?)
+        .map_err(|e| Error::Options(format!("{}: {e}", path.display())))?;
+    let value = serde_json::to_value(&info).map_err(|e| Error::Options(e.to_string()))?;
     if json_out {
-        println!("{value}");
+        println!("{}", info.to_json());
     } else {
         let labels = [
             ("subject", "Chủ thể — subject"),
@@ -216,6 +130,10 @@ fn inspect(path: &Path, json_out: bool) -> Result<(), Error> {
             ("ocsp", "OCSP"),
             ("ca_issuers", "CA issuers"),
             ("sha256_fingerprint", "SHA-256"),
+            (
+                "may_sign_documents",
+                "Được dùng để ký văn bản — may sign documents",
+            ),
         ];
         for (k, label) in labels {
             match &value[k] {
@@ -225,7 +143,7 @@ fn inspect(path: &Path, json_out: bool) -> Result<(), Error> {
                 v => println!("{label}: {v}"),
             }
         }
-        for r in &profile {
+        for r in &info.reasons {
             println!("! {}\n  {}", r.vi, r.en);
         }
     }

@@ -226,6 +226,32 @@ pub fn signing_refusals(
     out
 }
 
+/// The keyUsage bits of `cert` by their RFC 5280 names (`digitalSignature`, …); empty when the
+/// extension is absent or unreadable.
+pub fn key_usages(cert: &Certificate) -> Vec<&'static str> {
+    extension(cert, OID_KU)
+        .and_then(|v| KeyUsage::from_der(v).ok())
+        .map(|k| key_usage_list(&k))
+        .unwrap_or_default()
+}
+
+/// The extendedKeyUsage purposes of `cert`, by name where known (`clientAuth`, …), otherwise as
+/// dotted OIDs; empty when the extension is absent or unreadable.
+pub fn extended_key_usages(cert: &Certificate) -> Vec<String> {
+    extension(cert, OID_EKU)
+        .and_then(|v| ExtendedKeyUsage::from_der(v).ok())
+        .map(|e| e.0.iter().map(eku_name).collect())
+        .unwrap_or_default()
+}
+
+fn extension(cert: &Certificate, oid: ObjectIdentifier) -> Option<&[u8]> {
+    cert.tbs_certificate()
+        .extensions()?
+        .iter()
+        .find(|e| e.extn_id == oid)
+        .map(|e| e.extn_value.as_bytes())
+}
+
 fn malformed(name: &str, vi: &str, en: &str) -> Reason {
     Reason::error(
         KEY_USAGE_MALFORMED,
@@ -235,6 +261,15 @@ fn malformed(name: &str, vi: &str, en: &str) -> Reason {
 }
 
 fn key_usage_names(k: &KeyUsage) -> String {
+    let names = key_usage_list(k);
+    if names.is_empty() {
+        "(none)".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn key_usage_list(k: &KeyUsage) -> Vec<&'static str> {
     const NAMES: [(KeyUsages, &str); 9] = [
         (KeyUsages::DigitalSignature, "digitalSignature"),
         (KeyUsages::NonRepudiation, "nonRepudiation"),
@@ -246,16 +281,11 @@ fn key_usage_names(k: &KeyUsage) -> String {
         (KeyUsages::EncipherOnly, "encipherOnly"),
         (KeyUsages::DecipherOnly, "decipherOnly"),
     ];
-    let names: Vec<&str> = NAMES
+    NAMES
         .iter()
         .filter(|(bit, _)| k.0.contains(*bit))
         .map(|(_, n)| *n)
-        .collect();
-    if names.is_empty() {
-        "(none)".into()
-    } else {
-        names.join(", ")
-    }
+        .collect()
 }
 
 fn eku_name(oid: &ObjectIdentifier) -> String {

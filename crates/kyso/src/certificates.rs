@@ -183,3 +183,139 @@ pub fn verify_certificate(
     report.fetched = log.records();
     Ok(report)
 }
+
+/// What a certificate says, for people and for inventories: `kyso cert inspect`,
+/// `kyso_inspect_certificate`. Its JSON field names are stable.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateInfo {
+    /// Subject distinguished name.
+    pub subject: String,
+    /// Issuer distinguished name.
+    pub issuer: String,
+    /// Serial number, upper-case hex.
+    pub serial: String,
+    /// Start of validity, RFC 3339.
+    pub not_before: String,
+    /// End of validity, RFC 3339.
+    pub not_after: String,
+    /// Key type and size, e.g. `Rsa 2048`.
+    pub key: String,
+    /// OID of the CA's signature algorithm.
+    pub signature_algorithm: String,
+    /// basicConstraints cA.
+    pub ca: bool,
+    /// basicConstraints pathLenConstraint.
+    pub path_len: Option<u8>,
+    /// keyUsage bits by RFC 5280 name.
+    pub key_usage: Vec<&'static str>,
+    /// extendedKeyUsage purposes (names where known, else OIDs).
+    pub extended_key_usage: Vec<String>,
+    /// certificatePolicies OIDs.
+    pub policies: Vec<String>,
+    /// CRL distribution point URLs.
+    pub crl_distribution_points: Vec<String>,
+    /// OCSP responder URLs (AIA).
+    pub ocsp: Vec<String>,
+    /// CA issuer URLs (AIA).
+    pub ca_issuers: Vec<String>,
+    /// Subject CN.
+    pub common_name: Option<String>,
+    /// Subject O.
+    pub organization: Option<String>,
+    /// Subject title (2.5.4.12).
+    pub title: Option<String>,
+    /// Tax code (`UID=MST:`).
+    pub tax_code: Option<String>,
+    /// Budget-unit code (`UID=MNS:`).
+    pub budget_code: Option<String>,
+    /// Citizen ID (`UID=CCCD:`/`CMND:`).
+    pub personal_id: Option<String>,
+    /// `individual`, `organization`, `device` or `unknown` (Decree 68).
+    pub subscriber_type: &'static str,
+    /// SHA-256 of the DER, upper-case hex.
+    pub sha256_fingerprint: String,
+    /// Length of the DER.
+    pub der_length: usize,
+    /// Whether its key usages allow signing documents (what verification and signing require).
+    pub may_sign_documents: bool,
+    /// Findings: key usage for document signing, the Decree 68 profile.
+    pub reasons: Vec<Reason>,
+}
+
+impl CertificateInfo {
+    /// The information as one line of JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+}
+
+/// Describe the first certificate in `bytes` (PEM or DER) without validating it.
+pub fn inspect_certificate(bytes: &[u8]) -> Result<CertificateInfo, Error> {
+    use der::Decode;
+    use kyso_policy::revocation::crl_urls;
+    use kyso_policy::subject::{serial_hex, subject_info};
+    let stored = parse_certificates(bytes)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Options("no certificate given".into()))?;
+    let cert = &stored.certificate;
+    let tbs = cert.tbs_certificate();
+    let find = |oid: const_oid::ObjectIdentifier| {
+        tbs.extensions()
+            .and_then(|e| e.iter().find(|x| x.extn_id == oid))
+            .map(|x| x.extn_value.as_bytes())
+    };
+    let basic = find(const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
+        .and_then(|v| x509_cert::ext::pkix::BasicConstraints::from_der(v).ok());
+    let policies = find(const_oid::db::rfc5280::ID_CE_CERTIFICATE_POLICIES)
+        .and_then(|v| x509_cert::ext::pkix::CertificatePolicies::from_der(v).ok())
+        .map(|p| {
+            p.0.iter()
+                .map(|i| i.policy_identifier.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let (ocsp, ca_issuers) = aia_urls(cert);
+    let info = subject_info(cert);
+    let usage = document_signer_findings(cert);
+    let mut reasons = usage.clone();
+    reasons.extend(kyso_policy::profile::certificate_findings(
+        std::slice::from_ref(cert),
+        &kyso_policy::profile::Profile::default(),
+    ));
+    let rfc = kyso_policy::revocation::rfc3339;
+    Ok(CertificateInfo {
+        subject: format_name(tbs.subject()),
+        issuer: format_name(tbs.issuer()),
+        serial: serial_hex(cert),
+        not_before: rfc(tbs.validity().not_before.to_date_time()),
+        not_after: rfc(tbs.validity().not_after.to_date_time()),
+        key: kyso_policy::algorithms::key_info(tbs.subject_public_key_info())
+            .map(|(k, bits)| format!("{k:?} {bits}"))
+            .unwrap_or_else(|_| tbs.subject_public_key_info().algorithm.oid.to_string()),
+        signature_algorithm: cert.signature_algorithm().oid.to_string(),
+        ca: basic.as_ref().is_some_and(|b| b.ca),
+        path_len: basic.and_then(|b| b.path_len_constraint),
+        key_usage: kyso_policy::usage::key_usages(cert),
+        extended_key_usage: kyso_policy::usage::extended_key_usages(cert),
+        policies,
+        crl_distribution_points: crl_urls(cert),
+        ocsp,
+        ca_issuers,
+        common_name: info.common_name,
+        organization: info.organization,
+        title: info.title,
+        tax_code: info.tax_code,
+        budget_code: info.budget_code,
+        personal_id: info.personal_id,
+        subscriber_type: info.subscriber_type.as_str(),
+        sha256_fingerprint: kyso_policy::algorithms::DigestAlgorithm::Sha256
+            .hash(&stored.der)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect(),
+        der_length: stored.der.len(),
+        may_sign_documents: !usage.iter().any(|r| r.severity == Severity::Error),
+        reasons,
+    })
+}

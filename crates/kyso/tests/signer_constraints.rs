@@ -255,3 +255,24 @@ fn a_short_rsa_key_or_a_signing_time_outside_validity_is_refused() {
     let e = kyso::sign_pdf(&sample_pdf(), &good, &PadesOptions::new(earlier)).unwrap_err();
     assert_eq!(refusal_codes(&e), ["CERTIFICATE_NOT_VALID_AT_TIME"]);
 }
+
+#[test]
+fn inspect_tells_what_a_real_certificate_may_sign() {
+    let read = |p: &str| std::fs::read(common::corpus(&format!("vn-gov/certs/{p}"))).unwrap();
+    let org = kyso::certificates::inspect_certificate(&read(
+        "extracted-from-pdfs/leaf_g2_cong-ttdt-chinh-phu_2023-2028.pem",
+    ))
+    .unwrap();
+    assert!(org.may_sign_documents);
+    assert_eq!(org.tax_code.as_deref(), Some("0102357802"));
+    assert!(org.key_usage.contains(&"nonRepudiation"));
+    assert!(org.extended_key_usage.iter().any(|e| e == "clientAuth"));
+    let tsa = kyso::certificates::inspect_certificate(&read(
+        "extracted-from-pdfs/tsa_g2_may-chu-cap-dau-thoi-gian-02.pem",
+    ))
+    .unwrap();
+    assert!(!tsa.may_sign_documents);
+    assert_eq!(tsa.extended_key_usage, ["timeStamping"]);
+    assert!(tsa.to_json().contains("\"may_sign_documents\":false"));
+    assert!(kyso::certificates::inspect_certificate(b"not a certificate").is_err());
+}
