@@ -220,7 +220,14 @@ pub fn signing_refusals(
     at: der::DateTime,
 ) -> Vec<Reason> {
     let mut out = document_signer_findings(cert);
-    out.extend(key_findings(cert, policy, at));
+    // A signature made now has no proof of an earlier time, so legacy key sizes get no grace
+    // (a claimed signing time before the cut-off proves nothing).
+    out.extend(
+        match key_info(cert.tbs_certificate().subject_public_key_info()) {
+            Ok((kind, bits)) => policy.check_key(kind, bits, None),
+            Err(_) => key_findings(cert, policy, at),
+        },
+    );
     out.extend(validity_findings(cert, at));
     out.retain(|r| r.severity == Severity::Error);
     out

@@ -237,6 +237,13 @@ fn a_short_rsa_key_or_a_signing_time_outside_validity_is_refused() {
     );
     let e = kyso::sign_pdf(&sample_pdf(), &weak, &PadesOptions::new(soon())).unwrap_err();
     assert_eq!(refusal_codes(&e), ["CRYPTO_CONSTRAINTS_FAILURE"]);
+    // A claimed signing time before the legacy cut-off buys no grace: nothing proves it.
+    let backdated = SigningTime {
+        unix_seconds: 1_546_300_800, // 2019-01-01
+        offset_minutes: 420,
+    };
+    let e = kyso::sign_pdf(&sample_pdf(), &weak, &PadesOptions::new(backdated)).unwrap_err();
+    assert!(refusal_codes(&e).contains(&"CRYPTO_CONSTRAINTS_FAILURE".to_owned()));
     let c = cert_report(&weak, Purpose::DocumentSigning);
     assert_eq!(c.status, "INDETERMINATE", "{}", c.to_json());
     assert_eq!(c.sub_indication, Some("CRYPTO_CONSTRAINTS_FAILURE"));
