@@ -1,0 +1,10 @@
+//! Revisions and modification analysis: every revision end (each `%%EOF`, the signatures'
+//! signed lengths) compared with the later revisions, through one [`Revisions`] cache.
+//!
+//! [`Revisions`]: kyso::pdf::diff::Revisions
+//! The body is `kyso_fuzz::revisions` (fuzz/src/lib.rs), shared with the regression test.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| kyso_fuzz::revisions(data));
