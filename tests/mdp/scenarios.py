@@ -516,6 +516,48 @@ def page_removed():
     return raw_update(SIGNED, {2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"})
 
 
+@scenario("NOT_VALID", "page /CropBox shrunk: most of the signed content is no longer shown")
+def page_cropbox_shrunk():
+    body = body_of(SIGNED, 3).replace(b"/MediaBox", b"/CropBox [0 0 300 300] /MediaBox", 1)
+    return raw_update(SIGNED, {3: body})
+
+
+@scenario("NOT_VALID", "page /Rotate changed after signing")
+def page_rotated():
+    body = body_of(SIGNED, 3).replace(b"/MediaBox", b"/Rotate 180 /MediaBox", 1)
+    return raw_update(SIGNED, {3: body})
+
+
+@scenario("NOT_VALID", "optional content: the stamp XObject put in a layer the catalog hides")
+def optional_content_hides_xobject():
+    n = next_num(SIGNED)
+    ocg = f"<< /Type /OCG /Name (An) >>".encode()
+    body = body_of(SIGNED, 6)
+    body = body.replace(b"/Subtype /Form", f"/Subtype /Form /OC {n} 0 R".encode(), 1)
+    cat = body_of(SIGNED, 1).rstrip()[:-2] + (
+        f" /OCProperties << /OCGs [{n} 0 R] /D << /OFF [{n} 0 R] >> >> >>".encode())
+    return raw_update(SIGNED, {n: ocg, 6: body, 1: cat})
+
+
+@scenario("NOT_VALID", "a file attached through the catalog's /Names /EmbeddedFiles")
+def embedded_file_added():
+    def value(w):
+        ef = new_stream(w, b"MZ fake executable", {N("/Type"): N("/EmbeddedFile")})
+        spec = w.add_object(generic.DictionaryObject({
+            N("/Type"): N("/Filespec"), N("/F"): generic.pdf_string("hoa-don.exe"),
+            N("/EF"): generic.DictionaryObject({N("/F"): ef})}))
+        return generic.DictionaryObject({N("/EmbeddedFiles"): generic.DictionaryObject({
+            N("/Names"): generic.ArrayObject([generic.pdf_string("hoa-don.exe"), spec])})})
+    return set_catalog(SIGNED, "/Names", value)
+
+
+@scenario("NOT_VALID", "a link annotation with a URI action added after an approval signature")
+def link_added():
+    return add_annotation(SIGNED, "/Link", extra={
+        N("/A"): generic.DictionaryObject({N("/S"): N("/URI"),
+                                           N("/URI"): generic.pdf_string("http://127.0.0.1/")})})
+
+
 @scenario("NOT_VALID", "pages reordered")
 def pages_reordered():
     return raw_update(SIGNED, {2: b"<< /Type /Pages /Kids [16 0 R 3 0 R] /Count 2 >>"})
