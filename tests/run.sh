@@ -48,8 +48,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test"
 cargo test --workspace
 
-step "wasm32 build of the verification path"
+step "wasm32 build of the verification path and of the facade without pkcs11 and net"
 cargo build -p kyso-verify -p kyso-policy -p kyso-pdf --target wasm32-unknown-unknown
+cargo build -p kyso --no-default-features --target wasm32-unknown-unknown
 
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps

@@ -12,18 +12,15 @@
 //! must be PEM text (there is no file system; a path is rejected), `at` defaults to the
 //! JavaScript clock (`Date.now()`), and `revocation` defaults to `embedded` (no network).
 //!
-//! Depends only on the verification path (`kyso-pdf`, `kyso-policy`, `kyso-verify`): no
-//! token, signing or network code is in the module. Errors are thrown as JavaScript `Error`
-//! objects with a numeric `code` (the `kyso::Error::code()` ranges).
+//! A thin mapping of JavaScript values onto the `kyso` facade, built without its `pkcs11` and
+//! `net` features: the same options parser ([`kyso::VerifyConfig`], in memory), the same
+//! defaults and the same report as the CLI and the C ABI. No token or network code is in the
+//! module. Errors are thrown as JavaScript `Error` objects with a numeric `code`
+//! ([`kyso::Error::code`]).
 #![forbid(unsafe_code)]
 
-use kyso_policy::trust::TrustStore;
-use kyso_verify::{RevocationMode, VerifyOptions};
-use serde::Deserialize;
+use kyso::VerifyConfig;
 use wasm_bindgen::prelude::*;
-
-/// Invalid options (the facade's `Error::Options` code).
-const CODE_INVALID_OPTIONS: u32 = 7001;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -129,25 +126,6 @@ export interface KysoError extends Error {
 }
 "#;
 
-/// The JSON options object of the C ABI and CLI.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OptionsJson {
-    #[serde(default)]
-    trust: Vec<String>,
-    #[serde(default)]
-    intermediates: Vec<String>,
-    #[serde(default)]
-    at: Option<String>,
-    #[serde(default)]
-    revocation: Option<String>,
-    #[serde(default)]
-    file_name: Option<String>,
-    /// CRLs as PEM text.
-    #[serde(default)]
-    crls: Vec<String>,
-}
-
 /// A failure, thrown to JavaScript as an `Error` with a `code`.
 #[derive(Debug)]
 struct Failure {
@@ -155,14 +133,16 @@ struct Failure {
     message: String,
 }
 
-impl Failure {
-    fn options(message: impl Into<String>) -> Self {
+impl From<kyso::Error> for Failure {
+    fn from(e: kyso::Error) -> Self {
         Self {
-            code: CODE_INVALID_OPTIONS,
-            message: format!("invalid options: {}", message.into()),
+            code: e.code(),
+            message: e.to_string(),
         }
     }
+}
 
+impl Failure {
     fn into_js(self) -> JsValue {
         let error = js_sys::Error::new(&self.message);
         // Setting a property on a fresh Error object cannot fail.
@@ -171,79 +151,23 @@ impl Failure {
     }
 }
 
-impl OptionsJson {
-    /// From `undefined`/`null` (defaults), a JSON string, or a plain object.
-    fn from_js(value: &JsValue) -> Result<Self, Failure> {
-        if value.is_undefined() || value.is_null() {
-            return Ok(Self::default());
-        }
-        let text = match value.as_string() {
-            Some(s) => s,
-            None => js_sys::JSON::stringify(value)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| Failure::options("options must be an object or a JSON string"))?,
-        };
-        Self::from_json(&text)
+/// The options from `undefined`/`null` (defaults), a JSON string, or a plain object.
+fn options_from_js(value: &JsValue) -> Result<VerifyConfig, Failure> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(VerifyConfig::default());
     }
-
-    fn from_json(text: &str) -> Result<Self, Failure> {
-        serde_json::from_str(text).map_err(|e| Failure::options(format!("options JSON: {e}")))
-    }
-
-    /// Verifier options; `now` is used when `at` is absent.
-    fn build(&self, now: impl FnOnce() -> der::DateTime) -> Result<VerifyOptions, Failure> {
-        let mut store = TrustStore::new();
-        for (entries, anchors, key) in [
-            (&self.trust, true, "trust"),
-            (&self.intermediates, false, "intermediates"),
-        ] {
-            for entry in entries {
-                if !entry.contains("-----BEGIN") {
-                    return Err(Failure::options(format!(
-                        "{key} entries must be PEM text here (no file system in WASM): {:?}",
-                        entry.chars().take(60).collect::<String>()
-                    )));
-                }
-                let added = if anchors {
-                    store.add_anchors(entry.as_bytes())
-                } else {
-                    store.add_intermediates(entry.as_bytes())
-                };
-                added.map_err(|e| Failure::options(format!("certificate in {key}: {e}")))?;
-            }
-        }
-        let at = match &self.at {
-            Some(s) => kyso_verify::report::parse_rfc3339(s)
-                .ok_or_else(|| Failure::options(format!("not an RFC 3339 time: {s:?}")))?,
-            None => now(),
-        };
-        let mut options = VerifyOptions::new(store, at);
-        options.revocation = match self.revocation.as_deref() {
-            None | Some("embedded") => RevocationMode::Embedded,
-            // The browser build has no fetcher: saying "online" and getting embedded would be a
-            // silent downgrade. The page fetches with fetch() and passes `crls` instead.
-            Some("online") => {
-                return Err(Failure::options(
-                    "revocation \"online\" is not supported in WebAssembly: fetch the CRLs and pass them as PEM text in \"crls\", with revocation \"embedded\"",
-                ));
-            }
-            Some("off") => RevocationMode::Off,
-            Some(other) => {
-                return Err(Failure::options(format!(
-                    "revocation must be off, embedded or online, not {other:?}"
-                )));
-            }
-        };
-        options.file_name.clone_from(&self.file_name);
-        for crl in &self.crls {
-            if !crl.contains("-----BEGIN") {
-                return Err(Failure::options("crls entries are PEM text"));
-            }
-            options.revocation_data.crls.push(crl.as_bytes().to_vec());
-        }
-        Ok(options)
-    }
+    let text = match value.as_string() {
+        Some(s) => s,
+        None => js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| {
+                Failure::from(kyso::Error::Options(
+                    "options must be an object or a JSON string".into(),
+                ))
+            })?,
+    };
+    Ok(VerifyConfig::from_json(&text)?)
 }
 
 /// The JavaScript clock, as a DER time.
@@ -263,15 +187,11 @@ fn js_now() -> der::DateTime {
 /// The platform-independent core of [`verify_pdf`], for Rust callers and tests.
 fn verify_to_json(
     bytes: &[u8],
-    options: &OptionsJson,
+    options: &VerifyConfig,
     now: impl FnOnce() -> der::DateTime,
 ) -> Result<String, Failure> {
-    let options = options.build(now)?;
-    let report = kyso_verify::verify_pdf(bytes, &options).map_err(|e| Failure {
-        code: e.code(),
-        message: e.to_string(),
-    })?;
-    Ok(report.to_json())
+    let options = options.build_in_memory(now)?;
+    Ok(kyso::verify_pdf(bytes, &options)?.to_json())
 }
 
 fn parse_json(text: &str) -> Result<JsValue, JsValue> {
@@ -287,54 +207,9 @@ fn parse_json(text: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = verifyPdf, skip_typescript)]
 pub fn verify_pdf(bytes: &[u8], options: Option<JsValue>) -> Result<JsValue, JsValue> {
     let options =
-        OptionsJson::from_js(&options.unwrap_or(JsValue::UNDEFINED)).map_err(Failure::into_js)?;
+        options_from_js(&options.unwrap_or(JsValue::UNDEFINED)).map_err(Failure::into_js)?;
     let json = verify_to_json(bytes, &options, js_now).map_err(Failure::into_js)?;
     parse_json(&json)
-}
-
-/// The signature fields of a PDF and how their byte ranges cover it, without verifying
-/// anything (no certificates needed).
-fn inspect_to_json(bytes: &[u8]) -> Result<String, Failure> {
-    let doc = kyso_pdf::load_document(bytes).map_err(|e| Failure {
-        code: e.code(),
-        message: e.to_string(),
-    })?;
-    let signatures: Vec<serde_json::Value> = kyso_pdf::find_signatures(&doc)
-        .iter()
-        .map(|s| {
-            let (coverage, signed_length) = match s.coverage(bytes) {
-                kyso_pdf::Coverage::EntireFile => ("entire_file", Some(bytes.len())),
-                kyso_pdf::Coverage::EntireRevision { signed_len } => {
-                    ("entire_revision", Some(signed_len))
-                }
-                kyso_pdf::Coverage::Invalid { .. } => ("invalid", None),
-            };
-            serde_json::json!({
-                "field": s.field_name,
-                "kind": match s.kind {
-                    kyso_pdf::SignatureKind::DocTimeStamp => "doc_timestamp",
-                    kyso_pdf::SignatureKind::Signature => "signature",
-                },
-                "filter": s.filter,
-                "sub_filter": s.sub_filter,
-                "byte_range": s.byte_range,
-                "coverage": coverage,
-                "signed_length": signed_length,
-                "pdf_signing_time": s.signing_time,
-                "name": s.name,
-                "reason": s.reason,
-                "location": s.location,
-                "docmdp_permissions": s.docmdp_permissions,
-                "page": s.page,
-                "contents_length": s.contents.len(),
-            })
-        })
-        .collect();
-    Ok(serde_json::json!({
-        "revisions": kyso_pdf::load::revision_ends(bytes).len(),
-        "signatures": signatures,
-    })
-    .to_string())
 }
 
 /// List the signature fields of a PDF (names, `/SubFilter`, byte-range coverage, `/M`,
@@ -342,7 +217,7 @@ fn inspect_to_json(bytes: &[u8]) -> Result<String, Failure> {
 /// the PDF cannot be read.
 #[wasm_bindgen(js_name = inspectPdf, unchecked_return_type = "Inspection")]
 pub fn inspect_pdf(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let json = inspect_to_json(bytes).map_err(Failure::into_js)?;
+    let json = kyso::inspect::inspect_pdf_json(bytes).map_err(|e| Failure::from(e).into_js())?;
     parse_json(&json)
 }
 
@@ -362,37 +237,34 @@ mod tests {
         der::DateTime::new(2026, 1, 31, 0, 0, 0).unwrap()
     }
 
+    /// The platform's options path: PEM only, the given clock.
+    fn build(json: &str) -> Result<kyso::VerifyOptions, Failure> {
+        Ok(VerifyConfig::from_json(json)?.build_in_memory(fixed)?)
+    }
+
     #[test]
     fn options_shape_and_defaults() {
-        let o = OptionsJson::from_json(r#"{"at":"2026-01-31T00:00:00Z"}"#).unwrap();
-        let built = o.build(|| unreachable!()).unwrap();
-        assert_eq!(built.revocation, RevocationMode::Embedded);
+        let built = build(r#"{"at":"2026-01-31T00:00:00Z"}"#).unwrap();
+        assert_eq!(built.revocation, kyso::RevocationMode::Embedded);
         assert_eq!(built.validation_time, fixed());
-        let e = OptionsJson::from_json(r#"{"trust":["/etc/root.pem"]}"#)
-            .unwrap()
-            .build(fixed)
-            .unwrap_err();
-        assert_eq!(e.code, CODE_INVALID_OPTIONS);
+        assert_eq!(build("{}").unwrap().validation_time, fixed());
+        let e = build(r#"{"trust":["/etc/root.pem"]}"#).unwrap_err();
+        assert_eq!(e.code, 7001);
         assert!(e.message.contains("PEM"));
-        assert!(OptionsJson::from_json(r#"{"trusts":[]}"#).is_err());
-        let e = OptionsJson::from_json(r#"{"revocation":"maybe"}"#)
-            .unwrap()
-            .build(fixed)
-            .unwrap_err();
+        assert!(build(r#"{"trusts":[]}"#).is_err());
+        let e = build(r#"{"revocation":"maybe"}"#).unwrap_err();
         assert!(e.message.contains("maybe"));
-        // No silent downgrade: online is refused, not read as embedded.
-        let e = OptionsJson::from_json(r#"{"revocation":"online"}"#)
-            .unwrap()
-            .build(fixed)
-            .unwrap_err();
-        assert_eq!(e.code, CODE_INVALID_OPTIONS);
+        // No silent downgrade: online is refused (no network in this build), not read as
+        // embedded.
+        let e = build(r#"{"revocation":"online"}"#).unwrap_err();
+        assert_eq!(e.code, 7001);
         assert!(e.message.contains("online"));
     }
 
     #[test]
     fn unreadable_pdf_is_an_error_with_a_code() {
-        let e = verify_to_json(b"not a pdf", &OptionsJson::default(), fixed).unwrap_err();
+        let e = verify_to_json(b"not a pdf", &VerifyConfig::default(), fixed).unwrap_err();
         assert_ne!(e.code, 0);
-        assert!(inspect_to_json(b"not a pdf").is_err());
+        assert!(kyso::inspect::inspect_pdf_json(b"not a pdf").is_err());
     }
 }

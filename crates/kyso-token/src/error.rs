@@ -57,6 +57,7 @@ impl PinState {
 #[non_exhaustive]
 pub enum TokenError {
     /// The PKCS#11 module could not be loaded or initialised.
+    #[cfg(feature = "pkcs11")]
     #[error("cannot load PKCS#11 module {path}: {source}")]
     ModuleLoad {
         /// The module path.
@@ -72,6 +73,7 @@ pub enum TokenError {
         failure: Pkcs11Failure,
     },
     /// cryptoki failed outside a PKCS#11 call (conversion, missing symbol...).
+    #[cfg(feature = "pkcs11")]
     #[error("PKCS#11 binding error in {context}: {source}")]
     Cryptoki {
         /// What was being done.
@@ -211,8 +213,10 @@ impl TokenError {
     /// A stable number for this kind of error (4000–4999), for logs and foreign callers.
     pub fn code(&self) -> u16 {
         match self {
+            #[cfg(feature = "pkcs11")]
             Self::ModuleLoad { .. } => 4001,
             Self::Pkcs11 { .. } => 4002,
+            #[cfg(feature = "pkcs11")]
             Self::Cryptoki { .. } => 4003,
             Self::TokenNotFound { .. } => 4010,
             Self::WrongPin { .. } => 4020,
@@ -248,6 +252,7 @@ impl TokenError {
     }
 
     /// Convert a cryptoki error; PKCS#11 return values keep their name, number and function.
+    #[cfg(feature = "pkcs11")]
     pub(crate) fn from_cryptoki(context: &'static str, e: cryptoki::error::Error) -> Self {
         match e {
             cryptoki::error::Error::Pkcs11(rv, function) => {
@@ -269,6 +274,7 @@ impl TokenError {
 }
 
 /// `Function::Login` → `C_Login` (cryptoki's Display gives `Function::Login`).
+#[cfg(feature = "pkcs11")]
 fn function_name(function: cryptoki::context::Function) -> &'static str {
     use cryptoki::context::Function as F;
     match function {
@@ -379,6 +385,7 @@ fn function_name(function: cryptoki::context::Function) -> &'static str {
     }
 }
 
+#[cfg(feature = "pkcs11")]
 impl From<cryptoki::error::Error> for TokenError {
     fn from(e: cryptoki::error::Error) -> Self {
         Self::from_cryptoki("PKCS#11 call", e)

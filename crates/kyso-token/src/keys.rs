@@ -26,6 +26,7 @@ struct DigestInfo {
 
 /// `Ecdsa-Sig-Value` (RFC 5480 / X9.62).
 #[derive(Sequence)]
+#[cfg(feature = "pkcs11")]
 struct EcdsaSigValue<'a> {
     r: UintRef<'a>,
     s: UintRef<'a>,
@@ -61,6 +62,7 @@ impl PublicKey {
     ///
     /// PKCS#11 says `CKA_EC_POINT` is a DER OCTET STRING, but some tokens return the bare
     /// point; a bare uncompressed point has the curve's exact length, so test that first.
+    #[cfg(feature = "pkcs11")]
     pub(crate) fn ec_from_token(params: &[u8], ec_point: &[u8]) -> Result<Self, TokenError> {
         let curve = ObjectIdentifier::from_der(params).map_err(|e| TokenError::UnsupportedKey {
             detail: format!("EC parameters are not a named curve OID: {e}"),
@@ -280,6 +282,7 @@ pub(crate) fn digest_info(alg: DigestAlgorithm, digest: &[u8]) -> Result<Vec<u8>
 }
 
 /// Convert a PKCS#11 ECDSA signature (`r || s`, fixed width) to DER `Ecdsa-Sig-Value`.
+#[cfg(feature = "pkcs11")]
 pub(crate) fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, TokenError> {
     if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return Err(TokenError::SignFailed(format!(

@@ -13,18 +13,20 @@ mod certs;
 mod error;
 mod keys;
 mod pin;
+#[cfg(feature = "pkcs11")]
 mod rv;
 mod signer;
 
+#[cfg(feature = "pkcs11")]
 pub mod keygen;
+#[cfg(feature = "pkcs11")]
 pub mod pkcs11;
 pub mod software;
 
 pub use certs::{load_certificates, parse_certificates};
 pub use error::{PinState, Pkcs11Failure, TokenError};
 pub use pin::{PinCallback, PinSource};
-pub use pkcs11::KeyType;
-pub use signer::{DigestAlgorithm, SignatureScheme, Signer};
+pub use signer::{DigestAlgorithm, KeyType, SignatureScheme, Signer};
 pub use zeroize::Zeroizing;
 
 #[cfg(test)]

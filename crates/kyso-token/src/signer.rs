@@ -92,3 +92,19 @@ pub trait Signer {
     /// An upper bound of the signature's length in bytes (for sizing PDF placeholders).
     fn max_signature_len(&self) -> usize;
 }
+
+/// The kind of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyType {
+    /// RSA.
+    Rsa,
+    /// ECDSA on NIST P-256.
+    EcP256,
+    /// ECDSA on NIST P-384.
+    EcP384,
+    /// EC on another curve (not usable for signing here).
+    EcOther,
+    /// Anything else (DSA, EdDSA, GOST...).
+    Other,
+}

@@ -22,6 +22,8 @@ pub mod certificates;
 pub mod demo;
 mod error;
 pub mod files;
+pub mod inspect;
+#[cfg(feature = "pkcs11")]
 pub mod inventory;
 pub mod ltv;
 pub mod ltv_config;
@@ -32,6 +34,7 @@ pub mod workflows;
 use std::path::Path;
 
 pub use error::Error;
+#[cfg(feature = "net")]
 pub use kyso_net as net;
 pub use kyso_pdf as pdf;
 pub use kyso_policy as policy;
@@ -67,6 +70,7 @@ pub fn signing_time_now() -> SigningTime {
 }
 
 /// The HTTP fetcher of online verification, with the monotonic clock its time budget needs.
+#[cfg(feature = "net")]
 pub fn network_fetcher() -> kyso_verify::revocation::Fetcher {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let start = *START.get_or_init(std::time::Instant::now);

@@ -395,11 +395,13 @@ pub fn sign_pdf_level(
 
 /// An RFC 3161 client for the time-stamp authority at `url` (plain `http://`, as TSAs are
 /// normally reached; the token is signed), with SHA-256 imprints.
+#[cfg(feature = "net")]
 pub fn tsa_client(url: &str) -> Arc<dyn TimeStamper> {
     Arc::new(kyso_net::TsaClient::new(kyso_net::TsaConfig::new(url)))
 }
 
 /// Like [`tsa_client`] with the imprint hash named `sha256`, `sha384` or `sha512`.
+#[cfg(feature = "net")]
 pub fn tsa_client_with_digest(url: &str, digest: &str) -> Result<Arc<dyn TimeStamper>, Error> {
     use kyso_token::DigestAlgorithm as D;
     let digest = match digest.to_ascii_lowercase().replace('-', "").as_str() {

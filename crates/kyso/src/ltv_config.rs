@@ -84,10 +84,15 @@ impl LtvConfig {
             (Some(url), _) if url.trim().is_empty() => Err(Error::Options(
                 "\"tsa\" must be the time-stamp authority's URL (http://…)".into(),
             )),
+            #[cfg(feature = "net")]
             (Some(url), digest) => {
                 crate::ltv::tsa_client_with_digest(url, digest.as_deref().unwrap_or("sha256"))
                     .map(Some)
             }
+            #[cfg(not(feature = "net"))]
+            (Some(_), _) => Err(Error::Options(
+                "\"tsa\" needs the network, which this build has not".into(),
+            )),
         }
     }
 
@@ -129,7 +134,14 @@ impl LtvConfig {
                 .push(crate::files::read(Path::new(entry))?);
         }
         if self.online {
-            options.fetcher = Some(Arc::new(kyso_net::HttpFetcher::default()));
+            #[cfg(feature = "net")]
+            {
+                options.fetcher = Some(Arc::new(kyso_net::HttpFetcher::default()));
+            }
+            #[cfg(not(feature = "net"))]
+            return Err(Error::Options(
+                "\"online\" needs the network, which this build has not".into(),
+            ));
         }
         Ok(options)
     }

@@ -87,9 +87,43 @@ impl VerifyConfig {
 
     /// Build verifier options: read certificates, parse the time (default: now).
     pub fn build(&self) -> Result<VerifyOptions, Error> {
+        self.build_with(Files::Read, crate::now)
+    }
+
+    /// Build verifier options where there is no file system, network or system clock
+    /// (WebAssembly): every certificate and CRL must be given as PEM text (a path is refused,
+    /// not tried), revocation `online` is refused rather than silently read as `embedded`, and
+    /// `now` is the caller's clock, used when `at` is absent.
+    pub fn build_in_memory(
+        &self,
+        now: impl FnOnce() -> der::DateTime,
+    ) -> Result<VerifyOptions, Error> {
+        self.build_with(Files::Refuse, now)
+    }
+
+    fn build_with(
+        &self,
+        files: Files,
+        now: impl FnOnce() -> der::DateTime,
+    ) -> Result<VerifyOptions, Error> {
+        let refuse_path = |key: &str, entry: &str| -> Result<(), Error> {
+            match files {
+                Files::Read => Ok(()),
+                Files::Refuse => Err(Error::Options(format!(
+                    "{key} entries must be PEM text here (no file system): {:?}",
+                    entry.chars().take(60).collect::<String>()
+                ))),
+            }
+        };
         let mut store = TrustStore::new();
-        for (entries, anchors) in [(&self.trust, true), (&self.intermediates, false)] {
+        for (entries, anchors, key) in [
+            (&self.trust, true, "trust"),
+            (&self.intermediates, false, "intermediates"),
+        ] {
             for entry in entries {
+                if !entry.contains("-----BEGIN") {
+                    refuse_path(key, entry)?;
+                }
                 if entry.contains("-----BEGIN") {
                     let r = if anchors {
                         store.add_anchors(entry.as_bytes())
@@ -104,9 +138,14 @@ impl VerifyConfig {
         }
         let at = match &self.at {
             Some(s) => parse_time(s)?,
-            None => crate::now(),
+            None => now(),
         };
         let mut options = VerifyOptions::new(store, at);
+        if matches!(files, Files::Refuse) && self.revocation.as_deref() == Some("online") {
+            return Err(Error::Options(
+                "revocation \"online\" is not available here (no network): fetch the CRLs and pass them as PEM text in \"crls\", with revocation \"embedded\"".into(),
+            ));
+        }
         options.revocation = match self.revocation.as_deref() {
             Some("online") => RevocationMode::Online,
             None | Some("embedded") => RevocationMode::Embedded,
@@ -122,11 +161,13 @@ impl VerifyConfig {
             let bytes = if crl.contains("-----BEGIN") {
                 crl.as_bytes().to_vec()
             } else {
+                refuse_path("crls", crl)?;
                 crate::files::read(Path::new(crl))?
             };
             options.revocation_data.crls.push(bytes);
         }
         for resp in &self.ocsp_responses {
+            refuse_path("ocsp_responses", resp)?;
             let bytes = crate::files::read(Path::new(resp))?;
             options.revocation_data.ocsp_responses.push(bytes);
         }
@@ -148,10 +189,25 @@ impl VerifyConfig {
         }
         options.max_input_bytes = self.max_input_mb.map(|m| m.saturating_mul(1024 * 1024));
         if options.revocation == RevocationMode::Online {
-            options.fetcher = Some(crate::network_fetcher());
+            #[cfg(feature = "net")]
+            {
+                options.fetcher = Some(crate::network_fetcher());
+            }
+            // Without the network, online would silently be embedded: refuse it instead.
+            #[cfg(not(feature = "net"))]
+            return Err(Error::Options(
+                "revocation \"online\" needs the network, which this build has not: fetch the CRLs and pass them in \"crls\", with revocation \"embedded\"".into(),
+            ));
         }
         Ok(options)
     }
+}
+
+/// Whether the platform has a file system and a network (native) or neither (WebAssembly).
+#[derive(Clone, Copy)]
+enum Files {
+    Read,
+    Refuse,
 }
 
 /// Parse an RFC 3339 time.

@@ -26,6 +26,7 @@ use std::fmt;
 use serde::Deserialize;
 use zeroize::{Zeroize, Zeroizing};
 
+#[cfg(feature = "pkcs11")]
 use crate::token::pkcs11::{Module, SignerOptions, TokenSession};
 use crate::token::software::SoftwareSigner;
 use crate::token::{PinSource, Signer};
@@ -373,6 +374,11 @@ impl SignConfig {
                     signer.with_chain(chain)
                 }))
             }
+            #[cfg(not(feature = "pkcs11"))]
+            SignerConfig::Pkcs11(_) => Err(SignConfigError::Invalid(
+                "signer.pkcs11: this build has no PKCS#11 support".into(),
+            )),
+            #[cfg(feature = "pkcs11")]
             SignerConfig::Pkcs11(p11) => {
                 let pin = secret(&p11.pin, &p11.pin_env, "pin")?.ok_or_else(|| {
                     SignConfigError::Invalid("signer.pkcs11 needs \"pin\" or \"pin_env\"".into())

@@ -14,7 +14,7 @@
 //! pyHanko's usage-context rule).
 //!
 //! Rules beyond the form: the structure tree may gain elements tagging the annotations an update
-//! adds ([`structure`]); the XMP metadata stream and the document information dictionary may
+//! adds (`structure`); the XMP metadata stream and the document information dictionary may
 //! be updated (validation-data level, as pyHanko's); annotations that are not widgets may be
 //! added, changed or removed at the annotation level (DocMDP P=3).
 //!

@@ -241,21 +241,7 @@ impl TokenDescription {
     }
 }
 
-/// The kind of a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum KeyType {
-    /// RSA.
-    Rsa,
-    /// ECDSA on NIST P-256.
-    EcP256,
-    /// ECDSA on NIST P-384.
-    EcP384,
-    /// EC on another curve (not usable for signing here).
-    EcOther,
-    /// Anything else (DSA, EdDSA, GOST...).
-    Other,
-}
+pub use crate::KeyType;
 
 /// A key on a token with its certificate, paired by `CKA_ID`.
 #[derive(Debug, Clone)]
