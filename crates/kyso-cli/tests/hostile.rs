@@ -263,7 +263,7 @@ fn a_thousand_revisions() {
 
 #[test]
 fn a_cms_with_five_thousand_certificates() {
-    use kyso::pdf::incremental::{SignatureDictionary, SignatureRequest, prepare_signature};
+    use kyso::pdf::incremental::{SignatureRequest, prepare_signature};
     let f = fixture();
     // The real signature's CMS, its certificate set replaced by 5,000 copies of the signer's.
     let doc = kyso::pdf::load_document(&f.signed).unwrap();
@@ -290,25 +290,7 @@ fn a_cms_with_five_thousand_certificates() {
     content_info.extend(tlv(0xa0, &signed_data));
     let huge_cms = tlv(0x30, &content_info);
 
-    let request = SignatureRequest {
-        field_name: None,
-        page: 1,
-        rect: [0.0; 4],
-        dictionary: SignatureDictionary {
-            filter: "Adobe.PPKLite".into(),
-            sub_filter: "ETSI.CAdES.detached".into(),
-            kind: "Sig".into(),
-            signing_time: None,
-            name: None,
-            reason: None,
-            location: None,
-            contact_info: None,
-            extra: Dictionary::new(),
-        },
-        contents_capacity: huge_cms.len() + 16,
-        appearance: None,
-        certification: None,
-    };
+    let request = SignatureRequest::invisible("Sig", "ETSI.CAdES.detached", huge_cms.len() + 16);
     let pdf = prepare_signature(&sample_pdf(), &request)
         .unwrap()
         .finish(&huge_cms)

@@ -77,6 +77,34 @@ pub struct SignatureRequest {
     pub certification: Option<u8>,
 }
 
+impl SignatureRequest {
+    /// An invisible field on page 1 in a new `SignatureN` field: a signature (`kind` `Sig`) or a
+    /// document time-stamp (`DocTimeStamp`) with `sub_filter` and `contents_capacity` bytes
+    /// reserved for the CMS, `Adobe.PPKLite`, no `/M` or other texts. Set the other fields as
+    /// needed.
+    pub fn invisible(kind: &str, sub_filter: &str, contents_capacity: usize) -> Self {
+        Self {
+            field_name: None,
+            page: 1,
+            rect: [0.0; 4],
+            dictionary: SignatureDictionary {
+                filter: "Adobe.PPKLite".into(),
+                sub_filter: sub_filter.into(),
+                kind: kind.into(),
+                signing_time: None,
+                name: None,
+                reason: None,
+                location: None,
+                contact_info: None,
+                extra: Dictionary::new(),
+            },
+            contents_capacity,
+            appearance: None,
+            certification: None,
+        }
+    }
+}
+
 /// The document with the update appended and placeholders still empty.
 #[derive(Debug, Clone)]
 pub struct PreparedSignature {

@@ -9,8 +9,8 @@ use kyso_pdf::load::{
 };
 use kyso_pdf::lopdf::{Dictionary, Document, Object, ObjectId};
 use kyso_pdf::{
-    Coverage, DssUpdate, ModificationLevel, SignatureDictionary, SignatureRequest, VriEntry,
-    analyse_modifications, append_dss, find_signatures, prepare_signature,
+    Coverage, DssUpdate, ModificationLevel, SignatureRequest, VriEntry, analyse_modifications,
+    append_dss, find_signatures, prepare_signature,
 };
 
 const CORPORA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora/");
@@ -46,25 +46,9 @@ fn classic_pdf(objects: &[(u32, Vec<u8>)], trailer: &str) -> Vec<u8> {
 /// A signature (`kind` Sig) or document time-stamp (DocTimeStamp) field on page 1 with 64 bytes
 /// of /Contents, invisible when `rect` is all zeros.
 fn signature_request(kind: &str, sub_filter: &str, rect: [f32; 4]) -> SignatureRequest {
-    SignatureRequest {
-        field_name: None,
-        page: 1,
-        rect,
-        dictionary: SignatureDictionary {
-            filter: "Adobe.PPKLite".into(),
-            sub_filter: sub_filter.into(),
-            kind: kind.into(),
-            signing_time: None,
-            name: None,
-            reason: None,
-            location: None,
-            contact_info: None,
-            extra: Dictionary::new(),
-        },
-        contents_capacity: 64,
-        appearance: None,
-        certification: None,
-    }
+    let mut request = SignatureRequest::invisible(kind, sub_filter, 64);
+    request.rect = rect;
+    request
 }
 
 fn stream(dict: &str, data: &[u8]) -> Vec<u8> {

@@ -4,7 +4,7 @@
 //! Which certificates, CRLs and OCSP responses go in the DSS is decided by the caller (the
 //! `kyso` facade builds the chains and fetches revocation data); this module only writes them.
 
-use kyso_pdf::{SignatureDictionary, SignatureRequest, prepare_signature};
+use kyso_pdf::{SignatureRequest, prepare_signature};
 
 use crate::SignError;
 use crate::pades::digest_parts;
@@ -30,26 +30,10 @@ pub fn timestamp_pdf(
     stamper: &dyn TimeStamper,
     field_name: Option<String>,
 ) -> Result<TimestampedPdf, SignError> {
-    let request = SignatureRequest {
-        field_name,
-        page: 1,
-        rect: [0.0; 4],
-        dictionary: SignatureDictionary {
-            filter: "Adobe.PPKLite".into(),
-            sub_filter: "ETSI.RFC3161".into(),
-            kind: "DocTimeStamp".into(),
-            // ISO 32000-2 §12.8.5: the time is the token's genTime; no /M.
-            signing_time: None,
-            name: None,
-            reason: None,
-            location: None,
-            contact_info: None,
-            extra: kyso_pdf::lopdf::Dictionary::new(),
-        },
-        contents_capacity: stamper.max_token_len() + 64,
-        appearance: None,
-        certification: None,
-    };
+    // ISO 32000-2 §12.8.5: the time is the token's genTime; no /M.
+    let mut request =
+        SignatureRequest::invisible("DocTimeStamp", "ETSI.RFC3161", stamper.max_token_len() + 64);
+    request.field_name = field_name;
     let prepared = prepare_signature(pdf, &request)?;
     let algorithm = stamper.digest_algorithm();
     let [head, tail] = prepared.signed_parts();

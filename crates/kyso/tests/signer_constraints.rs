@@ -33,40 +33,14 @@ fn soon() -> SigningTime {
 
 /// RFC 3339 of now plus `days`.
 fn at_days(days: i64) -> String {
-    let t = in_days(days).to_der_time().unwrap();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minutes(),
-        t.seconds()
-    )
+    kyso::verify::report::rfc3339(&in_days(days).to_der_time().unwrap())
 }
 
 /// A PAdES signature made without kyso's refusal: the writer and CMS layers directly.
 fn sign_unchecked(pdf: &[u8], signer: &dyn Signer) -> Vec<u8> {
-    use kyso::pdf::incremental::{SignatureDictionary, SignatureRequest, prepare_signature};
-    let request = SignatureRequest {
-        field_name: None,
-        page: 1,
-        rect: [0.0; 4],
-        dictionary: SignatureDictionary {
-            filter: "Adobe.PPKLite".into(),
-            sub_filter: "ETSI.CAdES.detached".into(),
-            kind: "Sig".into(),
-            signing_time: Some(soon().pdf_date().unwrap()),
-            name: None,
-            reason: None,
-            location: None,
-            contact_info: None,
-            extra: Default::default(),
-        },
-        contents_capacity: 8192,
-        appearance: None,
-        certification: None,
-    };
+    use kyso::pdf::incremental::{SignatureRequest, prepare_signature};
+    let mut request = SignatureRequest::invisible("Sig", "ETSI.CAdES.detached", 8192);
+    request.dictionary.signing_time = Some(soon().pdf_date().unwrap());
     let prepared = prepare_signature(pdf, &request).unwrap();
     let [head, tail] = prepared.signed_parts();
     let mut h = sha2::Sha256::new();
