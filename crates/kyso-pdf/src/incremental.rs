@@ -158,6 +158,42 @@ impl PreparedSignature {
     }
 }
 
+/// What the cross-reference section at byte `at` of `original` is: a classic `xref` table
+/// (`Some(false)`), a cross-reference stream object (`Some(true)`: `N G obj` whose dictionary
+/// has `/XRef` before its `stream` keyword), or neither (`None`).
+fn xref_kind_at(original: &[u8], at: usize) -> Option<bool> {
+    let rest = original.get(at..)?;
+    if rest.starts_with(b"xref") {
+        return Some(false);
+    }
+    let mut i = 0;
+    let skip = |i: &mut usize, class: fn(&u8) -> bool| {
+        let start = *i;
+        while rest.get(*i).is_some_and(class) {
+            *i += 1;
+        }
+        *i > start
+    };
+    let header = skip(&mut i, u8::is_ascii_digit)
+        && skip(&mut i, u8::is_ascii_whitespace)
+        && skip(&mut i, u8::is_ascii_digit);
+    skip(&mut i, u8::is_ascii_whitespace);
+    if !header || !rest[i..].starts_with(b"obj") {
+        return None;
+    }
+    let body = &rest[i + 3..rest.len().min(i + 3 + 4096)];
+    let dict = &body[..crate::load::find(body, b"stream").unwrap_or(body.len())];
+    let mut from = 0;
+    while let Some(pos) = crate::load::find(&dict[from..], b"/XRef") {
+        let end = from + pos + 5;
+        if !dict.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+            return Some(true);
+        }
+        from = end;
+    }
+    None
+}
+
 /// An incremental update being built: the objects it writes, and what its cross-reference
 /// section and trailer need from the file it extends.
 pub(crate) struct UpdateWriter {
@@ -176,10 +212,28 @@ pub(crate) struct UpdateWriter {
 impl UpdateWriter {
     /// Start an update of `original`, parsed as `doc`.
     pub(crate) fn new(original: &[u8], doc: &Document) -> Result<Self, PdfError> {
-        let prev = last_startxref(original)
+        // lopdf reads a damaged file by correcting a startxref that is a little off, or by
+        // rebuilding the whole cross-reference by scanning. An update must chain (/Prev) to the
+        // section lopdf actually read: a /Prev pointing at junk makes the result unreadable
+        // (kyso found no signature in such files it had just signed: fuzz target sign_pdf). A
+        // rebuilt cross-reference has no section to chain to, so such a file is refused.
+        if doc.xref_recovery == Some(lopdf::xref::XrefRecovery::Reconstructed) {
+            return Err(PdfError::malformed(
+                "the cross-reference data is damaged (it had to be rebuilt by scanning the file): \
+                 repair the file, e.g. with qpdf, before adding an incremental update",
+            ));
+        }
+        let prev = Some(doc.xref_start)
+            .filter(|&p| p > 0)
+            .or_else(|| last_startxref(original))
             .filter(|&p| p < original.len())
             .ok_or_else(|| PdfError::malformed("no startxref at the end of the file"))?;
-        let xref_is_stream = !original[prev..].starts_with(b"xref");
+        let xref_is_stream = xref_kind_at(original, prev).ok_or_else(|| {
+            PdfError::malformed(format!(
+                "startxref {prev} does not point to a cross-reference section (a damaged file: \
+                 repair it, e.g. with qpdf, before adding an incremental update)"
+            ))
+        })?;
         let size = doc
             .trailer
             .get(b"Size")
@@ -939,4 +993,76 @@ fn write_xref_stream(
     out.extend_from_slice(format!("{xref_id} 0 obj\n").as_bytes());
     write_object(out, &Object::Stream(lopdf::Stream::new(dict, data)));
     out.extend_from_slice(b"\nendobj\n");
+}
+
+#[cfg(test)]
+mod xref_kind_tests {
+    use super::{SignatureRequest, prepare_signature, xref_kind_at};
+
+    /// A one-page PDF whose last line but one (the startxref value) is `startxref`, or the
+    /// true offset of its xref table; returns the file and that true offset.
+    fn pdf(startxref: Option<usize>) -> (Vec<u8>, usize) {
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        ];
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f\r\n");
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+        }
+        let at = startxref.unwrap_or(xref);
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{at}\n%%EOF\n").as_bytes(),
+        );
+        (out, xref)
+    }
+
+    /// Found by the sign_pdf fuzz target: an update chained (/Prev) to the file's startxref
+    /// value even when lopdf had read the file another way, and kyso's verifier then found no
+    /// signature in the file kyso had just signed.
+    #[test]
+    fn updates_chain_to_the_section_lopdf_read_and_refuse_rebuilt_files() {
+        let request = SignatureRequest::invisible("Sig", "ETSI.CAdES.detached", 4096);
+        // startxref a few bytes off: lopdf uses the section nearby, and so does the update.
+        let (file, xref) = pdf(None);
+        let (off, _) = pdf(Some(xref - 3));
+        assert!(prepare_signature(&file, &request).is_ok());
+        let prepared = match prepare_signature(&off, &request) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        let out = match prepared.finish(&[0x30, 0x00]) {
+            Ok(out) => out,
+            Err(e) => panic!("{e}"),
+        };
+        let update = String::from_utf8_lossy(&out[off.len()..]).into_owned();
+        assert!(update.contains(&format!("/Prev {xref}")), "{update}");
+        // startxref into the header: lopdf rebuilds the table by scanning; refused.
+        let (broken, _) = pdf(Some(2));
+        let err = match prepare_signature(&broken, &request) {
+            Ok(_) => panic!("a file whose cross-reference was rebuilt was signed"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("rebuilt"), "{err}");
+    }
+
+    #[test]
+    fn startxref_must_point_to_a_cross_reference_section() {
+        let file = b"xref\n0 1\n7 0 obj\n<</Type /XRef/W [1 2 1]>>\nstream\n1 0 obj\n<</Type /Catalog>>\n8 0 obj <</Type/XRefStm>> stream";
+        assert_eq!(xref_kind_at(file, 0), Some(false));
+        assert_eq!(xref_kind_at(file, 9), Some(true));
+        // An ordinary object, an object whose only /XRef… name is longer, junk, past the end.
+        assert_eq!(xref_kind_at(file, 50), None);
+        assert_eq!(xref_kind_at(file, 77), None);
+        assert_eq!(xref_kind_at(file, 3), None);
+        assert_eq!(xref_kind_at(file, file.len() + 1), None);
+    }
 }
