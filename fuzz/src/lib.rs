@@ -175,8 +175,8 @@ pub fn revisions(data: &[u8]) {
 }
 
 /// The incremental writer: sign whatever lopdf reads with the demo signer at the fixed time.
-/// When signing succeeds, the input must be an exact prefix of the output and verifying the
-/// output must not panic.
+/// When signing succeeds, the input must be an exact prefix of the output, and kyso's verifier
+/// must find the new signature in it with integrity and signature checks passed.
 pub fn sign_pdf(data: &[u8]) {
     if kyso::pdf::load_document(data).is_err() {
         return;
@@ -193,7 +193,22 @@ pub fn sign_pdf(data: &[u8]) {
             signed.bytes.starts_with(data),
             "the signed file does not start with the original bytes"
         );
-        let _ = kyso::verify_pdf(&signed.bytes, &demo_verify_options());
+        // What kyso signs, kyso must read back: the new signature is found, its bytes intact
+        // and its CMS signature good (the demo root is trusted).
+        let report = match kyso::verify_pdf(&signed.bytes, &demo_verify_options()) {
+            Ok(report) => report,
+            Err(e) => panic!("kyso cannot verify the file it has just signed: {e}"),
+        };
+        let ours = report
+            .signatures
+            .iter()
+            .find(|s| s.field == signed.field_name);
+        let passed = kyso::verify::report::CheckStatus::Passed;
+        assert!(
+            ours.is_some_and(|s| s.checks.integrity == passed && s.checks.signature == passed),
+            "the signature just made is missing or broken in the signed file: {}",
+            report.to_json()
+        );
     }
 }
 

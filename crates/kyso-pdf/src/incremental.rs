@@ -496,6 +496,21 @@ pub fn prepare_signature(
     }
     out[br_at..br_at + text.len()].copy_from_slice(text.as_bytes());
 
+    // The file must read back as written, with the new signature in it: a damaged original can
+    // read one way alone and another way once an update is appended (fuzz target sign_pdf).
+    let reads_back = load_document(&out).is_ok_and(|reread| {
+        reread.xref_recovery != Some(lopdf::xref::XrefRecovery::Reconstructed)
+            && crate::signatures::find_signatures(&reread)
+                .iter()
+                .any(|s| s.field_name == field_name && s.byte_range.len() == 4)
+    });
+    if !reads_back {
+        return Err(PdfError::malformed(
+            "the document is damaged: with the signature appended it no longer reads back \
+             (repair the file, e.g. with qpdf, before signing)",
+        ));
+    }
+
     Ok(PreparedSignature {
         bytes: out,
         contents_start,
