@@ -1,5 +1,5 @@
-//! DSS reading (`/DSS` of a parsed document) and DSS writing: append fixed validation data and
-//! read the result back; the input must stay a prefix.
+//! DSS reading (`/DSS` of a parsed document) and DSS writing: append fixed validation data; the
+//! input must stay a prefix, the result must load with the same signatures and the added data.
 //! The body is `kyso_fuzz::dss` (fuzz/src/lib.rs), shared with the regression test.
 #![no_main]
 

@@ -219,8 +219,8 @@ fn demo_signer() -> Option<&'static kyso::token::software::SoftwareSigner> {
         .as_ref()
 }
 
-/// DSS reading (`/DSS` of a parsed document) and DSS writing: append fixed validation data and
-/// read the result back; the input must stay a prefix.
+/// DSS reading (`/DSS` of a parsed document) and DSS writing: append fixed validation data; the
+/// input must stay a prefix, the result must load with the same signatures and the added data.
 pub fn dss(data: &[u8]) {
     let Ok(doc) = kyso::pdf::load_document(data) else {
         return;
@@ -246,9 +246,25 @@ pub fn dss(data: &[u8]) {
             out.starts_with(data),
             "append_dss changed the original bytes"
         );
-        if let Ok(doc) = kyso::pdf::load_document(&out) {
-            let _ = kyso::verify::revocation::dss_data(&doc);
-        }
+        // The update reads back: the same signatures, and the DSS holds what was added.
+        let names = |doc: &kyso::pdf::lopdf::Document| -> Vec<String> {
+            kyso::pdf::find_signatures(doc)
+                .into_iter()
+                .map(|s| s.field_name)
+                .collect()
+        };
+        let reread = match kyso::pdf::load_document(&out) {
+            Ok(doc) => doc,
+            Err(e) => panic!("the file with the DSS appended does not load: {e}"),
+        };
+        assert_eq!(
+            names(&doc),
+            names(&reread),
+            "appending a DSS changed the signatures"
+        );
+        let added = kyso::verify::revocation::dss_data(&reread)
+            .is_some_and(|d| update.crls.iter().all(|c| d.crls.contains(c)));
+        assert!(added, "the appended DSS does not read back");
     }
 }
 
