@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fills fuzz/corpus/<target>/ with seeds (gitignored: nothing here is committed):
+# Fills fuzz/seeds/<target>/ with seeds (gitignored: nothing here is committed; campaigns grow
+# fuzz/corpus/<target>/ from them, the CI smoke runs on them alone):
 #   - PDFs (≤ 300 KB; ≤ 100 KB for sign_pdf, ≤ 60 KB for ffi) from ../shared/corpora/{pdf-signed,pdf-attacks,vn-gov/pdf}
 #     and, when present, the PDFs the tests generate (tests/work/{pdf,mdp,interop});
 #   - CMS SignedData from ../shared/corpora/{rfc4134,cms-dss} and the /Contents of the signed PDFs;
@@ -12,13 +13,13 @@
 #   bash fuzz/seed.sh            (CORPORA=/path/to/corpora to override ../shared/corpora)
 #
 # Idempotent: files are named by content hash; OCSP responses and tokens are made only while
-# fuzz/corpus/ocsp is empty (they carry the current time).
+# fuzz/seeds/ocsp is empty (they carry the current time).
 set -euo pipefail
 
 FUZZ=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$FUZZ/.." && pwd)
 CORPORA=${CORPORA:-$(cd "$ROOT/.." && pwd)/shared/corpora}
-OUT=$FUZZ/corpus
+OUT=$FUZZ/seeds
 PKI=$ROOT/tests/work/pki
 say() { echo "seed: $*"; }
 
@@ -32,7 +33,7 @@ fi
 GEN=$(mktemp -d)
 trap 'rm -rf "$GEN"' EXIT
 if [[ -n $(ls -A "$OUT/ocsp" 2> /dev/null) ]]; then
-  say "fuzz/corpus/ocsp is not empty: no new OCSP responses or time-stamp tokens made"
+  say "fuzz/seeds/ocsp is not empty: no new OCSP responses or time-stamp tokens made"
 elif [[ -f $PKI/ocsp.pem ]]; then
   for leaf in ca-nhan revoked expired to-chuc neg-serial; do
     openssl ocsp -issuer "$PKI/ca-g2.pem" -cert "$PKI/$leaf.pem" -reqout "$GEN/$leaf.req" -no_nonce 2> /dev/null || continue
@@ -200,5 +201,5 @@ for t in sorted(counts):
     print(f"seed: {t}: {counts[t]} new")
 for t in sorted(os.listdir(out)):
     n = len(os.listdir(os.path.join(out, t)))
-    print(f"seed: {t}: {n} seeds in fuzz/corpus/{t}")
+    print(f"seed: {t}: {n} seeds in fuzz/seeds/{t}")
 PY
