@@ -24,8 +24,8 @@
 use std::process::ExitCode;
 
 use kyso::token::PinSource;
+use kyso::token::SoftwareSigner;
 use kyso::token::pkcs11::{Module, SignerOptions, TokenSession};
-use kyso::token::software::SoftwareSigner;
 use kyso::workflows::{self, ApprovalOptions, IssuanceOptions, Placement};
 use kyso::{Error, PadesOptions, Signer};
 

@@ -33,7 +33,7 @@ fn main() -> ExitCode {
                 for r in s
                     .reasons
                     .iter()
-                    .filter(|r| r.severity != kyso::policy::Severity::Info)
+                    .filter(|r| r.severity != kyso::report::Severity::Info)
                 {
                     println!("- {}: {}\n  {}", s.field, r.vi, r.en);
                 }

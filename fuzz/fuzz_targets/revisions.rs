@@ -1,7 +1,7 @@
 //! Revisions and modification analysis: every revision end (each `%%EOF`, the signatures'
 //! signed lengths) compared with the later revisions, through one [`Revisions`] cache.
 //!
-//! [`Revisions`]: kyso::pdf::diff::Revisions
+//! [`Revisions`]: kyso_pdf::diff::Revisions
 //! The body is `kyso_fuzz::revisions` (fuzz/src/lib.rs), shared with the regression test.
 #![no_main]
 

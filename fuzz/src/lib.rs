@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use der::{EncodePem, pem::LineEnding};
 use kyso::demo::DemoPki;
-use kyso::policy::{DateTime, PathOptions, StoredCertificate, TrustStore};
+use kyso_policy::{DateTime, PathOptions, StoredCertificate, TrustStore};
 
 /// The fixed validation time of every target: 2026-01-01T00:00:00Z.
 pub const FIXED_UNIX: u64 = 1_767_225_600;
@@ -151,20 +151,20 @@ pub fn verify_pdf(data: &[u8]) {
 /// Revisions and modification analysis: every revision end (each `%%EOF`, the signatures'
 /// signed lengths) compared with the later revisions, through one [`Revisions`] cache.
 ///
-/// [`Revisions`]: kyso::pdf::diff::Revisions
+/// [`Revisions`]: kyso_pdf::diff::Revisions
 pub fn revisions(data: &[u8]) {
-    let revisions = kyso::pdf::diff::Revisions::new(data);
-    let mut ends = kyso::pdf::load::revision_ends(data);
-    if let Ok(doc) = kyso::pdf::load_document(data) {
-        for sig in kyso::pdf::find_signatures(&doc).iter().take(8) {
+    let revisions = kyso_pdf::diff::Revisions::new(data);
+    let mut ends = kyso_pdf::load::revision_ends(data);
+    if let Ok(doc) = kyso_pdf::load_document(data) {
+        for sig in kyso_pdf::find_signatures(&doc).iter().take(8) {
             let _ = sig.coverage(data);
             if let Some(len) = sig.signed_len() {
                 ends.push(len);
             }
         }
-        let _ = kyso::pdf::signatures::document_mdp(&doc);
-        let _ = kyso::pdf::incremental::unsigned_signature_fields(&doc);
-        let _ = kyso::pdf::incremental::free_signature_field_name(&doc);
+        let _ = kyso_pdf::signatures::document_mdp(&doc);
+        let _ = kyso_pdf::incremental::unsigned_signature_fields(&doc);
+        let _ = kyso_pdf::incremental::free_signature_field_name(&doc);
     }
     ends.sort_unstable();
     ends.dedup();
@@ -178,7 +178,7 @@ pub fn revisions(data: &[u8]) {
 /// When signing succeeds, the input must be an exact prefix of the output, and kyso's verifier
 /// must find the new signature in it with integrity and signature checks passed.
 pub fn sign_pdf(data: &[u8]) {
-    if kyso::pdf::load_document(data).is_err() {
+    if kyso_pdf::load_document(data).is_err() {
         return;
     }
     let Some(signer) = demo_signer() else {
@@ -203,7 +203,7 @@ pub fn sign_pdf(data: &[u8]) {
             .signatures
             .iter()
             .find(|s| s.field == signed.field_name);
-        let passed = kyso::verify::report::CheckStatus::Passed;
+        let passed = kyso_verify::report::CheckStatus::Passed;
         assert!(
             ours.is_some_and(|s| s.checks.integrity == passed && s.checks.signature == passed),
             "the signature just made is missing or broken in the signed file: {}",
@@ -212,8 +212,8 @@ pub fn sign_pdf(data: &[u8]) {
     }
 }
 
-fn demo_signer() -> Option<&'static kyso::token::software::SoftwareSigner> {
-    static SIGNER: OnceLock<Option<kyso::token::software::SoftwareSigner>> = OnceLock::new();
+fn demo_signer() -> Option<&'static kyso::token::SoftwareSigner> {
+    static SIGNER: OnceLock<Option<kyso::token::SoftwareSigner>> = OnceLock::new();
     SIGNER
         .get_or_init(|| demo().and_then(|pki| pki.software_signer().ok()))
         .as_ref()
@@ -222,38 +222,38 @@ fn demo_signer() -> Option<&'static kyso::token::software::SoftwareSigner> {
 /// DSS reading (`/DSS` of a parsed document) and DSS writing: append fixed validation data; the
 /// input must stay a prefix, the result must load with the same signatures and the added data.
 pub fn dss(data: &[u8]) {
-    let Ok(doc) = kyso::pdf::load_document(data) else {
+    let Ok(doc) = kyso_pdf::load_document(data) else {
         return;
     };
-    let found = kyso::verify::revocation::dss_data(&doc);
+    let found = kyso_verify::revocation::dss_data(&doc);
     let Some(pki) = demo() else {
         return;
     };
     if let Some(found) = found {
         // Whatever the DSS holds is handed to the revocation checker for the demo chain.
         let path = [pki.signer.clone(), pki.ca.clone(), pki.root.clone()];
-        let options = kyso::policy::revocation::RevocationOptions::at(fixed_time());
-        let _ = kyso::policy::revocation::check_path(&path, &found, &options);
+        let options = kyso_policy::revocation::RevocationOptions::at(fixed_time());
+        let _ = kyso_policy::revocation::check_path(&path, &found, &options);
     }
-    let update = kyso::pdf::DssUpdate {
+    let update = kyso_pdf::DssUpdate {
         certs: der_of(&[&pki.ca]),
         crls: pki.crls(),
         ocsps: Vec::new(),
         vri: Vec::new(),
     };
-    if let Ok(out) = kyso::pdf::append_dss(data, &update) {
+    if let Ok(out) = kyso_pdf::append_dss(data, &update) {
         assert!(
             out.starts_with(data),
             "append_dss changed the original bytes"
         );
         // The update reads back: the same signatures, and the DSS holds what was added.
-        let names = |doc: &kyso::pdf::lopdf::Document| -> Vec<String> {
-            kyso::pdf::find_signatures(doc)
+        let names = |doc: &kyso_pdf::lopdf::Document| -> Vec<String> {
+            kyso_pdf::find_signatures(doc)
                 .into_iter()
                 .map(|s| s.field_name)
                 .collect()
         };
-        let reread = match kyso::pdf::load_document(&out) {
+        let reread = match kyso_pdf::load_document(&out) {
             Ok(doc) => doc,
             Err(e) => panic!("the file with the DSS appended does not load: {e}"),
         };
@@ -262,13 +262,13 @@ pub fn dss(data: &[u8]) {
             names(&reread),
             "appending a DSS changed the signatures"
         );
-        let added = kyso::verify::revocation::dss_data(&reread)
+        let added = kyso_verify::revocation::dss_data(&reread)
             .is_some_and(|d| update.crls.iter().all(|c| d.crls.contains(c)));
         assert!(added, "the appended DSS does not read back");
     }
 }
 
-fn der_of(certs: &[&kyso::policy::Certificate]) -> Vec<Vec<u8>> {
+fn der_of(certs: &[&kyso_policy::Certificate]) -> Vec<Vec<u8>> {
     use der::Encode;
     certs.iter().filter_map(|c| c.to_der().ok()).collect()
 }
@@ -279,15 +279,15 @@ fn der_of(certs: &[&kyso::policy::Certificate]) -> Vec<Vec<u8>> {
 /// CMS SignedData: detached with a digest callback, and attached or detached with content.
 pub fn cms(data: &[u8]) {
     let mut digest = |_: &der::asn1::ObjectIdentifier| Ok(vec![0u8; 32]);
-    let _ = kyso::verify::cms::verify_detached(data, &mut digest);
-    let _ = kyso::verify::cms::verify_attached_or_detached_with_content(data, b"kyso");
+    let _ = kyso_verify::cms::verify_detached(data, &mut digest);
+    let _ = kyso_verify::cms::verify_attached_or_detached_with_content(data, b"kyso");
 }
 
 /// Certificate parsing (PEM, DER, PKCS#7, or DER certificates written one after the other) and
 /// path building: the first certificate is the leaf, the others candidates; validated against
 /// the fixed demo anchor, and against the bundle's last certificate as anchor.
 pub fn certificates(data: &[u8]) {
-    let mut certs = kyso::policy::trust::parse_certificates(data).unwrap_or_default();
+    let mut certs = kyso_policy::trust::parse_certificates(data).unwrap_or_default();
     if certs.len() <= 1 {
         let (split, _) = certs_then_rest(&split_der(data, 16), 16);
         if split.len() > certs.len() {
@@ -299,80 +299,79 @@ pub fn certificates(data: &[u8]) {
         return;
     };
     let options = PathOptions::at(fixed_time());
-    let _ = kyso::policy::validate_path_stored(leaf, extra, &demo_store(), &options);
+    let _ = kyso_policy::validate_path_stored(leaf, extra, &demo_store(), &options);
     if let Some(last) = certs.last() {
         let mut store = TrustStore::new();
         if store.add_anchor(last.certificate.clone()).is_ok() {
-            let result = kyso::policy::validate_path_stored(leaf, extra, &store, &options);
+            let result = kyso_policy::validate_path_stored(leaf, extra, &store, &options);
             let _ = result.is_valid();
         }
     }
     for c in &certs {
-        let _ = kyso::policy::revocation::crl_urls(&c.certificate);
-        let _ = kyso::policy::revocation::aia_urls(&c.certificate);
-        let _ = kyso::verify::timestamp::check_tsa_certificate(&c.certificate);
+        let _ = kyso_policy::revocation::crl_urls(&c.certificate);
+        let _ = kyso_policy::revocation::aia_urls(&c.certificate);
+        let _ = kyso_verify::timestamp::check_tsa_certificate(&c.certificate);
     }
     let path: Vec<_> = certs.iter().map(|c| c.certificate.clone()).collect();
-    let _ = kyso::policy::revocation::revocation_needs(&path, None);
+    let _ = kyso_policy::revocation::revocation_needs(&path, None);
 }
 
 /// Revocation checking with CRLs: the input is DER written one after the other: certificates
 /// (the checked one, then its issuer and the path above it), then CRLs. A lone CRL is parsed.
 pub fn crl(data: &[u8]) {
-    let _ = kyso::policy::revocation::parse_crl(data);
+    let _ = kyso_policy::revocation::parse_crl(data);
     revocation(data, |rest| {
-        kyso::verify::revocation::data_from(rest, Vec::new())
+        kyso_verify::revocation::data_from(rest, Vec::new())
     });
 }
 
 /// Revocation checking with OCSP responses, the input laid out as for [`crl`].
 pub fn ocsp(data: &[u8]) {
     revocation(data, |rest| {
-        kyso::verify::revocation::data_from(Vec::new(), rest)
+        kyso_verify::revocation::data_from(Vec::new(), rest)
     });
 }
 
 fn revocation(
     data: &[u8],
-    supplied: impl Fn(Vec<Vec<u8>>) -> kyso::policy::revocation::RevocationData,
+    supplied: impl Fn(Vec<Vec<u8>>) -> kyso_policy::revocation::RevocationData,
 ) {
     let pieces = split_der(data, 12);
     let (certs, rest) = certs_then_rest(&pieces, 6);
     let supplied = supplied(rest.iter().map(|r| r.to_vec()).collect());
     let path: Vec<_> = certs.into_iter().map(|c| c.certificate).collect();
-    let options = kyso::policy::revocation::RevocationOptions::at(fixed_time());
+    let options = kyso_policy::revocation::RevocationOptions::at(fixed_time());
     if let Some((cert, above)) = path.split_first() {
         for is_ca in [false, true] {
-            let _ = kyso::policy::revocation::check_certificate(
-                cert, above, is_ca, &supplied, &options,
-            );
+            let _ =
+                kyso_policy::revocation::check_certificate(cert, above, is_ca, &supplied, &options);
         }
-        let _ = kyso::policy::revocation::check_path(&path, &supplied, &options);
+        let _ = kyso_policy::revocation::check_path(&path, &supplied, &options);
     } else if let Some(pki) = demo() {
         // No certificate in front: check the demo chain against whatever the input holds.
         let path = [pki.signer.clone(), pki.ca.clone(), pki.root.clone()];
-        let _ = kyso::policy::revocation::check_path(&path, &supplied, &options);
+        let _ = kyso_policy::revocation::check_path(&path, &supplied, &options);
     }
 }
 
 /// Time-stamp tokens: read (with and without an imprint to check), then the TSA certificate and
 /// its path from the token's own certificates, against the demo anchor and the token's last.
 pub fn timestamp(data: &[u8]) {
-    let _ = kyso::verify::timestamp::read_timestamp(data, Some(b"kyso"));
-    let Ok(info) = kyso::verify::timestamp::read_timestamp(data, None) else {
+    let _ = kyso_verify::timestamp::read_timestamp(data, Some(b"kyso"));
+    let Ok(info) = kyso_verify::timestamp::read_timestamp(data, None) else {
         return;
     };
     let Some(tsa) = info.tsa_certificate.as_ref() else {
         return;
     };
-    let _ = kyso::verify::timestamp::check_tsa_certificate(tsa);
+    let _ = kyso_verify::timestamp::check_tsa_certificate(tsa);
     let options = PathOptions::at(info.gen_time);
     let extra: Vec<_> = info.certificates.iter().take(16).cloned().collect();
-    let _ = kyso::policy::validate_path(tsa, &extra, &demo_store(), &options);
+    let _ = kyso_policy::validate_path(tsa, &extra, &demo_store(), &options);
     if let Some(last) = extra.last() {
         let mut store = TrustStore::new();
         if store.add_anchor(last.clone()).is_ok() {
-            let _ = kyso::policy::validate_path(tsa, &extra, &store, &options);
+            let _ = kyso_policy::validate_path(tsa, &extra, &store, &options);
         }
     }
 }

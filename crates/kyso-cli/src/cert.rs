@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use kyso::Error;
-use kyso::policy::reason::Severity;
+use kyso::report::Severity;
 
 /// Certificate subcommands.
 #[derive(Subcommand)]

@@ -3,9 +3,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use kyso::certificates::expiry;
 use kyso::inventory::{Inventory, TokenListing};
-use kyso::policy::expiry::{expiry, vn_date};
-use kyso::verify::report::{CheckStatus, Indication, Report, SignatureReport};
+use kyso::report::{CheckStatus, Indication, Report, SignatureReport};
+use kyso::time::vn_date;
 use kyso::{Error, Verdict};
 
 fn verdict_words(v: Verdict) -> (&'static str, &'static str) {
@@ -25,17 +26,17 @@ fn indication_words(i: Indication) -> (&'static str, &'static str) {
     }
 }
 
-fn severity_vi(s: kyso::policy::reason::Severity) -> &'static str {
+fn severity_vi(s: kyso::report::Severity) -> &'static str {
     match s {
-        kyso::policy::reason::Severity::Error => "lỗi",
-        kyso::policy::reason::Severity::Warning => "cảnh báo",
-        kyso::policy::reason::Severity::Info => "thông tin",
+        kyso::report::Severity::Error => "lỗi",
+        kyso::report::Severity::Warning => "cảnh báo",
+        kyso::report::Severity::Info => "thông tin",
     }
 }
 
 /// An RFC 3339 UTC time shown as Vietnamese documents write it: `07/01/2025 16:02:32 +07:00`.
 pub fn vietnam_time(rfc3339: &str) -> String {
-    let local = kyso::verify::report::parse_rfc3339(rfc3339)
+    let local = kyso::time::parse_rfc3339(rfc3339)
         .map(|t| t.unix_duration() + std::time::Duration::from_secs(7 * 3600))
         .and_then(|d| der::DateTime::from_unix_duration(d).ok());
     match local {
@@ -166,8 +167,8 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
             continue;
         };
         let source = match source {
-            kyso::policy::revocation::Source::Crl => "CRL",
-            kyso::policy::revocation::Source::Ocsp => "OCSP",
+            kyso::report::RevocationSourceKind::Crl => "CRL",
+            kyso::report::RevocationSourceKind::Ocsp => "OCSP",
         };
         let origin_vi = match origin {
             "embedded" => "có trong tệp",
@@ -202,7 +203,7 @@ pub fn error_text(file: &Path, e: &Error) -> String {
 /// A file that could not be evaluated, as a JSON line.
 pub fn error_json(file: &Path, e: &Error) -> String {
     serde_json::json!({
-        "schema": kyso::verify::report::SCHEMA,
+        "schema": kyso::report::SCHEMA,
         "file": file.display().to_string(),
         "verdict": null,
         "error": { "code": e.code(), "message": e.to_string() },

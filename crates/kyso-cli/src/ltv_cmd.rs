@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
+use kyso::ltv::TimeStamper;
 use kyso::ltv::{Level, LtvOptions, LtvSummary};
-use kyso::sign::TimeStamper;
 use kyso::{Error, LtvConfig};
 
 /// Where time-stamps and validation data come from.

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kyso::token::SoftwareSigner;
 use kyso::token::pkcs11::{Module, SignerOptions, TokenSession};
-use kyso::token::software::SoftwareSigner;
 use kyso::token::{PinSource, Signer};
 use kyso::{Error, PadesOptions, SubFilter, Verdict, VerifyConfig};
 

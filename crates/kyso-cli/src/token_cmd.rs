@@ -169,7 +169,7 @@ pub fn renew_request(args: RenewArgs) -> Result<(), Error> {
         args.key_type.map(KeyKind::spec),
     )?;
     kyso::files::write_atomic(&args.output, renewal.request.to_pem()?.as_bytes())?;
-    let e = kyso::policy::expiry::expiry(
+    let e = kyso::certificates::expiry(
         &renewal.current,
         kyso::now(),
         kyso::inventory::DEFAULT_WARN_DAYS,
@@ -181,10 +181,10 @@ pub fn renew_request(args: RenewArgs) -> Result<(), Error> {
         args.new_label,
         hex_id(&renewal.key.id),
         args.output.display(),
-        kyso::policy::subject::display_name(&renewal.current),
-        kyso::policy::expiry::vn_date(&e.not_after),
+        kyso::certificates::display_name(&renewal.current),
+        kyso::time::vn_date(&e.not_after),
         args.new_label,
-        kyso::policy::expiry::vn_date(&e.not_after),
+        kyso::time::vn_date(&e.not_after),
     );
     Ok(())
 }

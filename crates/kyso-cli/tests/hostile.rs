@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use der::{Decode, Encode};
 use kyso::demo::{DemoPki, sample_pdf};
-use kyso::pdf::lopdf::{Dictionary, Object};
+use kyso_pdf::lopdf::{Dictionary, Object};
 
 /// Address space allowed to `kyso verify` (what a 1 GiB bomb decoded would blow through).
 const MEMORY_LIMIT: u64 = 768 * 1024 * 1024;
@@ -79,7 +79,7 @@ fn verify_limited(pdf: &[u8], name: &str) -> (i32, String) {
 /// `pdf` with one incremental update: `objects` (number, body) and a classic cross-reference
 /// section whose trailer names `root` and, unless `prev` says otherwise, the previous section.
 fn append(pdf: &[u8], objects: &[(u32, Vec<u8>)], root: u32, prev: Option<usize>) -> Vec<u8> {
-    let prev = prev.unwrap_or_else(|| kyso::pdf::load::last_startxref(pdf).unwrap());
+    let prev = prev.unwrap_or_else(|| kyso_pdf::load::last_startxref(pdf).unwrap());
     let mut out = pdf.to_vec();
     let mut offsets = Vec::new();
     for (n, body) in objects {
@@ -110,14 +110,14 @@ fn append(pdf: &[u8], objects: &[(u32, Vec<u8>)], root: u32, prev: Option<usize>
 
 /// The catalog of `pdf` (object number and dictionary).
 fn catalog(pdf: &[u8]) -> (u32, Dictionary) {
-    let doc = kyso::pdf::load_document(pdf).unwrap();
-    let (id, dict) = kyso::pdf::load::catalog(&doc).unwrap();
+    let doc = kyso_pdf::load_document(pdf).unwrap();
+    let (id, dict) = kyso_pdf::load::catalog(&doc).unwrap();
     (id.0, dict.clone())
 }
 
 fn dictionary_bytes(d: &Dictionary) -> Vec<u8> {
     let mut out = Vec::new();
-    kyso::pdf::serialize::write_dictionary(&mut out, d);
+    kyso_pdf::serialize::write_dictionary(&mut out, d);
     out
 }
 
@@ -183,7 +183,7 @@ fn a_gigabyte_flate_bomb_as_an_object_stream() {
     ));
     out.extend_from_slice(b"\nendobj\n");
     // A cross-reference stream naming object `root` as compressed in 6000.
-    let prev = kyso::pdf::load::last_startxref(&f.signed).unwrap();
+    let prev = kyso_pdf::load::last_startxref(&f.signed).unwrap();
     let rows: Vec<u8> = [(2u8, 6000u32, 0u8), (1, at as u32, 0)]
         .iter()
         .flat_map(|(t, a, b)| {
@@ -235,9 +235,9 @@ fn a_prev_loop() {
         ]
     };
     let probe = append(&f.signed, &objects(&cat), root, Some(0));
-    let own = kyso::pdf::load::last_startxref(&probe).unwrap();
+    let own = kyso_pdf::load::last_startxref(&probe).unwrap();
     let pdf = append(&f.signed, &objects(&cat), root, Some(own));
-    assert_eq!(kyso::pdf::load::last_startxref(&pdf), Some(own));
+    assert_eq!(kyso_pdf::load::last_startxref(&pdf), Some(own));
     let (code, out) = verify_limited(&pdf, "prev-loop");
     assert_eq!(code, 1, "{out}");
 }
@@ -263,11 +263,11 @@ fn a_thousand_revisions() {
 
 #[test]
 fn a_cms_with_five_thousand_certificates() {
-    use kyso::pdf::incremental::{SignatureRequest, prepare_signature};
+    use kyso_pdf::incremental::{SignatureRequest, prepare_signature};
     let f = fixture();
     // The real signature's CMS, its certificate set replaced by 5,000 copies of the signer's.
-    let doc = kyso::pdf::load_document(&f.signed).unwrap();
-    let sig = &kyso::pdf::find_signatures(&doc)[0];
+    let doc = kyso_pdf::load_document(&f.signed).unwrap();
+    let sig = &kyso_pdf::find_signatures(&doc)[0];
     let ci = cms::content_info::ContentInfo::from_der(trim(&sig.contents)).unwrap();
     let sd: cms::signed_data::SignedData = ci.content.decode_as().unwrap();
     let cert = match sd.certificates.as_ref().unwrap().0.iter().next().unwrap() {

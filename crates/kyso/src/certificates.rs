@@ -11,11 +11,15 @@ use kyso_policy::revocation::{
 };
 use kyso_policy::subject::format_name;
 use kyso_policy::trust::parse_certificates;
-use kyso_policy::usage::{Purpose, document_signer_findings, key_findings};
+use kyso_policy::usage::{document_signer_findings, key_findings};
 use kyso_verify::{RevocationMode, VerifyOptions};
 use serde::Serialize;
 
 use crate::Error;
+
+pub use kyso_policy::expiry::{Expiry, ExpiryState, expiry};
+pub use kyso_policy::subject::display_name;
+pub use kyso_policy::usage::Purpose;
 
 /// The result of [`verify_certificate`]; its JSON is what `kyso cert verify --json` prints.
 #[derive(Debug, Clone, Serialize)]

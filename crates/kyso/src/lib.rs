@@ -1,8 +1,21 @@
 //! kyso — sign and verify Vietnamese public-service digital signatures (*chữ ký số chuyên dùng
 //! công vụ*) in PDF documents.
 //!
-//! The facade a Rust user adds: [`sign_pdf_file`], [`verify_pdf_file`], [`verify_pdf`], the JSON
-//! options ([`VerifyConfig`]) and re-exports of the layers below.
+//! The one front door for Rust users, the C ABI, the CLI and WASM (which all go through it):
+//!
+//! - **Verify**: [`VerifyConfig`] (the JSON options every binding takes) → [`VerifyOptions`];
+//!   [`verify_pdf`], [`verify_pdf_file`] → a [`Report`] (see [`report`]).
+//! - **Sign**: a [`Signer`] ([`token`]: PKCS#11 tokens, PKCS#12 files), [`PadesOptions`];
+//!   [`sign_pdf`], [`sign_pdf_file`]; the Decree 30 workflows in [`workflows`]; the JSON form
+//!   [`SignConfig`] / [`sign_pdf_json`].
+//! - **Long-term validation**: [`ltv`], [`LtvConfig`] / [`ltv_add_json`].
+//! - **Certificates**: [`certificates`] (inspect, verify for document signing), [`inventory`]
+//!   (tokens and expiry report), [`time`] (the date forms clerks read).
+//! - [`inspect`] (a PDF's signatures without verdicts), [`demo`] (the built-in demo PKI),
+//!   [`files`] (atomic writes).
+//!
+//! The crates below (`kyso-pdf`, `kyso-policy`, `kyso-verify`, `kyso-sign`, `kyso-token`,
+//! `kyso-net`) are implementation layers; their types appear here only where a user needs them.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), kyso::Error> {
@@ -28,22 +41,18 @@ pub mod inventory;
 pub mod ltv;
 pub mod ltv_config;
 pub mod options;
+pub mod report;
 pub mod sign_config;
+pub mod time;
+pub mod token;
 pub mod workflows;
 
 use std::path::Path;
 
 pub use error::Error;
-#[cfg(feature = "net")]
-pub use kyso_net as net;
-pub use kyso_pdf as pdf;
-pub use kyso_policy as policy;
-pub use kyso_sign as sign;
 pub use kyso_sign::{PadesOptions, SignedPdf, SigningTime, SubFilter};
 pub use kyso_sign::{Role, Workflow};
-pub use kyso_token as token;
 pub use kyso_token::Signer;
-pub use kyso_verify as verify;
 pub use kyso_verify::{Report, RevocationMode, Verdict, VerifyOptions};
 pub use ltv_config::{LtvConfig, ltv_add_json};
 pub use options::VerifyConfig;
@@ -71,7 +80,7 @@ pub fn signing_time_now() -> SigningTime {
 
 /// The HTTP fetcher of online verification, with the monotonic clock its time budget needs.
 #[cfg(feature = "net")]
-pub fn network_fetcher() -> kyso_verify::revocation::Fetcher {
+pub(crate) fn network_fetcher() -> kyso_verify::revocation::Fetcher {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let start = *START.get_or_init(std::time::Instant::now);
     kyso_verify::revocation::Fetcher::new(kyso_net::HttpFetcher::default())

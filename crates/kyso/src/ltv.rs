@@ -23,8 +23,10 @@ use kyso_policy::revocation::{
     fetch_revocation_data,
 };
 use kyso_policy::trust::{TrustStore, parse_certificates};
+/// The RFC 3161 time-stamp client interface B-T and B-LTA use ([`crate::LtvConfig::stamper`] makes the HTTP one).
+pub use kyso_sign::TimeStamper;
 use kyso_sign::ltv::{DssUpdate, VriEntry, add_dss, timestamp_pdf};
-use kyso_sign::{PadesOptions, SharedTimeStamper, SignedPdf, TimeStamper};
+use kyso_sign::{PadesOptions, SharedTimeStamper, SignedPdf};
 use kyso_token::Signer;
 use sha1::Digest;
 use x509_cert::Certificate;

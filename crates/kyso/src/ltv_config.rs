@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use crate::Error;
 use crate::ltv::{Level, LtvOptions, LtvSummary};
-use crate::sign::TimeStamper;
+use kyso_sign::TimeStamper;
 
 /// The JSON long-term validation options object.
 #[derive(Debug, Clone, Default, Deserialize)]

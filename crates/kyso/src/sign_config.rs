@@ -26,9 +26,9 @@ use std::fmt;
 use serde::Deserialize;
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::token::SoftwareSigner;
 #[cfg(feature = "pkcs11")]
 use crate::token::pkcs11::{Module, SignerOptions, TokenSession};
-use crate::token::software::SoftwareSigner;
 use crate::token::{PinSource, Signer};
 use crate::{Error, PadesOptions, SignedPdf, SubFilter};
 

@@ -5,8 +5,8 @@
 use std::sync::OnceLock;
 
 use kyso::demo::{DemoPki, sample_pdf};
-use kyso::policy::TrustStore;
 use kyso::{PadesOptions, RevocationMode, Verdict, VerifyOptions};
+use kyso_policy::TrustStore;
 
 fn pki() -> &'static DemoPki {
     static PKI: OnceLock<DemoPki> = OnceLock::new();
@@ -30,7 +30,7 @@ fn sign(pdf: &[u8], certify: Option<u8>) -> Result<Vec<u8>, kyso::Error> {
 
 fn not_permitted(e: kyso::Error) -> String {
     match e {
-        kyso::Error::Sign(kyso::sign::SignError::Pdf(kyso::pdf::PdfError::NotPermitted(m))) => m,
+        kyso::Error::Sign(kyso_sign::SignError::Pdf(kyso_pdf::PdfError::NotPermitted(m))) => m,
         other => panic!("expected NotPermitted, got {other:?}"),
     }
 }
@@ -39,9 +39,9 @@ fn not_permitted(e: kyso::Error) -> String {
 fn each_level_is_written_and_read_back() {
     for p in 1..=3u8 {
         let signed = sign(&sample_pdf(), Some(p)).unwrap();
-        let doc = kyso::pdf::load_document(&signed).unwrap();
-        assert_eq!(kyso::pdf::signatures::document_mdp(&doc), Some(p));
-        let sigs = kyso::pdf::find_signatures(&doc);
+        let doc = kyso_pdf::load_document(&signed).unwrap();
+        assert_eq!(kyso_pdf::signatures::document_mdp(&doc), Some(p));
+        let sigs = kyso_pdf::find_signatures(&doc);
         assert_eq!(sigs[0].docmdp_permissions, Some(p));
         let r = kyso::verify_pdf(&signed, &options()).unwrap();
         assert_eq!(r.verdict, Verdict::Valid, "P={p}: {}", r.to_json());

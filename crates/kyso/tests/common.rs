@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kyso::token::software::SoftwareSigner;
+use kyso::token::SoftwareSigner;
 
 /// `../shared/corpora/...` from the repository root.
 pub fn corpus(rel: &str) -> PathBuf {

@@ -4,9 +4,9 @@
 mod common;
 
 use common::{at, corpus};
-use kyso::policy::TrustStore;
-use kyso::verify::report::{CheckStatus, Indication};
 use kyso::{RevocationMode, Verdict, VerifyOptions};
+use kyso_policy::TrustStore;
+use kyso_verify::report::{CheckStatus, Indication};
 
 fn store(anchors: &[&str], intermediates: &[&str]) -> TrustStore {
     let mut s = TrustStore::new();
@@ -138,10 +138,10 @@ fn government_pdf_with_one_flipped_byte_is_invalid() {
 /// modification findings decide — the attack corpus has no trust anchors of its own.
 fn self_trust(bytes: &[u8]) -> TrustStore {
     let mut s = TrustStore::new();
-    if let Ok(doc) = kyso::pdf::load_document(bytes) {
-        for sig in kyso::pdf::find_signatures(&doc) {
+    if let Ok(doc) = kyso_pdf::load_document(bytes) {
+        for sig in kyso_pdf::find_signatures(&doc) {
             let mut noop = |_: &const_oid::ObjectIdentifier| Ok(Vec::new());
-            if let Ok(c) = kyso::verify::cms::verify_detached(&sig.contents, &mut noop) {
+            if let Ok(c) = kyso_verify::cms::verify_detached(&sig.contents, &mut noop) {
                 for cert in c.certificates {
                     let _ = s.add_anchor(cert);
                 }
@@ -151,7 +151,7 @@ fn self_trust(bytes: &[u8]) -> TrustStore {
     s
 }
 
-fn is_content_failure(s: &kyso::verify::report::SignatureReport) -> bool {
+fn is_content_failure(s: &kyso_verify::report::SignatureReport) -> bool {
     s.modified_after_signing
         || s.indication == Indication::TotalFailed
         || [

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use kyso::demo::{DEMO_TSA_POLICY, DemoPki, sample_pdf};
 use kyso::ltv::Level;
-use kyso::policy::revocation::{CertStatus, RevocationOptions, check_path};
-use kyso::sign::TimeStamper;
 use kyso::{PadesOptions, Report, RevocationMode, Verdict, VerifyOptions};
+use kyso_policy::revocation::{CertStatus, RevocationOptions, check_path};
+use kyso_sign::TimeStamper;
 
 fn now_unix() -> u64 {
     kyso::now().unix_duration().as_secs()
@@ -46,7 +46,7 @@ fn signed() -> &'static [u8] {
 
 /// Verify offline: the demo root as the only anchor, revocation from embedded data only.
 fn verify_at(pdf: &[u8], unix: u64) -> Report {
-    let mut trust = kyso::policy::trust::TrustStore::new();
+    let mut trust = kyso_policy::trust::TrustStore::new();
     trust.add_anchor(pki().root.clone()).unwrap();
     let mut options = VerifyOptions::new(trust, at(unix));
     options.revocation = RevocationMode::Embedded;
@@ -117,7 +117,7 @@ fn demo_b_lta_tampered_is_invalid() {
 #[test]
 fn demo_crls_cover_the_demo_certificates() {
     let pki = pki();
-    let data = kyso::policy::revocation::RevocationData {
+    let data = kyso_policy::revocation::RevocationData {
         crls: pki.crls(),
         ..Default::default()
     };
@@ -137,20 +137,20 @@ fn demo_crls_cover_the_demo_certificates() {
         }
     }
     // The TSA certificate is one for time-stamping (RFC 3161 §2.3).
-    kyso::verify::timestamp::check_tsa_certificate(&pki.tsa).unwrap();
+    kyso_verify::timestamp::check_tsa_certificate(&pki.tsa).unwrap();
 }
 
 #[test]
 fn demo_tsa_tokens_verify() {
     let tsa: Arc<dyn TimeStamper> = Arc::new(pki().local_tsa().unwrap());
     let value = b"a signature value";
-    let request = kyso::sign::TimestampRequest {
+    let request = kyso_sign::TimestampRequest {
         algorithm: tsa.digest_algorithm(),
         imprint: tsa.digest_algorithm().digest(value),
     };
     let before = now_unix();
     let token = tsa.timestamp(&request).unwrap();
-    let info = kyso::verify::timestamp::read_timestamp(&token, Some(value)).unwrap();
+    let info = kyso_verify::timestamp::read_timestamp(&token, Some(value)).unwrap();
     assert!(info.signature_ok && info.imprint_ok == Some(true));
     assert_eq!(info.policy, DEMO_TSA_POLICY);
     let t = info.gen_time.unix_duration().as_secs();

@@ -6,10 +6,10 @@ mod common;
 
 use common::{at, corpus, work_dir};
 use kyso::inventory::{Inventory, Location};
-use kyso::policy::expiry::ExpiryState;
-use kyso::policy::trust::parse_certificates;
 use kyso::token::PinSource;
 use kyso::token::pkcs11::{Module, TokenSession};
+use kyso_policy::expiry::ExpiryState;
+use kyso_policy::trust::parse_certificates;
 
 fn cert(path: &std::path::Path) -> x509_cert::Certificate {
     parse_certificates(&std::fs::read(path).unwrap())

@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use common::{at, work_dir};
 use kyso::ltv::{Level, LtvOptions, sign_pdf_level};
-use kyso::sign::{TimeStamper, TimestampError, TimestampRequest};
 use kyso::token::DigestAlgorithm;
-use kyso::token::software::SoftwareSigner;
+use kyso::token::SoftwareSigner;
 use kyso::{PadesOptions, RevocationMode, Verdict, VerifyOptions};
+use kyso_sign::{TimeStamper, TimestampError, TimestampRequest};
 
 /// A TSA made of `openssl ts`: the query is made by `openssl ts -query` from the imprint, the
 /// reply by `openssl ts -reply`, and the token extracted with `-token_out`.
@@ -263,7 +263,7 @@ fn ltv_with_crls() -> LtvOptions {
 }
 
 fn verify_offline(pdf: &[u8], time: &str) -> kyso::Report {
-    let mut trust = kyso::policy::trust::TrustStore::new();
+    let mut trust = kyso_policy::trust::TrustStore::new();
     trust
         .add_anchors(&std::fs::read(pki("root-g2.pem")).unwrap())
         .unwrap();
@@ -287,7 +287,7 @@ fn sign(level: Level, stamper: Option<Arc<dyn TimeStamper>>) -> Result<Vec<u8>, 
 
 fn now_plus_days(days: u64) -> String {
     let t = kyso::now().unix_duration().as_secs() + days * 86400;
-    kyso::verify::report::rfc3339(
+    kyso_verify::report::rfc3339(
         &der::DateTime::from_unix_duration(std::time::Duration::from_secs(t)).unwrap(),
     )
 }
@@ -409,7 +409,7 @@ fn real_government_pdf_stays_intact_when_augmented() {
     // Nothing can say whether the real CA's certificates are revoked here (no network).
     assert!(!summary.uncovered.is_empty());
 
-    let mut trust = kyso::policy::trust::TrustStore::new();
+    let mut trust = kyso_policy::trust::TrustStore::new();
     for c in [
         Path::new("vn-gov/certs/vgca-g2/rootcag2.crt"),
         Path::new("vn-gov/certs/vgca-g2/cpcag2.crt"),
@@ -490,7 +490,7 @@ fn later_document_timestamp_keeps_an_expired_tsa_valid() {
     assert_eq!(alone.verdict, Verdict::Indeterminate, "{}", alone.to_json());
     assert_ne!(
         alone.signatures[1].indication,
-        kyso::verify::report::Indication::TotalPassed,
+        kyso_verify::report::Indication::TotalPassed,
         "{}",
         alone.to_json()
     );
@@ -534,7 +534,7 @@ fn a_timestamp_with_a_swapped_tsa_certificate_is_invalid() {
         imprint: DigestAlgorithm::Sha256.digest(data),
     };
     let info =
-        kyso::verify::timestamp::read_timestamp(&twin.timestamp(&request).unwrap(), Some(data))
+        kyso_verify::timestamp::read_timestamp(&twin.timestamp(&request).unwrap(), Some(data))
             .unwrap();
     assert_eq!(info.tsa_certificate.as_ref(), Some(&twin.twin));
     assert_eq!(info.imprint_ok, Some(true));

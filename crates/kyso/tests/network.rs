@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{issue_leaf, pki};
 use kyso::demo::sample_pdf;
-use kyso::token::software::SoftwareSigner;
+use kyso::token::SoftwareSigner;
 use kyso::{PadesOptions, Verdict, VerifyConfig};
 
 /// An HTTP server on 127.0.0.1 that answers 404 to everything and remembers each request line.

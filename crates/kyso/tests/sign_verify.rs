@@ -6,10 +6,10 @@ mod common;
 use std::sync::OnceLock;
 
 use kyso::demo::{DemoPki, sample_pdf};
-use kyso::policy::TrustStore;
-use kyso::token::software::SoftwareSigner;
-use kyso::verify::report::{CheckStatus, Indication};
+use kyso::token::SoftwareSigner;
 use kyso::{PadesOptions, RevocationMode, SubFilter, Verdict, VerifyOptions};
+use kyso_policy::TrustStore;
+use kyso_verify::report::{CheckStatus, Indication};
 
 fn pki() -> &'static DemoPki {
     static PKI: OnceLock<DemoPki> = OnceLock::new();
@@ -50,7 +50,7 @@ fn signed_sample_verifies_and_keeps_the_original_as_prefix() {
     );
     assert!(
         s.reasons.iter().any(
-            |x| x.code == "REVOCATION_SKIPPED" && x.severity == kyso::policy::Severity::Warning
+            |x| x.code == "REVOCATION_SKIPPED" && x.severity == kyso_policy::Severity::Warning
         )
     );
 }
@@ -166,22 +166,19 @@ fn second_signature_keeps_the_first_valid() {
 
 /// Append an incremental update that replaces page 1's content stream.
 fn change_page_content(pdf: &[u8]) -> Vec<u8> {
-    use kyso::pdf::lopdf::{Object, Stream, dictionary};
-    let doc = kyso::pdf::load_document(pdf).unwrap();
-    let page = kyso::pdf::load::page_ids(&doc)[0];
+    use kyso_pdf::lopdf::{Object, Stream, dictionary};
+    let doc = kyso_pdf::load_document(pdf).unwrap();
+    let page = kyso_pdf::load::page_ids(&doc)[0];
     let page_dict = doc.objects[&page].as_dict().unwrap();
     let Object::Reference(content) = page_dict.get(b"Contents").unwrap() else {
         panic!()
     };
-    let prev = kyso::pdf::load::last_startxref(pdf).unwrap();
+    let prev = kyso_pdf::load::last_startxref(pdf).unwrap();
     let mut out = pdf.to_vec();
     let offset = out.len();
     out.extend_from_slice(format!("{} 0 obj\n", content.0).as_bytes());
     let body = b"BT /F1 14 Tf 72 770 Td (So tien: 999.000.000 dong) Tj ET".to_vec();
-    kyso::pdf::serialize::write_object(
-        &mut out,
-        &Object::Stream(Stream::new(dictionary! {}, body)),
-    );
+    kyso_pdf::serialize::write_object(&mut out, &Object::Stream(Stream::new(dictionary! {}, body)));
     out.extend_from_slice(b"\nendobj\n");
     let xref = out.len();
     let size = doc.trailer.get(b"Size").unwrap().as_i64().unwrap();

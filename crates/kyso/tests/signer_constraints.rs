@@ -8,12 +8,12 @@ mod common;
 
 use common::{issue_leaf, pki};
 use kyso::demo::sample_pdf;
-use kyso::policy::TrustStore;
-use kyso::policy::usage::Purpose;
 use kyso::token::Signer;
-use kyso::token::software::SoftwareSigner;
-use kyso::verify::report::{CheckStatus, Indication};
+use kyso::token::SoftwareSigner;
 use kyso::{PadesOptions, RevocationMode, SigningTime, Verdict, VerifyOptions};
+use kyso_policy::TrustStore;
+use kyso_policy::usage::Purpose;
+use kyso_verify::report::{CheckStatus, Indication};
 use sha2::Digest;
 
 const DAY: u64 = 86_400;
@@ -33,12 +33,12 @@ fn soon() -> SigningTime {
 
 /// RFC 3339 of now plus `days`.
 fn at_days(days: i64) -> String {
-    kyso::verify::report::rfc3339(&in_days(days).to_der_time().unwrap())
+    kyso_verify::report::rfc3339(&in_days(days).to_der_time().unwrap())
 }
 
 /// A PAdES signature made without kyso's refusal: the writer and CMS layers directly.
 fn sign_unchecked(pdf: &[u8], signer: &dyn Signer) -> Vec<u8> {
-    use kyso::pdf::incremental::{SignatureRequest, prepare_signature};
+    use kyso_pdf::incremental::{SignatureRequest, prepare_signature};
     let mut request = SignatureRequest::invisible("Sig", "ETSI.CAdES.detached", 8192);
     request.dictionary.signing_time = Some(soon().pdf_date().unwrap());
     let prepared = prepare_signature(pdf, &request).unwrap();
@@ -46,10 +46,10 @@ fn sign_unchecked(pdf: &[u8], signer: &dyn Signer) -> Vec<u8> {
     let mut h = sha2::Sha256::new();
     h.update(head);
     h.update(tail);
-    let cms = kyso::sign::cms::sign_detached_digest(
+    let cms = kyso_sign::cms::sign_detached_digest(
         signer,
         &h.finalize(),
-        &kyso::sign::cms::CmsOptions { signing_time: None },
+        &kyso_sign::cms::CmsOptions { signing_time: None },
     )
     .unwrap();
     prepared.finish(&cms).unwrap()
@@ -70,7 +70,7 @@ fn options(at: &str) -> VerifyOptions {
 
 fn refusal_codes(e: &kyso::Error) -> Vec<String> {
     match e {
-        kyso::Error::Sign(kyso::sign::SignError::CertificateRefused(r)) => {
+        kyso::Error::Sign(kyso_sign::SignError::CertificateRefused(r)) => {
             r.iter().map(|r| r.code.clone()).collect()
         }
         other => panic!("expected a certificate refusal, got {other:?}"),

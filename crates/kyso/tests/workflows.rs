@@ -7,12 +7,12 @@
 use std::sync::OnceLock;
 
 use kyso::demo::{DemoPki, sample_pdf};
-use kyso::policy::TrustStore;
-use kyso::token::software::SoftwareSigner;
+use kyso::token::SoftwareSigner;
 use kyso::workflows::{
     self, ApprovalOptions, AttachmentOptions, IssuanceOptions, Placement, PngImage, Rect,
 };
 use kyso::{PadesOptions, RevocationMode, Verdict, VerifyOptions};
+use kyso_policy::TrustStore;
 
 fn pki() -> &'static DemoPki {
     static PKI: OnceLock<DemoPki> = OnceLock::new();
@@ -84,8 +84,8 @@ fn issuance() -> IssuanceOptions {
 }
 
 fn widget_rects(pdf: &[u8]) -> Vec<Rect> {
-    let doc = kyso::pdf::load_document(pdf).unwrap();
-    kyso::pdf::find_signatures(&doc)
+    let doc = kyso_pdf::load_document(pdf).unwrap();
+    kyso_pdf::find_signatures(&doc)
         .iter()
         .map(|s| Rect::from_corners(s.rect.unwrap()))
         .collect()
@@ -140,7 +140,7 @@ fn the_seal_signed_with_a_personal_certificate_is_refused() {
     let issuance = &report.signatures[1];
     assert_eq!(
         issuance.checks.policy,
-        kyso::verify::report::CheckStatus::Failed
+        kyso_verify::report::CheckStatus::Failed
     );
     assert!(
         issuance
@@ -151,7 +151,7 @@ fn the_seal_signed_with_a_personal_certificate_is_refused() {
     // The approval itself is in scope.
     assert_eq!(
         report.signatures[0].checks.policy,
-        kyso::verify::report::CheckStatus::Passed
+        kyso_verify::report::CheckStatus::Passed
     );
 }
 
