@@ -11,22 +11,20 @@
 //! also a document time-stamp and its own validation data). CRLs may be DER or PEM (files or
 //! text) and are embedded as DER.
 //!
-//! The field set is the LTV part of [`crate::SignConfig`] (`tsa`, `tsa_digest`, `online`,
-//! `crls`, `ocsp_responses`, `ca_certs`), with the same meaning: `SignConfig::ltv_config` builds
-//! one of these (serde's `flatten` cannot be combined with `deny_unknown_fields`). The CLI's
-//! flags build one too.
+//! The same fields sit, flattened, in [`crate::SignConfig`] (its `ltv`), with the same meaning;
+//! the CLI's `--tsa/--online/--crl/--ocsp/--ca-cert` flags build one too.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::ltv::{Level, LtvOptions, LtvSummary};
 use kyso_sign::TimeStamper;
 
 /// The JSON long-term validation options object.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LtvConfig {
     /// RFC 3161 time-stamp authority URL (`http://…`): with it, a document time-stamp is added
@@ -61,6 +59,23 @@ impl LtvConfig {
     /// [`Error::Options`] (code 7001).
     pub fn from_json(json: &str) -> Result<Self, Error> {
         crate::options::from_json_object(json, "long-term validation options JSON")
+    }
+
+    /// Take this object's fields out of a larger JSON object (where they are flattened, as in
+    /// [`crate::SignConfig`]) and parse them; the other fields stay.
+    pub fn take_from(
+        object: &mut serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, serde_json::Error> {
+        // The field names are those the default value serialises: no list to keep in step.
+        let names = match serde_json::to_value(Self::default()) {
+            Ok(serde_json::Value::Object(fields)) => fields.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let own = names
+            .into_iter()
+            .filter_map(|name| object.remove(&name).map(|value| (name, value)))
+            .collect();
+        Self::deserialize(serde_json::Value::Object(own))
     }
 
     /// B-LTA with a time-stamp authority, else B-LT.

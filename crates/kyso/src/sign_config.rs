@@ -34,31 +34,21 @@ use crate::{Error, PadesOptions, SignedPdf, SubFilter};
 
 /// The JSON signing options object.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+// The derived deserializer (`remote = "Self"`) reads this object's own fields, unknown ones
+// refused; the `Deserialize` impl below first takes out the flattened LTV fields (serde's
+// `flatten` would silently accept unknown fields).
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct SignConfig {
     /// Where the key is.
     pub signer: SignerConfig,
     /// PAdES level: `B-B` (the default), `B-T`, `B-LT` or `B-LTA`; above B-B needs `tsa`.
     #[serde(default)]
     pub level: Option<String>,
-    /// RFC 3161 time-stamp authority URL (`http://…`).
-    #[serde(default)]
-    pub tsa: Option<String>,
-    /// Hash of the time-stamp imprint: `sha256` (the default), `sha384` or `sha512`.
-    #[serde(default)]
-    pub tsa_digest: Option<String>,
-    /// For B-LT/B-LTA: fetch revocation data and missing issuers over HTTP to embed.
-    #[serde(default)]
-    pub online: bool,
-    /// For B-LT/B-LTA: CRLs to embed (PEM text or paths).
-    #[serde(default)]
-    pub crls: Vec<String>,
-    /// For B-LT/B-LTA: DER OCSP responses to embed (paths).
-    #[serde(default)]
-    pub ocsp_responses: Vec<String>,
-    /// For B-LT/B-LTA: CA certificates that complete the chains (PEM text or paths).
-    #[serde(default)]
-    pub ca_certs: Vec<String>,
+    /// Time-stamp authority and validation data (`tsa`, `tsa_digest`, `online`, `crls`,
+    /// `ocsp_responses`, `ca_certs`): the fields of [`crate::LtvConfig`], flattened into this
+    /// object (in JSON they sit beside `level`).
+    #[serde(skip)]
+    pub ltv: crate::LtvConfig,
     /// Signature profile: `invisible` (the default), `approval`, `issuance`, `attachment` or
     /// `copy` (the Decree 30 workflows; see [`crate::workflows`]).
     #[serde(default)]
@@ -113,6 +103,18 @@ pub struct SignConfig {
     /// `--chain`: needed when the token holds only the signer's certificate.
     #[serde(default)]
     pub chain: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for SignConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let mut object = serde_json::Map::deserialize(deserializer)?;
+        let ltv = crate::LtvConfig::take_from(&mut object).map_err(D::Error::custom)?;
+        let mut config =
+            SignConfig::deserialize(serde_json::Value::Object(object)).map_err(D::Error::custom)?;
+        config.ltv = ltv;
+        Ok(config)
+    }
 }
 
 /// Which key signs.
@@ -294,22 +296,10 @@ impl SignConfig {
             return Ok(Level::BB);
         };
         let level: Level = name.parse().map_err(|_| unsupported(name))?;
-        if level > Level::BB && self.tsa.is_none() {
+        if level > Level::BB && self.ltv.tsa.is_none() {
             return Err(unsupported(name));
         }
         Ok(level)
-    }
-
-    /// The long-term validation part of these options (the fields [`crate::LtvConfig`] has).
-    pub fn ltv_config(&self) -> crate::LtvConfig {
-        crate::LtvConfig {
-            tsa: self.tsa.clone(),
-            tsa_digest: self.tsa_digest.clone(),
-            online: self.online,
-            crls: self.crls.clone(),
-            ocsp_responses: self.ocsp_responses.clone(),
-            ca_certs: self.ca_certs.clone(),
-        }
     }
 
     /// The workflow role the `profile` names, `None` for an invisible signature.
@@ -419,9 +409,8 @@ pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, Sign
     // Check the options before touching the key: a refused option must not cost a PIN try.
     let options = config.pades_options()?;
     let level = config.level()?;
-    let ltv_config = config.ltv_config();
-    let stamper = ltv_config.stamper()?;
-    let ltv = ltv_config.options()?;
+    let stamper = config.ltv.stamper()?;
+    let ltv = config.ltv.options()?;
     let options = crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
     let workflow = config.workflow()?;
     let signer = config.open_signer()?;
@@ -453,6 +442,36 @@ mod tests {
             SignConfig::from_json(r#"{"signer":{"p12":{"path":"a.p12"}},"reason":"r"}"#).unwrap();
         assert!(matches!(c.signer, SignerConfig::P12(_)));
         assert_eq!(c.pades_options().unwrap().reason.as_deref(), Some("r"));
+    }
+
+    #[test]
+    fn ltv_fields_sit_flattened_beside_the_signing_fields() {
+        let c = SignConfig::from_json(
+            r#"{"signer":{"p12":{"path":"a"}},"level":"B-LT","tsa":"http://127.0.0.1:9/",
+                "tsa_digest":"sha384","online":true,"crls":["x.crl"],"ocsp_responses":["o.der"],
+                "ca_certs":["ca.pem"],"reason":"r"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.ltv.tsa.as_deref(), Some("http://127.0.0.1:9/"));
+        assert_eq!(c.ltv.tsa_digest.as_deref(), Some("sha384"));
+        assert!(c.ltv.online);
+        assert_eq!(c.ltv.crls, ["x.crl"]);
+        assert_eq!(c.ltv.ocsp_responses, ["o.der"]);
+        assert_eq!(c.ltv.ca_certs, ["ca.pem"]);
+        assert_eq!(c.reason.as_deref(), Some("r"));
+        // Unknown fields are refused with the LTV fields flattened in, and an LTV field of the
+        // wrong type is refused too.
+        for bad in [
+            r#"{"signer":{"p12":{"path":"a"}},"tsa":"http://x/","tsa_url":"http://x/"}"#,
+            r#"{"signer":{"p12":{"path":"a"}},"online":"yes"}"#,
+            r#"{"signer":{"p12":{"path":"a"}},"ltv":{}}"#,
+        ] {
+            assert_eq!(
+                SignConfig::from_json(bad).unwrap_err().code(),
+                7001,
+                "{bad}"
+            );
+        }
     }
 
     #[test]
