@@ -20,6 +20,7 @@
 //!
 //! No file system, clock, network or threads: time and trust anchors are parameters, so the
 //! crate builds for `wasm32-unknown-unknown`.
+#![forbid(unsafe_code)]
 
 pub mod algorithms;
 pub mod constraints;
