@@ -2,9 +2,10 @@
 //   KYSO_WASM_NODE_PKG=… KYSO_BINDINGS_OUT=… KYSO_TEST_ROOT_PEM=… KYSO_TEST_AT=… node --test bindings/wasm/tests/
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const env = (name) => {
   const value = process.env[name];
@@ -43,7 +44,23 @@ test("a tampered PDF is INVALID, with a HASH_FAILURE reason", () => {
   writeFileSync(join(out, "parity", "wasm-tampered.json"), JSON.stringify(report) + "\n");
 });
 
-test("defaults: now from Date.now(), revocation embedded, no trust anchors", () => {
+test("the Government CA's roots are built in: a real government PDF chains with no options", (t) => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const file = join(here, "../../../../shared/corpora/vn-gov/pdf/govportal_2025-01-07_g2_signed.pdf");
+  if (!existsSync(file)) return t.skip("no ../shared/corpora beside the repository");
+  const bytes = new Uint8Array(readFileSync(file));
+  const at = "2025-01-08T00:00:00Z";
+  const byDefault = kyso.verifyPdf(bytes, { at });
+  assert.notEqual(byDefault.signatures[0].sub_indication, "NO_CERTIFICATE_CHAIN_FOUND");
+  assert.deepEqual(
+    kyso.verifyPdf(bytes, { at, trust: "builtin" }).signatures[0].sub_indication,
+    byDefault.signatures[0].sub_indication,
+  );
+  const none = kyso.verifyPdf(bytes, { at, builtin_trust: false });
+  assert.equal(none.signatures[0].sub_indication, "NO_CERTIFICATE_CHAIN_FOUND");
+});
+
+test("defaults: now from Date.now(), revocation embedded, the built-in roots only", () => {
   const report = kyso.verifyPdf(pdf("signed.pdf"));
   assert.equal(report.revocation, "embedded");
   assert.notEqual(report.verdict, "VALID");

@@ -44,8 +44,24 @@ async function certificateText(file) {
 async function loadCertificates(input, list) {
   list.length = 0;
   for (const f of input.files) list.push(await certificateText(f));
-  $("trust-status").textContent = trust.anchors.length
-    ? `Đã nạp ${trust.anchors.length} chứng thư gốc, ${trust.intermediates.length} chứng thư trung gian.`
+  showTrustStatus();
+}
+
+// The anchors sent with each file: the built-in Government CA roots ("builtin") when ticked,
+// plus any loaded; none at all when unticked and nothing loaded.
+function trustOptions() {
+  const builtin = $("builtin-trust").checked;
+  if (!trust.anchors.length) return builtin ? {} : { builtin_trust: false };
+  return { trust: builtin ? ["builtin", ...trust.anchors] : trust.anchors };
+}
+
+function showTrustStatus() {
+  const parts = [];
+  if ($("builtin-trust").checked) parts.push("chứng thư gốc G1, G2 tích hợp sẵn của Ban Cơ yếu Chính phủ");
+  if (trust.anchors.length) parts.push(`${trust.anchors.length} chứng thư gốc đã nạp`);
+  if (trust.intermediates.length) parts.push(`${trust.intermediates.length} chứng thư trung gian`);
+  $("trust-status").textContent = parts.length && (trust.anchors.length || $("builtin-trust").checked)
+    ? `Tin cậy: ${parts.join(", ")}.`
     : "Chưa có chứng thư gốc: chuỗi tin cậy sẽ không được xác nhận.";
 }
 
@@ -89,7 +105,7 @@ async function verifyFile(file) {
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const report = verifyPdf(bytes, {
-      trust: trust.anchors,
+      ...trustOptions(),
       intermediates: trust.intermediates,
       revocation: $("no-revocation").checked ? "off" : "embedded",
       file_name: file.name,
@@ -114,6 +130,7 @@ async function verifyFiles(files) {
 
 await init();
 $("version").textContent = `kyso ${version()}`;
+$("builtin-trust").addEventListener("change", showTrustStatus);
 $("trust").addEventListener("change", () => {
   certificatesLoading = loadCertificates($("trust"), trust.anchors);
 });

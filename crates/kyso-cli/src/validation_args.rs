@@ -8,9 +8,14 @@ use kyso::VerifyConfig;
 /// Trust anchors, intermediates, validation time and revocation source.
 #[derive(Args)]
 pub struct ValidationArgs {
-    /// Trust anchor: a PEM/DER certificate file or a directory of them.
-    #[arg(long, required = true)]
+    /// Trust anchor: a PEM/DER certificate file or a directory of them, or `builtin` (the
+    /// Government CA's G1 and G2 roots, the default when no --trust is given). Replaces the
+    /// built-in roots unless `builtin` is also given.
+    #[arg(long)]
     pub trust: Vec<PathBuf>,
+    /// Trust no built-in root (then only --trust anchors, and none without it).
+    #[arg(long, conflicts_with = "trust")]
+    pub no_builtin_trust: bool,
     /// Known intermediate CA certificates (file or directory).
     #[arg(long)]
     pub intermediate: Vec<PathBuf>,
@@ -59,6 +64,7 @@ impl ValidationArgs {
         };
         VerifyConfig {
             trust: paths(&self.trust),
+            builtin_trust: self.no_builtin_trust.then_some(false),
             intermediates: paths(&self.intermediate),
             at: self.at.clone(),
             revocation: Some(revocation.into()),

@@ -45,6 +45,7 @@ pub mod report;
 pub mod sign_config;
 pub mod time;
 pub mod token;
+pub mod trust;
 pub mod workflows;
 
 use std::path::Path;

@@ -1,12 +1,17 @@
 //! Verification options in one JSON shape, shared by the CLI, the C ABI and WASM:
 //! ```json
-//! {"trust": ["-----BEGIN CERTIFICATE-----…", "/path/to/root.pem"],
+//! {"trust": ["-----BEGIN CERTIFICATE-----…", "/path/to/root.pem", "builtin"] | "builtin",
 //!  "intermediates": ["…"],
 //!  "at": "2026-01-31T00:00:00Z",
 //!  "revocation": "off" | "embedded" | "online",
 //!  "crls": ["/path/to/ca.crl"], "ocsp_responses": ["/path/to/resp.der"],
 //!  "purpose": "document-signing" | "any"}
 //! ```
+//! Without `trust` the anchors are the Government CA's G1 and G2 roots that kyso ships
+//! ([`crate::trust`]); a `trust` list replaces them (the entry `"builtin"` stands for them), and
+//! `"builtin_trust": false` with no `trust` leaves no anchor at all. The Government CA's issuing
+//! CAs are always known intermediates (never anchors): signed government PDFs carry only the leaf.
+//!
 //! `embedded` (the default) uses only the document's DSS and the supplied
 //! `crls`/`ocsp_responses`: nothing is fetched. `online` also fetches, through kyso-net,
 //! revocation data for paths that verified to an anchor and missing issuers (AIA) from the URL
@@ -26,9 +31,13 @@ use crate::Error;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyConfig {
-    /// Trust anchors: PEM text, or paths to files or directories.
-    #[serde(default)]
+    /// Trust anchors: PEM text, paths to files or directories, or `"builtin"` (the Government
+    /// CA's roots); a single string is read as a one-entry list. Empty: the built-in roots.
+    #[serde(default, deserialize_with = "one_or_many")]
     pub trust: Vec<String>,
+    /// `false`: no built-in roots when `trust` is empty (then nothing is trusted).
+    #[serde(default)]
+    pub builtin_trust: Option<bool>,
     /// Known intermediates: PEM text, or paths.
     #[serde(default)]
     pub intermediates: Vec<String>,
@@ -116,11 +125,19 @@ impl VerifyConfig {
             }
         };
         let mut store = TrustStore::new();
+        crate::trust::add_known_intermediates(&mut store)?;
+        if self.trust.is_empty() && self.builtin_trust != Some(false) {
+            crate::trust::add_builtin_anchors(&mut store)?;
+        }
         for (entries, anchors, key) in [
             (&self.trust, true, "trust"),
             (&self.intermediates, false, "intermediates"),
         ] {
             for entry in entries {
+                if anchors && entry == crate::trust::BUILTIN_TRUST {
+                    crate::trust::add_builtin_anchors(&mut store)?;
+                    continue;
+                }
                 if !entry.contains("-----BEGIN") {
                     refuse_path(key, entry)?;
                 }
@@ -201,6 +218,20 @@ impl VerifyConfig {
         }
         Ok(options)
     }
+}
+
+/// A list of strings, or one string standing for a one-entry list.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// Whether the platform has a file system and a network (native) or neither (WebAssembly).
