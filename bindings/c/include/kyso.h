@@ -56,10 +56,13 @@ uint32_t kyso_abi_version(void);
 // Verify the signatures of the PDF `pdf[0..pdf_len]`.
 //
 // `options_json` is the verification options object, e.g.
-// `{"trust": ["-----BEGIN CERTIFICATE-----…" or "/path/root.pem"], "intermediates": […],
+// `{"trust": ["-----BEGIN CERTIFICATE-----…" or "/path/root.pem" or "builtin"] | "builtin",
+//   "builtin_trust": false, "intermediates": […],
 //   "at": "2026-01-31T00:00:00Z", "revocation": "off" | "embedded" | "online",
 //   "crls": […], "fetch_allow": ["http://…/"], "max_fetches": 16, "max_fetch_seconds": 30}`
-// (`"{}"` for the defaults: no trust anchors, now, embedded — nothing is fetched unless
+// (`"{}"` for the defaults: the Government CA's G1 and G2 roots built in as the trust anchors
+// (a `trust` list replaces them; `"builtin_trust": false` with no `trust` leaves none), its
+// issuing CAs as known intermediates, now, embedded — nothing is fetched unless
 // `"online"` is asked for; then only for chains that verified, issuers only from
 // `fetch_allow`, and the report's `fetched` lists every URL).
 //

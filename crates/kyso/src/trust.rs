@@ -164,7 +164,12 @@ mod tests {
             return;
         }
         for c in BUILTIN {
-            assert_eq!(std::fs::read(corpus.join(c.file)).unwrap(), c.bytes, "{}", c.file);
+            assert_eq!(
+                std::fs::read(corpus.join(c.file)).unwrap(),
+                c.bytes,
+                "{}",
+                c.file
+            );
         }
     }
 }

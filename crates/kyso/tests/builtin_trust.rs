@@ -51,7 +51,11 @@ fn real_government_pdfs_need_no_trust_options() {
             continue;
         }
         // Both at now and at a time inside the certificates' validity.
-        for at in [None, Some("2025-01-08T00:00:00Z"), Some("2016-03-04T00:00:00Z")] {
+        for at in [
+            None,
+            Some("2025-01-08T00:00:00Z"),
+            Some("2016-03-04T00:00:00Z"),
+        ] {
             let at = at.map(str::to_owned);
             let default = verify(
                 &path,
@@ -69,16 +73,26 @@ fn real_government_pdfs_need_no_trust_options() {
                     ..Default::default()
                 },
             );
-            assert_eq!(outcome(&default), outcome(&named), "{} at {at:?}", path.display());
+            assert_eq!(
+                outcome(&default),
+                outcome(&named),
+                "{} at {at:?}",
+                path.display()
+            );
             assert!(
                 !default.signatures.is_empty(),
                 "{}: signatures found",
                 path.display()
             );
-            let no_chain = default.signatures.iter().any(|s| {
-                s.sub_indication.as_deref() == Some("NO_CERTIFICATE_CHAIN_FOUND")
-            });
-            assert!(!no_chain, "{} at {at:?}: the built-in roots chain it", path.display());
+            let no_chain = default
+                .signatures
+                .iter()
+                .any(|s| s.sub_indication.as_deref() == Some("NO_CERTIFICATE_CHAIN_FOUND"));
+            assert!(
+                !no_chain,
+                "{} at {at:?}: the built-in roots chain it",
+                path.display()
+            );
             // With no anchor at all, the same file finds no chain.
             let none = verify(
                 &path,
@@ -105,8 +119,8 @@ fn a_document_under_another_root_is_never_valid_by_default() {
         &PadesOptions::new(kyso::signing_time_now()),
     )
     .unwrap();
-    let by_default = kyso::verify_pdf(&signed.bytes, &VerifyConfig::default().build().unwrap())
-        .unwrap();
+    let by_default =
+        kyso::verify_pdf(&signed.bytes, &VerifyConfig::default().build().unwrap()).unwrap();
     assert_ne!(by_default.verdict, Verdict::Valid);
     assert_eq!(
         by_default.signatures[0].sub_indication.as_deref(),
