@@ -129,11 +129,17 @@ if [[ -x $KYSO ]]; then
   fi
 
   # ---- Sign on the SoftHSM token ----
+  # The token holds the issuing CA's certificate (as VGCA tokens do): the signature embeds the
+  # chain, so each judge validates it with the root as its only certificate.
   for label in ca-nhan to-chuc; do
     out=$OUT/pkcs11-plain-$label.pdf
     if check "sign-pkcs11-$label" "$KYSO" sign "$PDF/plain.pdf" -o "$out" --pkcs11-module "$MODULE" \
          --token kyso-test --key-label "$label" --pin-env KYSO_TOKEN_PIN; then
       judge "sign-pkcs11-$label" "$out"
+      check "sign-pkcs11-$label.root-only.pyhanko" bash "$HERE/pyhanko-validate.sh" "$out" "$PKI/root-g2.pem"
+      check "sign-pkcs11-$label.root-only.pdfsig" bash "$HERE/pdfsig-validate.sh" "$out" "$PKI/root-g2.pem"
+      check "sign-pkcs11-$label.root-only.kyso" verify_json "$out" 0 VALID --no-revocation \
+        --trust "$PKI/root-g2.pem"
     fi
   done
 

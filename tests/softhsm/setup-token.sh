@@ -8,6 +8,8 @@
 #                  id 01 label ca-nhan : private key, public key, certificate of the individual signer
 #                  id 02 label to-chuc : same for the organisation signer
 #                  id 03 label ec-p256 : same for the EC P-256 signer
+#                  id 10 label "CA G2", id 11 label "RootCA G2": the issuing CA's and the root's
+#                  certificates, as VGCA tokens carry them (a signature must embed the chain)
 #   kyso-nocert  SO PIN 12345678, user PIN 1234
 #                  id 01 label ca-nhan : the individual signer's PRIVATE KEY ONLY (no public key, no
 #                  certificate): like bit4id cards whose certificate must be supplied from a file.
@@ -27,7 +29,7 @@ export SOFTHSM2_CONF=$OUT/softhsm2.conf
 
 # Rebuild when this script or the imported keys/certificates changed (a new PKI has new keys).
 SIGNERS=(ca-nhan:01 to-chuc:02 ec-p256:03)
-STAMP_VALUE=$(cat "$HERE/setup-token.sh" "$PKI"/{ca-nhan,to-chuc,ec-p256}.{key.pem,pem} | sha256sum | cut -d' ' -f1)
+STAMP_VALUE=$(cat "$HERE/setup-token.sh" "$PKI"/{ca-nhan,to-chuc,ec-p256}.{key.pem,pem} "$PKI"/{ca-g2,root-g2}.pem | sha256sum | cut -d' ' -f1)
 if [[ -f "$OUT/.stamp" && "$(cat "$OUT/.stamp")" == "$STAMP_VALUE" ]] \
    && softhsm2-util --show-slots 2>/dev/null | grep -q 'Label: *kyso-nocert'; then
   echo "setup-token: $OUT is up to date" >&2
@@ -60,6 +62,14 @@ for s in "${SIGNERS[@]}"; do
   openssl x509 -in "$PKI/$name.pem" -outform DER -out "$OUT/tmp/$name.der"
   p11 --token-label kyso-test --login --pin "$PIN" --write-object "$OUT/tmp/$name.der" --type cert \
     --id "$id" --label "$name" >&2
+done
+
+# CA certificates without keys, as on a VGCA token.
+for ca in "ca-g2:10:CA G2" "root-g2:11:RootCA G2"; do
+  IFS=: read -r name id label <<< "$ca"
+  openssl x509 -in "$PKI/$name.pem" -outform DER -out "$OUT/tmp/$name.der"
+  p11 --token-label kyso-test --login --pin "$PIN" --write-object "$OUT/tmp/$name.der" --type cert \
+    --id "$id" --label "$label" >&2
 done
 
 # Private key only: pkcs11-tool writes just the CKO_PRIVATE_KEY object (softhsm2-util would add a public key).

@@ -207,9 +207,15 @@ impl Inventory {
     /// nothing to expire; `kyso token list` shows them).
     pub fn add_token(&mut self, token: &TokenDescription, keys: &[KeyEntry]) {
         for key in keys {
-            if let Some(cert) = &key.certificate {
-                self.add_certificate(cert, Location::Token { token, key });
+            let Some(cert) = &key.certificate else {
+                continue;
+            };
+            // The CA certificates a VGCA token carries for the chain are not the unit's
+            // certificates: they have no key there and are the CA's to renew.
+            if !key.has_private_key && is_ca(cert) {
+                continue;
             }
+            self.add_certificate(cert, Location::Token { token, key });
         }
     }
 
@@ -561,6 +567,15 @@ fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
         }
     }
     out.push_str("\r\n");
+}
+
+/// Whether `cert` is a CA certificate (basicConstraints cA).
+fn is_ca(cert: &x509_cert::Certificate) -> bool {
+    matches!(
+        cert.tbs_certificate()
+            .get_extension::<x509_cert::ext::pkix::BasicConstraints>(),
+        Ok(Some((_, bc))) if bc.ca
+    )
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@
 #![forbid(unsafe_code)]
 
 pub mod certificates;
+mod chain;
 pub mod demo;
 mod error;
 pub mod files;
@@ -113,13 +114,16 @@ pub fn verify_pdf_file(path: &Path, options: &VerifyOptions) -> Result<Report, E
     Ok(report)
 }
 
-/// Sign a PDF held in memory; returns the new file's bytes (the input is their prefix).
+/// Sign a PDF held in memory; returns the new file's bytes (the input is their prefix). The
+/// signature carries the signer's chain, completed with the Government CA's issuing CAs
+/// ([`trust::known_intermediates`]) where the signer's certificate is theirs.
 pub fn sign_pdf(
     bytes: &[u8],
     signer: &dyn Signer,
     options: &PadesOptions,
 ) -> Result<SignedPdf, Error> {
-    Ok(kyso_sign::sign_pdf(bytes, signer, options)?)
+    let signer = chain::CompletedChain::new(signer);
+    Ok(kyso_sign::sign_pdf(bytes, &signer, options)?)
 }
 
 /// Sign `input` into `output`. The output is written atomically (temporary file, then rename),

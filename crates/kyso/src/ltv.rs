@@ -361,6 +361,7 @@ pub fn complete_level(
         return Ok((bytes, None));
     }
     let mut ltv = ltv.clone();
+    crate::trust::add_known_intermediates(&mut ltv.certificates)?;
     for c in signer_chain {
         // A certificate the store rejects (not a CA) simply does not help build chains.
         let _ = ltv.certificates.add_intermediate(c.clone());
@@ -389,7 +390,7 @@ pub fn sign_pdf_level(
     stamper: Option<&Arc<dyn TimeStamper>>,
 ) -> Result<(SignedPdf, Option<LtvSummary>), Error> {
     let options = options_for_level(options, level, stamper)?;
-    let mut signed = kyso_sign::sign_pdf(pdf, signer, &options)?;
+    let mut signed = crate::sign_pdf(pdf, signer, &options)?;
     let (bytes, summary) = complete_level(signed.bytes, signer.chain(), level, ltv, stamper)?;
     signed.bytes = bytes;
     Ok((signed, summary))

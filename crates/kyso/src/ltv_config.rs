@@ -115,6 +115,8 @@ impl LtvConfig {
     /// missing or unreadable file fails before the document is touched.
     pub fn options(&self) -> Result<LtvOptions, Error> {
         let mut options = LtvOptions::default();
+        // The Government CA's issuing CAs complete chains whose documents carry only the leaf.
+        crate::trust::add_known_intermediates(&mut options.certificates)?;
         for entry in &self.ca_certs {
             if is_pem(entry) {
                 options

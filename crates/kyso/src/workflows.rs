@@ -102,7 +102,8 @@ pub fn sign(
     workflow: &Workflow,
     options: &PadesOptions,
 ) -> Result<SignedPdf, Error> {
-    Ok(kyso_sign::sign_workflow(pdf, signer, workflow, options)?)
+    let signer = crate::chain::CompletedChain::new(signer);
+    Ok(kyso_sign::sign_workflow(pdf, &signer, workflow, options)?)
 }
 
 /// The competent person's approval signature: the signature image in the given rectangle.

@@ -27,7 +27,9 @@ use crate::{PinSource, PinState, SignatureScheme, Signer, TokenError};
 
 mod objects;
 
-use objects::{Attrs, certificate_by_id, find_private_key, list_keys, public_key_of};
+use objects::{
+    Attrs, all_certificates, certificate_by_id, find_private_key, list_keys, public_key_of,
+};
 
 /// Environment variable naming the PKCS#11 module to use by default.
 pub const MODULE_ENV: &str = "KYSO_PKCS11_MODULE";
@@ -514,7 +516,14 @@ impl TokenSession {
         self.with_session(|s| certificate_by_id(s, id))
     }
 
-    /// A signer for the key in `options`.
+    /// Every X.509 certificate on the token (public objects; after login also private ones).
+    pub fn certificates(&self) -> Result<Vec<Certificate>, TokenError> {
+        self.with_session(all_certificates)
+    }
+
+    /// A signer for the key in `options`. Its chain is the signer certificate's issuing chain
+    /// found among `options.chain` and the CA certificates the token holds (VGCA tokens carry
+    /// them), nearest issuer first, followed by any `options.chain` certificate not on it.
     pub fn signer(&self, options: SignerOptions) -> Result<Pkcs11Signer, TokenError> {
         let key = self.key_inner(
             &options.key,
@@ -531,10 +540,18 @@ impl TokenSession {
         };
         // Also checks a certificate found on the token: a token may pair objects wrongly.
         key.check_certificate(&certificate)?;
+        let mut candidates = options.chain.clone();
+        candidates.extend(self.certificates()?);
+        let mut chain = crate::issuing_chain(&certificate, &candidates);
+        for extra in options.chain {
+            if !chain.contains(&extra) {
+                chain.push(extra);
+            }
+        }
         Ok(Pkcs11Signer {
             key,
             certificate,
-            chain: options.chain,
+            chain,
         })
     }
 }

@@ -123,6 +123,29 @@ pub(super) fn certificate_by_id(s: &Session, id: &[u8]) -> Result<Option<Certifi
     Ok(None)
 }
 
+/// Every X.509 certificate object on the token that decodes (the signer's, and the issuing
+/// CAs' that VGCA tokens also hold).
+pub(super) fn all_certificates(s: &Session) -> Result<Vec<Certificate>, TokenError> {
+    let handles = find(
+        s,
+        &[
+            Attribute::Class(ObjectClass::CERTIFICATE),
+            Attribute::CertificateType(CertificateType::X_509),
+        ],
+    )?;
+    let mut certs = Vec::new();
+    for h in handles {
+        let a = Attrs::read(s, h, &[AttributeType::Value])?;
+        if let Some(cert) = a
+            .bytes(AttributeType::Value)
+            .and_then(|der| Certificate::from_der(der).ok())
+        {
+            certs.push(cert);
+        }
+    }
+    Ok(certs)
+}
+
 pub(super) fn find_private_key(
     s: &Session,
     selector: &KeySelector,
