@@ -17,7 +17,12 @@ table() {
       # stopped early (crash, kill) counts by its last status line "#N ... secs: S"? libFuzzer
       # does not print seconds there, so an unfinished campaign counts by its log's mtime span.
       line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
-      if [[ -n $line ]]; then
+      cpu=$(grep -E '^cpu_seconds: *[0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
+      if [[ -n $cpu ]]; then
+        s=$cpu
+        r=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
+        r=${r:-0}
+      elif [[ -n $line ]]; then
         r=$(awk '{print $2}' <<< "$line")
         s=$(awk '{print $5}' <<< "$line")
       else

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# One long fuzzing campaign of one target, on one core, niced:
+# One long fuzzing campaign of one target, on one core, niced, its CPU time recorded:
 #
 #   bash fuzz/run.sh TARGET SECONDS [extra libFuzzer flags…]
 #   bash fuzz/run.sh sign_pdf 3600
+#   bash fuzz/run.sh --loop SECONDS     # campaigns of 20 min on the target with the least CPU time
+#                                       # so far (fuzz/hours.sh), until SECONDS have passed
 #
 # Makes the seeds (fuzz/seed.sh) when fuzz/seeds/TARGET/ is empty, builds the target if needed
 # (cargo +nightly fuzz build, ASan, release with debug assertions), then runs libFuzzer with
@@ -18,6 +20,18 @@
 # by bindings/c/tests/fuzz_regressions.rs). Run one campaign at a time on a shared machine.
 set -euo pipefail
 
+if [[ ${1:-} == --loop ]]; then
+  HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  END=$(($(date +%s) + ${2:?usage: run.sh --loop SECONDS}))
+  # Build every target once: the campaigns then fuzz the code as it was at the start.
+  (cd "$HERE" && cargo +nightly fuzz build)
+  while (($(date +%s) + 300 < END)); do
+    slice=$((END - $(date +%s)))
+    ((slice > 1200)) && slice=1200
+    FUZZ_NO_BUILD=1 bash "$HERE/run.sh" "$(bash "$HERE/hours.sh" --least)" "$slice" || true
+  done
+  exit 0
+fi
 TARGET=${1:?usage: run.sh TARGET SECONDS [libFuzzer flags]}
 SECONDS_=${2:?usage: run.sh TARGET SECONDS [libFuzzer flags]}
 shift 2
@@ -31,6 +45,20 @@ LOG=logs/$TARGET-$(date -u +%Y%m%dT%H%M%SZ).log
 echo "run: $TARGET for ${SECONDS_}s, log $FUZZ/$LOG"
 # -jobs/-workers 1: one process; -timeout: an input running longer than 10 s is a hang;
 # -rss_limit_mb: an input needing more than 2 GB is a bug (bounded decompression, budgets).
-exec nice -n 10 cargo +nightly fuzz run "$TARGET" "corpus/$TARGET" "seeds/$TARGET" -- \
+# Build first (its time is not fuzzing), then run the binary under GNU time, whose user + system
+# seconds end the log as `cpu_seconds: N` (fuzz/hours.sh sums them per target).
+if [[ -z ${FUZZ_NO_BUILD:-} ]]; then
+  cargo +nightly fuzz build "$TARGET" > "$LOG" 2>&1
+fi
+BIN=target/x86_64-unknown-linux-gnu/release/$TARGET
+set +e
+nice -n "${FUZZ_NICE:-10}" /usr/bin/time -f '%U %S' -o "$LOG.time" \
+  "$BIN" "corpus/$TARGET" "seeds/$TARGET" -artifact_prefix="artifacts/$TARGET/" \
   -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
-  -print_final_stats=1 "$@" > "$LOG" 2>&1
+  -print_final_stats=1 "$@" >> "$LOG" 2>&1
+rc=$?
+set -e
+# One line, whole seconds of CPU: user + system.
+awk 'NF == 2 {printf "cpu_seconds: %d\n", $1 + $2}' "$LOG.time" >> "$LOG"
+rm -f "$LOG.time"
+exit $rc

@@ -155,7 +155,7 @@ namespace Kyso
         }
 
         /// <summary>Add long-term validation data to a signed PDF, like <c>kyso ltv add</c>: PAdES B-LT (a /DSS
-        /// update), and with "tsa" B-LTA (also a document time-stamp). Options: {"tsa", "tsa_digest", "online",
+        /// update), and with "tsa" B-LTA (also a document time-stamp). Options: {"tsa", "tsa_digest", "offline", "partial",
         /// "crls", "ocsp_responses", "ca_certs"} (see kyso.h, kyso_ltv_add). Returns the augmented file (the input
         /// is its prefix).</summary>
         public static byte[] LtvAdd(byte[] pdf, string optionsJson)

@@ -35,6 +35,9 @@ pub const KYSO_OK: i32 = 0;
 pub const KYSO_ERR_INVALID_OPTIONS: i32 = 7001;
 /// A well-formed option value this version does not support yet (e.g. a signing level).
 pub const KYSO_ERR_UNSUPPORTED: i32 = 7002;
+/// A requested PAdES level (B-LT, B-LTA) could not be reached: the validation data of some
+/// certificate is missing (the message names each); nothing was written.
+pub const KYSO_ERR_LEVEL_NOT_REACHED: i32 = 7003;
 /// A required pointer argument was NULL.
 pub const KYSO_ERR_NULL_ARGUMENT: i32 = 7101;
 /// A string argument was not valid UTF-8.
@@ -224,7 +227,7 @@ pub unsafe extern "C" fn kyso_inspect_certificate(
 /// CA certificates when the token holds only the signer's; `profile` may be `approval`,
 /// `issuance`, `attachment` or `copy` with `image`, `page`, `rect`, `doc_number`, `copy_type`,
 /// `organization`, `font` as on the CLI). Levels above B-B need `"tsa": "http://…"` (and for
-/// B-LT/B-LTA `"online"`, `"crls"`, `"ocsp_responses"`, `"ca_certs"` as for [`kyso_ltv_add`]);
+/// B-LT/B-LTA `"offline"`, `"partial"`, `"crls"`, `"ocsp_responses"`, `"ca_certs"` as for [`kyso_ltv_add`]);
 /// without it they give `KYSO_ERR_UNSUPPORTED`, before the key is touched.
 ///
 /// # Safety
@@ -312,12 +315,14 @@ pub unsafe extern "C" fn kyso_certificate_inventory(
 /// incremental updates) goes to `*pdf_out`.
 ///
 /// `options_json` is the long-term validation options object, e.g.
-/// `{"tsa": "http://…", "tsa_digest": "sha256" | "sha384" | "sha512", "online": false,
-///   "crls": ["PEM text or path (DER or PEM)", …], "ocsp_responses": ["path (DER)", …],
-///   "ca_certs": ["PEM text or path", …]}`
-/// (`"{}"`: only what the signatures carry, offline; unknown keys give
-/// `KYSO_ERR_INVALID_OPTIONS`). `"online": true` fetches revocation data and missing issuers
-/// over HTTP; an unreachable TSA gives its own code (5201).
+/// `{"tsa": "http://…", "tsa_digest": "sha256" | "sha384" | "sha512", "offline": false,
+///   "partial": false, "crls": ["PEM text or path (DER or PEM)", …],
+///   "ocsp_responses": ["path (DER)", …], "ca_certs": ["PEM text or path", …]}`
+/// (unknown keys give `KYSO_ERR_INVALID_OPTIONS`). The validation data is fetched over HTTP
+/// (issuers from the Government CA's location; revocation data for chains that validate to the
+/// built-in roots or a self-signed `ca_certs` entry) unless `"offline": true`. When some
+/// certificate's status is still missing the call fails with `KYSO_ERR_LEVEL_NOT_REACHED`
+/// (naming each) unless `"partial": true`; an unreachable TSA gives its own code (5201).
 ///
 /// On success `*summary_json_out`, unless `summary_json_out` is NULL, receives what was added,
 /// as JSON: `{"signatures", "certificates", "crls", "ocsp_responses", "uncovered": [subject, …],

@@ -290,7 +290,7 @@ int main(int argc, char **argv) {
     snprintf(ca_crl, sizeof ca_crl, "%s/ca-g2.crl.pem", pki_dir);
     snprintf(root_crl, sizeof root_crl, "%s/root-g2.crl.der", pki_dir);
     static char ltv_opts[8192], cades_opts[4096], embedded_opts[4096];
-    snprintf(ltv_opts, sizeof ltv_opts, "{\"crls\":[");
+    snprintf(ltv_opts, sizeof ltv_opts, "{\"offline\":true,\"crls\":[");
     json_string(ltv_opts, sizeof ltv_opts, ca_crl);
     strcat(ltv_opts, ",");
     json_string(ltv_opts, sizeof ltv_opts, root_crl);
@@ -369,6 +369,14 @@ int main(int argc, char **argv) {
     code = kyso_ltv_add(sdata, slen, "{\"crls\":[\"/nonexistent/x.crl\"]}", &o1, &o2, &err);
     CHECK(code != KYSO_OK && o1 == NULL && o2 == NULL, "kyso_ltv_add(missing CRL file) -> error %d: %s", code,
           kyso_error_message(err));
+    kyso_error_free(err);
+    err = NULL;
+    /* A requested level is a promise: offline with no data, B-LT is not reached. */
+    code = kyso_ltv_add(sdata, slen, "{\"offline\":true}", &o1, &o2, &err);
+    CHECK(code == KYSO_ERR_LEVEL_NOT_REACHED && o1 == NULL && o2 == NULL && err != NULL &&
+              strstr(kyso_error_message(err), "B-LT") != NULL,
+          "kyso_ltv_add(offline, no data) -> KYSO_ERR_LEVEL_NOT_REACHED, outputs NULL (%d: %s)", code,
+          err ? kyso_error_message(err) : "");
     kyso_error_free(err);
     err = NULL;
     code = kyso_ltv_add(sdata, slen, "{}", NULL, &o2, &err);

@@ -17,16 +17,25 @@ pub struct LtvArgs {
     /// Hash of the time-stamp imprint: sha256, sha384 or sha512.
     #[arg(long, requires = "tsa", default_value = "sha256")]
     pub tsa_digest: String,
-    /// Fetch revocation data (OCSP, CRL) and missing issuers (AIA) over HTTP to embed.
-    #[arg(long)]
+    /// Fetch the validation data (OCSP, CRL, missing issuers) over HTTP: the default for
+    /// B-LT and B-LTA (kept for older scripts).
+    #[arg(long, conflicts_with = "offline")]
     pub online: bool,
+    /// Fetch nothing: use only --crl, --ocsp and --ca-cert.
+    #[arg(long)]
+    pub offline: bool,
+    /// Accept a result that leaves some certificate's revocation status uncovered (listed on
+    /// stderr) instead of refusing it and writing nothing.
+    #[arg(long)]
+    pub partial: bool,
     /// A CRL file (DER or PEM) to embed.
     #[arg(long)]
     pub crl: Vec<PathBuf>,
     /// A DER OCSP response file to embed.
     #[arg(long)]
     pub ocsp: Vec<PathBuf>,
-    /// CA certificates (file or directory) that complete the chains to embed.
+    /// CA certificates (file or directory) that complete the chains to embed; self-signed ones
+    /// are also anchors whose chains may have their revocation data fetched.
     #[arg(long)]
     pub ca_cert: Vec<PathBuf>,
 }
@@ -53,7 +62,9 @@ impl LtvArgs {
         LtvConfig {
             tsa: self.tsa.clone(),
             tsa_digest: self.tsa.as_ref().map(|_| self.tsa_digest.clone()),
-            online: self.online,
+            offline: self.offline,
+            online: None,
+            partial: self.partial,
             crls: paths(&self.crl),
             ocsp_responses: paths(&self.ocsp),
             ca_certs: paths(&self.ca_cert),
@@ -109,7 +120,7 @@ pub fn report(summary: &LtvSummary, level: Level, output: &std::path::Path) {
     }
     for subject in &summary.uncovered {
         eprintln!(
-            "cảnh báo / warning: chưa có dữ liệu thu hồi cho {subject} (dùng --online, --crl hoặc --ocsp) — no revocation data embedded for {subject} (use --online, --crl or --ocsp)"
+            "cảnh báo / warning: chưa có dữ liệu thu hồi cho {subject} (bỏ --offline, hoặc dùng --crl, --ocsp) — no revocation data embedded for {subject} (drop --offline, or give --crl, --ocsp)"
         );
     }
     for e in &summary.fetch_errors {

@@ -209,6 +209,19 @@ impl FetchLog {
     }
 }
 
+/// `fetcher` under `policy` (issuer allow-list, request and time budgets), and the log of its
+/// requests: for any task that fetches what documents name (verification, long-term
+/// validation data).
+pub fn guard(fetcher: &Fetcher, policy: NetworkPolicy) -> (Fetcher, FetchLog) {
+    let g = Arc::new(Guarded {
+        inner: fetcher.0.clone(),
+        policy,
+        clock: fetcher.1.clone(),
+        state: Mutex::new(State::default()),
+    });
+    (Fetcher(g.clone(), fetcher.1.clone()), FetchLog(Some(g)))
+}
+
 /// Options for one verification whose fetcher (if any) applies `options.network` and records
 /// its requests, and the log to read afterwards. Without a fetcher, or in a mode other than
 /// online, the fetcher is removed: nothing can be fetched.
@@ -216,14 +229,9 @@ pub fn guarded(options: &crate::VerifyOptions) -> (crate::VerifyOptions, FetchLo
     let mut o = options.clone();
     match (&options.fetcher, options.revocation) {
         (Some(f), crate::RevocationMode::Online) => {
-            let g = Arc::new(Guarded {
-                inner: f.0.clone(),
-                policy: options.network.clone(),
-                clock: f.1.clone(),
-                state: Mutex::new(State::default()),
-            });
-            o.fetcher = Some(Fetcher(g.clone(), f.1.clone()));
-            (o, FetchLog(Some(g)))
+            let (fetcher, log) = guard(f, options.network.clone());
+            o.fetcher = Some(fetcher);
+            (o, log)
         }
         _ => {
             o.fetcher = None;

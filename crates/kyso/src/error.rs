@@ -33,6 +33,30 @@ pub enum Error {
     /// The caller's options are invalid.
     #[error("invalid options: {0}")]
     Options(String),
+    /// A requested PAdES level could not be reached: the validation data of some certificates
+    /// is missing (nothing was written).
+    #[error(
+        "không đạt mức {level}: thiếu dữ liệu xác thực (CRL/OCSP) của {} — level {level} not reached: no revocation data for {}{}",
+        missing.join("; "),
+        missing.join("; "),
+        fetch_note(fetch_errors)
+    )]
+    LevelNotReached {
+        /// The level asked for (`B-LT`, `B-LTA`).
+        level: &'static str,
+        /// Each certificate whose status the data does not establish.
+        missing: Vec<String>,
+        /// What failed while fetching (`URL: error`).
+        fetch_errors: Vec<String>,
+    },
+}
+
+fn fetch_note(errors: &[String]) -> String {
+    if errors.is_empty() {
+        String::new()
+    } else {
+        format!(" (fetching: {})", errors.join("; "))
+    }
 }
 
 impl Error {
@@ -46,6 +70,7 @@ impl Error {
             Self::Policy(e) => e.code(),
             Self::Verify(e) => e.code(),
             Self::Options(_) => 7001,
+            Self::LevelNotReached { .. } => 7003,
         }
     }
 

@@ -10,14 +10,19 @@
 //!   without the network.
 //!
 //! Chains are assembled by issuer name from the signature's certificates, the caller's
-//! certificates and, online, AIA caIssuers; they are not *validated* here (that is the
-//! verifier's job); whether each certificate's status is covered is reported in
-//! [`LtvSummary::uncovered`].
+//! certificates and, online, AIA caIssuers from the allowed prefixes only
+//! ([`LtvOptions::network`]). The URLs written in a document's certificates are the sender's
+//! choice, so revocation data is fetched only for a chain that validates to one of the
+//! [`LtvOptions::certificates`] anchors (the Government CA's roots, roots the caller gives, the
+//! signer's own); every request is listed in [`LtvSummary::fetched`]. Whether each
+//! certificate's status is covered is reported in [`LtvSummary::uncovered`]; a requested level
+//! is a promise, so callers refuse the result when it is not empty ([`require_covered`]).
 
 use std::sync::Arc;
 
 use der::Encode;
 use kyso_pdf::{SignatureKind, find_signatures, load_document};
+use kyso_policy::path::{PathOptions, PathStatus, validate_path};
 use kyso_policy::revocation::{
     CertStatus, RevocationData, RevocationFetcher, RevocationOptions, aia_urls, check_path,
     fetch_revocation_data,
@@ -28,6 +33,9 @@ pub use kyso_sign::TimeStamper;
 use kyso_sign::ltv::{DssUpdate, VriEntry, add_dss, timestamp_pdf};
 use kyso_sign::{PadesOptions, SharedTimeStamper, SignedPdf};
 use kyso_token::Signer;
+use kyso_verify::FetchRecord;
+use kyso_verify::network::{NetworkPolicy, guard};
+use kyso_verify::revocation::Fetcher;
 use sha1::Digest;
 use x509_cert::Certificate;
 
@@ -76,16 +84,48 @@ impl std::str::FromStr for Level {
 }
 
 /// Where validation data comes from.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct LtvOptions {
-    /// Certificates to complete chains with (anchors and intermediates).
+    /// Certificates to complete chains with: anchors (a chain must validate to one before its
+    /// revocation data is fetched) and intermediates.
     pub certificates: TrustStore,
     /// CRLs and OCSP responses given by the caller (CRLs in PEM are embedded as DER).
     pub revocation_data: RevocationData,
-    /// Fetch missing issuers (AIA) and revocation data (OCSP, CRL DP) through this.
-    pub fetcher: Option<Arc<dyn RevocationFetcher>>,
+    /// Fetch missing issuers (AIA) and revocation data (OCSP, CRL DP) through this (`None`:
+    /// offline, only the given data).
+    pub fetcher: Option<Fetcher>,
+    /// What the fetcher may do: issuer allow-list, request and time budgets (see
+    /// [`ltv_network_policy`]).
+    pub network: NetworkPolicy,
     /// The time the revocation data must show the status at (now).
     pub time: Option<der::DateTime>,
+    /// Accept a result that leaves some certificate's status uncovered (listed in
+    /// [`LtvSummary::uncovered`]); by default it is refused: a requested level is a promise.
+    pub partial: bool,
+}
+
+/// The network limits of one augmentation: the Government CA's certificate location for
+/// issuers, and more requests than a verification (every signature and time-stamp, each with a
+/// chain of CRLs and OCSP responses, twice for B-LTA).
+pub fn ltv_network_policy() -> NetworkPolicy {
+    NetworkPolicy {
+        max_fetches: 64,
+        max_millis: 60_000,
+        ..NetworkPolicy::default()
+    }
+}
+
+impl Default for LtvOptions {
+    fn default() -> Self {
+        Self {
+            certificates: TrustStore::default(),
+            revocation_data: RevocationData::default(),
+            fetcher: None,
+            network: ltv_network_policy(),
+            time: None,
+            partial: false,
+        }
+    }
 }
 
 impl std::fmt::Debug for LtvOptions {
@@ -116,6 +156,8 @@ pub struct LtvSummary {
     pub fetch_errors: Vec<String>,
     /// The document time-stamp field added (B-LTA).
     pub document_timestamp: Option<String>,
+    /// Every request made or refused (issuers off the allow-list, over the budget).
+    pub fetched: Vec<FetchRecord>,
 }
 
 /// One certificate to cover and the certificates that came with it.
@@ -225,7 +267,11 @@ pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, L
     drop(doc);
     let time = options.time.unwrap_or_else(crate::now);
     let ropts = RevocationOptions::at(time);
-    let fetcher = options.fetcher.as_deref();
+    let guarded = options
+        .fetcher
+        .as_ref()
+        .map(|f| guard(f, options.network.clone()));
+    let fetcher: Option<&dyn RevocationFetcher> = guarded.as_ref().map(|(f, _)| f.0.as_ref());
 
     let mut pool: Vec<Certificate> = options
         .certificates
@@ -244,18 +290,35 @@ pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, L
         let chain = chain_for(&subject.cert, &mut pool, fetcher, &mut summary.fetch_errors);
         let mut own = RevocationData::default();
         if let Some(f) = fetcher {
-            let fetched = fetch_revocation_data(&chain, &known, f, &ropts);
-            summary.fetch_errors.extend(fetched.errors);
-            own = fetched.data;
-            known.extend(own.clone());
+            if validates_to_anchor(&chain, &options.certificates, time) {
+                let fetched = fetch_revocation_data(&chain, &known, f, &ropts);
+                summary.fetch_errors.extend(fetched.errors);
+                own = fetched.data;
+                known.extend(own.clone());
+            } else {
+                summary.fetch_errors.push(format!(
+                    "{}: revocation data not fetched: its chain does not validate to a trust anchor",
+                    kyso_policy::subject::display_name(&subject.cert)
+                ));
+            }
         }
         // Which of the known data decides this chain (for the VRI and the coverage report).
         let check = check_path(&chain, &known, &ropts);
         for c in &check.certificates {
-            let last = c.index + 1 == chain.len();
-            if c.status == CertStatus::Unknown && !last {
+            // A root needs no status; the last certificate of a chain that stops short of one
+            // does (its issuer, and so its status, is missing).
+            let root = c.index + 1 == chain.len() && chain.last().is_some_and(self_issued);
+            if c.status == CertStatus::Unknown && !root {
                 summary.uncovered.push(c.subject.clone());
             }
+        }
+        if !chain.last().is_some_and(self_issued)
+            && let Some(last) = chain.last()
+        {
+            summary.uncovered.push(format!(
+                "{} (issuer not found)",
+                kyso_policy::subject::display_name(last)
+            ));
         }
         let certs: Vec<Vec<u8>> = chain.iter().filter_map(|c| c.to_der().ok()).collect();
         let mut crls = own.crls.clone();
@@ -282,7 +345,36 @@ pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, L
     }
     summary.uncovered.sort();
     summary.uncovered.dedup();
+    if let Some((_, log)) = guarded {
+        summary.fetched = log.records();
+    }
     Ok((update, summary))
+}
+
+fn self_issued(cert: &Certificate) -> bool {
+    cert.tbs_certificate().subject() == cert.tbs_certificate().issuer()
+}
+
+/// Whether `chain` (leaf first) validates at `time` to an anchor of `store`: only then do the
+/// URLs in its certificates come from a CA the caller trusts.
+fn validates_to_anchor(chain: &[Certificate], store: &TrustStore, time: der::DateTime) -> bool {
+    let Some((leaf, rest)) = chain.split_first() else {
+        return false;
+    };
+    validate_path(leaf, rest, store, &PathOptions::at(time)).status == PathStatus::Valid
+}
+
+/// A requested level is a promise: when validation data is missing for some certificate, the
+/// augmented document is refused (`Error::LevelNotReached`, naming each certificate).
+pub fn require_covered(level: Level, summary: &LtvSummary) -> Result<(), Error> {
+    if summary.uncovered.is_empty() {
+        return Ok(());
+    }
+    Err(Error::LevelNotReached {
+        level: level.as_str(),
+        missing: summary.uncovered.clone(),
+        fetch_errors: summary.fetch_errors.clone(),
+    })
 }
 
 /// Add validation data (B-LT) and, with a time-stamp authority, a document time-stamp and its
@@ -313,6 +405,14 @@ pub fn add_ltv(
         };
     }
     count(&mut summary, &all);
+    if !options.partial {
+        let level = if stamper.is_some() {
+            Level::BLTA
+        } else {
+            Level::BLT
+        };
+        require_covered(level, &summary)?;
+    }
     Ok((bytes, summary))
 }
 
@@ -363,8 +463,14 @@ pub fn complete_level(
     let mut ltv = ltv.clone();
     crate::trust::add_known_intermediates(&mut ltv.certificates)?;
     for c in signer_chain {
-        // A certificate the store rejects (not a CA) simply does not help build chains.
-        let _ = ltv.certificates.add_intermediate(c.clone());
+        // The signer's own chain: its root is an anchor for fetching the signer's validation
+        // data (the URLs are its CA's). A certificate the store rejects (not a CA) simply does
+        // not help build chains.
+        let _ = if self_issued(c) {
+            ltv.certificates.add_anchor(c.clone())
+        } else {
+            ltv.certificates.add_intermediate(c.clone())
+        };
     }
     let doc_stamper = match (level, stamper) {
         (Level::BLTA, Some(s)) => Some(s.as_ref()),

@@ -1,13 +1,20 @@
 //! Long-term validation options in one JSON shape, for augmenting signed documents through the
 //! C ABI's `kyso_ltv_add` (and through it Java and .NET), like the CLI's `kyso ltv add`:
 //! ```json
-//! {"tsa": "http://…", "tsa_digest": "sha256" | "sha384" | "sha512", "online": false,
+//! {"tsa": "http://…", "tsa_digest": "sha256" | "sha384" | "sha512", "offline": false,
+//!  "partial": false,
 //!  "crls": ["-----BEGIN X509 CRL-----…" or "/path/to/ca.crl"],
 //!  "ocsp_responses": ["/path/to/response.der"],
 //!  "ca_certs": ["-----BEGIN CERTIFICATE-----…" or "/path/to/ca.pem" or "/path/to/dir"]}
 //! ```
-//! Every field is optional (`{}` embeds what the signatures themselves carry); unknown fields
-//! are refused. Without `tsa` the result is PAdES B-LT (a `/DSS` update); with it, B-LTA (then
+//! Every field is optional; unknown fields are refused. The validation data a level needs is
+//! fetched from the URLs in the certificates (issuers only from the Government CA's location,
+//! revocation data only for chains that validate to an anchor: the Government CA's roots, the
+//! self-signed certificates in `ca_certs`, the signer's own root) unless `"offline": true`,
+//! which uses only `crls`, `ocsp_responses` and `ca_certs`. A requested level is a promise:
+//! when some certificate's status is still missing, nothing is returned but
+//! [`Error::LevelNotReached`] naming each one — unless `"partial": true` accepts what could be
+//! embedded (the summary's `uncovered` then lists the rest). Without `tsa` the result is PAdES B-LT (a `/DSS` update); with it, B-LTA (then
 //! also a document time-stamp and its own validation data). CRLs may be DER or PEM (files or
 //! text) and are embedded as DER.
 //!
@@ -35,9 +42,16 @@ pub struct LtvConfig {
     /// `tsa`.
     #[serde(default)]
     pub tsa_digest: Option<String>,
-    /// Fetch revocation data (OCSP, CRL) and missing issuers (AIA) over HTTP to embed.
+    /// Use only the given data (`crls`, `ocsp_responses`, `ca_certs`): fetch nothing.
     #[serde(default)]
-    pub online: bool,
+    pub offline: bool,
+    /// The former switch: `false` means offline, `true` is the default (fetching).
+    #[serde(default)]
+    pub online: Option<bool>,
+    /// Accept an augmentation that leaves some certificate's status uncovered (listed in the
+    /// summary) instead of refusing it.
+    #[serde(default)]
+    pub partial: bool,
     /// CRLs to embed (DER or PEM files, or PEM text).
     #[serde(default)]
     pub crls: Vec<String>,
@@ -117,15 +131,17 @@ impl LtvConfig {
         let mut options = LtvOptions::default();
         // The Government CA's issuing CAs complete chains whose documents carry only the leaf.
         crate::trust::add_known_intermediates(&mut options.certificates)?;
+        crate::trust::add_builtin_anchors(&mut options.certificates)?;
+        options.partial = self.partial;
         for entry in &self.ca_certs {
             if is_pem(entry) {
-                options
-                    .certificates
-                    .add_intermediates(entry.as_bytes())
+                add_ca_certs(&mut options.certificates, entry.as_bytes())
                     .map_err(|e| Error::Options(format!("certificate in ca_certs: {e}")))?;
             } else {
-                // Anchors and intermediates alike only help assemble chains here.
-                crate::files::load_into(&mut options.certificates, &[entry], false)?;
+                for file in crate::files::certificate_files(Path::new(entry))? {
+                    add_ca_certs(&mut options.certificates, &crate::files::read(&file)?)
+                        .map_err(|e| Error::Options(format!("{}: {e}", file.display())))?;
+                }
             }
         }
         for entry in &self.crls {
@@ -150,18 +166,40 @@ impl LtvConfig {
                 .ocsp_responses
                 .push(crate::files::read(Path::new(entry))?);
         }
-        if self.online {
+        if !self.is_offline() {
             #[cfg(feature = "net")]
             {
-                options.fetcher = Some(Arc::new(kyso_net::HttpFetcher::default()));
+                options.fetcher = Some(crate::network_fetcher());
             }
             #[cfg(not(feature = "net"))]
             return Err(Error::Options(
-                "\"online\" needs the network, which this build has not".into(),
+                "fetching validation data needs the network, which this build has not: give \"offline\": true with \"crls\" and \"ocsp_responses\"".into(),
             ));
         }
         Ok(options)
     }
+
+    /// Whether nothing may be fetched (`offline`, or the former `"online": false`).
+    pub fn is_offline(&self) -> bool {
+        self.offline || self.online == Some(false)
+    }
+}
+
+/// Certificates from `bytes`: self-signed ones are anchors (the caller vouches for them by
+/// giving them: a chain to one may have its revocation data fetched), the others intermediates.
+fn add_ca_certs(
+    store: &mut kyso_policy::trust::TrustStore,
+    bytes: &[u8],
+) -> Result<(), kyso_policy::PolicyError> {
+    for stored in kyso_policy::trust::parse_certificates(bytes)? {
+        let tbs = stored.certificate.tbs_certificate();
+        if tbs.subject() == tbs.issuer() {
+            store.add_anchor(stored.certificate)?;
+        } else {
+            store.add_intermediate(stored.certificate)?;
+        }
+    }
+    Ok(())
 }
 
 /// Add long-term validation data to the signed PDF `pdf` as the JSON options say: the C ABI's
@@ -198,8 +236,21 @@ mod tests {
         let c = LtvConfig::from_json("{}").unwrap();
         assert_eq!(c.level(), Level::BLT);
         assert!(c.stamper().unwrap().is_none());
+        // Fetching is the default (a level needs its data); offline takes only what is given.
         let o = c.options().unwrap();
-        assert!(o.fetcher.is_none() && o.revocation_data.is_empty());
+        assert_eq!(o.fetcher.is_some(), cfg!(feature = "net"));
+        assert!(o.revocation_data.is_empty() && !o.partial);
+        for offline in [r#"{"offline": true}"#, r#"{"online": false}"#] {
+            let o = LtvConfig::from_json(offline).unwrap().options().unwrap();
+            assert!(o.fetcher.is_none(), "{offline}");
+        }
+        assert!(
+            LtvConfig::from_json(r#"{"partial": true}"#)
+                .unwrap()
+                .options()
+                .unwrap()
+                .partial
+        );
     }
 
     #[test]
@@ -288,8 +339,13 @@ mod tests {
         .unwrap()
         .bytes;
         let root = der::EncodePem::to_pem(&pki.root, der::pem::LineEnding::LF).unwrap();
-        let json = serde_json::json!({ "ca_certs": [root] }).to_string();
-        let (out, summary) = ltv_add_json(&signed, &json).unwrap();
+        // Offline with no CRL: B-LT is not reached; refused, naming the signer, unless partial.
+        let json = serde_json::json!({ "ca_certs": [root], "offline": true }).to_string();
+        let e = ltv_add_json(&signed, &json).unwrap_err();
+        assert_eq!(e.code(), 7003);
+        assert!(e.to_string().contains("Nguyễn Văn An"), "{e}");
+        let json = serde_json::json!({ "ca_certs": [root], "offline": true, "partial": true });
+        let (out, summary) = ltv_add_json(&signed, &json.to_string()).unwrap();
         assert!(out.len() > signed.len() && out.starts_with(&signed));
         assert_eq!(summary.signatures, 1);
         assert_eq!(summary.certificates, 3, "signer, CA and root: {summary:?}");
@@ -297,7 +353,7 @@ mod tests {
         assert!(summary.document_timestamp.is_none());
         // Nothing to embed for an unsigned document: unchanged.
         let plain = crate::demo::sample_pdf();
-        let (out, summary) = ltv_add_json(&plain, "{}").unwrap();
+        let (out, summary) = ltv_add_json(&plain, r#"{"offline": true}"#).unwrap();
         assert_eq!(out, plain);
         assert_eq!(summary.signatures, 0);
     }

@@ -454,7 +454,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.ltv.tsa.as_deref(), Some("http://127.0.0.1:9/"));
         assert_eq!(c.ltv.tsa_digest.as_deref(), Some("sha384"));
-        assert!(c.ltv.online);
+        assert_eq!(c.ltv.online, Some(true));
         assert_eq!(c.ltv.crls, ["x.crl"]);
         assert_eq!(c.ltv.ocsp_responses, ["o.der"]);
         assert_eq!(c.ltv.ca_certs, ["ca.pem"]);

@@ -404,9 +404,22 @@ fn real_government_pdf_stays_intact_when_augmented() {
             .unwrap();
     }
     let stamper = OpensslTsa::new();
+    // Nothing can say whether the real CA's certificates are revoked here (offline): B-LTA is
+    // not reached, so without `partial` nothing is returned, and the error names each one.
+    match kyso::ltv::add_ltv(&original, &ltv, Some(&stamper)) {
+        Err(kyso::Error::LevelNotReached { level, missing, .. }) => {
+            assert_eq!(level, "B-LTA");
+            assert!(
+                missing
+                    .iter()
+                    .any(|m| m.contains("CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ"))
+            );
+        }
+        other => panic!("expected LevelNotReached, got {:?}", other.map(|r| r.1)),
+    }
+    ltv.partial = true;
     let (out, summary) = kyso::ltv::add_ltv(&original, &ltv, Some(&stamper)).unwrap();
     assert!(out.starts_with(&original));
-    // Nothing can say whether the real CA's certificates are revoked here (no network).
     assert!(!summary.uncovered.is_empty());
 
     let mut trust = kyso_policy::trust::TrustStore::new();
@@ -507,7 +520,12 @@ fn a_dss_without_this_signatures_data_does_not_make_it_b_lt() {
     let pdf = sign(Level::BT, tsa()).unwrap();
     // Certificates only, no CRL or OCSP response (offline, nothing given).
     let stamper = OpensslTsa::new();
-    let (out, summary) = kyso::ltv::add_ltv(&pdf, &LtvOptions::default(), Some(&stamper)).unwrap();
+    // `partial`: the incomplete result is what is under test (by default it is refused).
+    let ltv = LtvOptions {
+        partial: true,
+        ..LtvOptions::default()
+    };
+    let (out, summary) = kyso::ltv::add_ltv(&pdf, &ltv, Some(&stamper)).unwrap();
     assert!(!summary.uncovered.is_empty());
     let report = verify_offline(&out, &now_plus_days(0));
     let sig = &report.signatures[0];

@@ -67,7 +67,7 @@ public final class Kyso {
     /**
      * Add long-term validation data to a signed PDF, like {@code kyso ltv add}: PAdES B-LT (a {@code /DSS}
      * update), and with {@code "tsa"} B-LTA (also a document time-stamp). Options:
-     * {@code {"tsa", "tsa_digest", "online", "crls", "ocsp_responses", "ca_certs"}} (see kyso.h,
+     * {@code {"tsa", "tsa_digest", "offline", "partial", "crls", "ocsp_responses", "ca_certs"}} (see kyso.h,
      * {@code kyso_ltv_add}). Returns the augmented file (the input is its prefix); see
      * {@link #ltvAddWithSummary} for what was added.
      */
