@@ -5,4 +5,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| kyso_fuzz::dss(data));
+fuzz_target!(init: kyso_fuzz::init(), |data: &[u8]| kyso_fuzz::dss(data));

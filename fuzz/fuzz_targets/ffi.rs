@@ -9,4 +9,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| kyso_fuzz::ffi(data));
+fuzz_target!(init: kyso_fuzz::init(), |data: &[u8]| kyso_fuzz::ffi(data));

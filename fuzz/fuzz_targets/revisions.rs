@@ -7,4 +7,4 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| kyso_fuzz::revisions(data));
+fuzz_target!(init: kyso_fuzz::init(), |data: &[u8]| kyso_fuzz::revisions(data));

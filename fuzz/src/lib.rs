@@ -470,6 +470,15 @@ fn ffi_options() -> &'static CString {
     })
 }
 
+/// Make the shared fixtures (the demo PKI's RSA keys, options, the sample PDF) before fuzzing
+/// starts: made lazily inside the first input, key generation on a busy machine can outlast
+/// libFuzzer's per-input timeout and be reported as a hang of that input.
+pub fn init() {
+    let _ = demo_signer();
+    let _ = ffi_options();
+    let _ = sample_pdf();
+}
+
 fn sample_pdf() -> &'static [u8] {
     static PDF: OnceLock<Vec<u8>> = OnceLock::new();
     PDF.get_or_init(kyso::demo::sample_pdf)
