@@ -372,6 +372,13 @@ pub(crate) mod tests {
         assert!(file.content.len() < 12_000, "{} bytes", file.content.len());
         let face = ttf_parser::Face::parse(&subset, 0).expect("the subset is a font");
         assert!(face.number_of_glyphs() as usize <= text.chars().count() + 16);
+        // Without its character map the subset writes no text: such a font file is refused
+        // for lack of Vietnamese letters.
+        let missing = TextFont::from_bytes(subset.clone())
+            .unwrap()
+            .missing_vietnamese_letters()
+            .unwrap();
+        assert_eq!(missing, VIETNAMESE_LETTERS);
         let Object::Stream(cmap) = &objects[3] else {
             panic!()
         };
