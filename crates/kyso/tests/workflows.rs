@@ -242,6 +242,12 @@ fn a_seal_png_without_phys_is_drawn_36_mm_wide_with_a_warning() {
         (widget.right() - (a_rect.x + a_rect.width / 3.0)).abs() < 0.01,
         "{widget:?}"
     );
+    // In a rectangle the caller gives, the seal is fitted to it: nothing is assumed.
+    let mut in_rect = seal.clone();
+    in_rect.placement.rect = Some(Rect::new(300.0, 150.0, 200.0, 60.0));
+    let fitted =
+        workflows::sign_issuance(&signed.bytes, &organization(), &in_rect, &options).unwrap();
+    assert!(fitted.warnings.is_empty(), "{:?}", fitted.warnings);
     // A width the caller gives needs no warning.
     seal.seal_width_mm = Some(40.0);
     let given = workflows::sign_issuance(&signed.bytes, &organization(), &seal, &options).unwrap();
