@@ -185,14 +185,23 @@ fn a_text_block_needs_no_font_file() {
         &d.join("in.pdf"),
         &d.join("out.pdf"),
         "to-chuc.p12",
-        &["--profile", "attachment", "--doc-number", "Số 12/QĐ-UBND Ụ ỹ Ặ"],
+        &[
+            "--profile",
+            "attachment",
+            "--doc-number",
+            "Số 12/QĐ-UBND Ụ ỹ Ặ",
+        ],
     ));
     assert_eq!(result["warnings"], serde_json::json!([]));
     let signed = std::fs::read(d.join("out.pdf")).unwrap();
     assert!(String::from_utf8_lossy(&signed).contains("+LiberationSerif"));
     // The signature (about 8 KB reserved for the CMS) and a few kilobytes of subset font.
     let grown = signed.len() - input.len();
-    eprintln!("attachment block: {} -> {} bytes (+{grown})", input.len(), signed.len());
+    eprintln!(
+        "attachment block: {} -> {} bytes (+{grown})",
+        input.len(),
+        signed.len()
+    );
     assert!(grown < 40_000, "grew by {grown} bytes");
     assert_eq!(verdict(&d.join("out.pdf")), "VALID");
 }

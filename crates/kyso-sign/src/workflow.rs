@@ -687,7 +687,7 @@ mod tests {
             seal: PngImage {
                 width: 400,
                 height: 400,
-                rgb: vec![218, 0, 0].repeat(400 * 400),
+                rgb: [218, 0, 0].repeat(400 * 400),
                 alpha: None,
                 pixels_per_metre,
             },
@@ -705,15 +705,24 @@ mod tests {
         let warning = warning.unwrap_or_else(|| Reason::info("NONE", "", ""));
         assert_eq!(warning.code, SEAL_SIZE_ASSUMED);
         assert_eq!(warning.severity, kyso_policy::reason::Severity::Warning);
-        assert!(warning.vi.contains("36 mm") && warning.vi.contains("pHYs"), "{warning:?}");
-        assert!(warning.en.contains("36 mm") && warning.en.contains("no pHYs"), "{warning:?}");
+        assert!(
+            warning.vi.contains("36 mm") && warning.vi.contains("pHYs"),
+            "{warning:?}"
+        );
+        assert!(
+            warning.en.contains("36 mm") && warning.en.contains("no pHYs"),
+            "{warning:?}"
+        );
     }
 
     #[test]
     fn a_seal_size_from_phys_or_the_caller_needs_no_warning() {
         // 400 px at 11111 px/m: 36 mm.
         let (mm, warning) = seal_width_mm(&seal(Some((11_111, 11_111)), None)).unwrap_or_default();
-        assert!((mm - 36.0).abs() < 0.01 && warning.is_none(), "{mm} {warning:?}");
+        assert!(
+            (mm - 36.0).abs() < 0.01 && warning.is_none(),
+            "{mm} {warning:?}"
+        );
         // The caller's width wins over pHYs.
         let given = seal_width_mm(&seal(Some((11_111, 11_111)), Some(42.0))).unwrap_or_default();
         assert_eq!(given, (42.0, None));

@@ -12,8 +12,7 @@ use kyso::demo::{DemoPki, sample_pdf};
 use kyso::policy::TrustStore;
 use kyso::token::software::SoftwareSigner;
 use kyso::workflows::{
-    self, ApprovalOptions, AttachmentOptions, IssuanceOptions, Placement, PngImage, Rect,
-    TextFont,
+    self, ApprovalOptions, AttachmentOptions, IssuanceOptions, Placement, PngImage, Rect, TextFont,
 };
 use kyso::{PadesOptions, RevocationMode, Verdict, VerifyOptions};
 
@@ -228,8 +227,7 @@ fn a_seal_png_without_phys_is_drawn_36_mm_wide_with_a_warning() {
     let mut seal = issuance();
     seal.seal = png(500, 500, [218, 0, 0], None);
     seal.organization = Some("Ủy ban nhân dân tỉnh Gia Lai".into());
-    let sealed =
-        workflows::sign_issuance(&signed.bytes, &organization(), &seal, &options).unwrap();
+    let sealed = workflows::sign_issuance(&signed.bytes, &organization(), &seal, &options).unwrap();
     assert_eq!(verify(&sealed.bytes).verdict, Verdict::Valid);
     let codes: Vec<&str> = sealed.warnings.iter().map(|w| w.code.as_str()).collect();
     assert_eq!(codes, [workflows::SEAL_SIZE_ASSUMED]);
@@ -286,11 +284,20 @@ fn json_signing_reports_the_assumed_seal_size_and_uses_the_built_in_font() {
     assert_eq!(result["field"], "Signature2");
     assert_eq!(result["warnings"][0]["code"], "SEAL_SIZE_ASSUMED");
     assert_eq!(result["warnings"][0]["severity"], "warning");
-    assert!(result["warnings"][0]["vi"].as_str().unwrap().contains("pHYs"));
-    assert!(result["warnings"][0]["en"].as_str().unwrap().contains("36 mm"));
+    assert!(
+        result["warnings"][0]["vi"]
+            .as_str()
+            .unwrap()
+            .contains("pHYs")
+    );
+    assert!(
+        result["warnings"][0]["en"]
+            .as_str()
+            .unwrap()
+            .contains("36 mm")
+    );
     // A text block with no font given: the built-in one.
-    let attached =
-        kyso::sign_pdf_json(&sample_pdf(), &json("to-chuc.p12", "attachment")).unwrap();
+    let attached = kyso::sign_pdf_json(&sample_pdf(), &json("to-chuc.p12", "attachment")).unwrap();
     assert!(String::from_utf8_lossy(&attached.bytes).contains("+LiberationSerif"));
 }
 
