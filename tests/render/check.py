@@ -12,8 +12,16 @@ the page as shown (after /Rotate); renders must be made at 72 dpi (1 pixel = 1 p
       every LINE (exact text, or a Python regex when it starts with "re:") is a line of words
       found by `pdftotext -bbox` on PAGE, horizontal (upright: at most 14 pt high) and lying wholly
       in the top-right quadrant.
+  check.py glyphs FILE.pdf PAGE ACCENTED=BASE...
+      the diacritics are drawn, not only extracted: each ACCENTED and BASE (e.g. Ụ=U) is a word of
+      its own found by `pdftotext -bbox` on PAGE; the page is rendered at 432 dpi (6 pixels per
+      point, grey) and the ink in each word's box compared: the accented glyph has ink, covers the
+      base letter (at least 80 % of its ink), and has ink of its own above or below the base
+      letter's rows (the tilde, breve, dot below...: at least 0.4 square points).
 Exit 0 when every check holds; 1 otherwise (each check prints ok/FAIL).
 """
+import os
+import tempfile
 import html
 import re
 import subprocess
@@ -76,16 +84,82 @@ def pixels(path, checks):
     return ok
 
 
-def text(pdf, page, vw, vh, expected):
+def bbox_words(pdf, page):
+    """(xMin, yMin, xMax, yMax, text) of every word pdftotext finds on PAGE, in points from the top
+    left of the page as shown."""
     xml = subprocess.run(
         ["pdftotext", "-bbox", "-f", page, "-l", page, pdf, "-"],
         check=True, capture_output=True, text=True,
     ).stdout
-    words = [
+    return [
         (float(a), float(b), float(c), float(d), html.unescape(t))
         for a, b, c, d, t in re.findall(
             r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', xml)
     ]
+
+
+def glyphs(pdf, page, pairs):
+    scale = 6  # 432 dpi
+    words = bbox_words(pdf, page)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = os.path.join(tmp, "page")
+        subprocess.run(["pdftoppm", "-r", str(72 * scale), "-gray", "-f", page, "-l", page,
+                        "-singlefile", pdf, base], check=True)
+        data = open(base + ".pgm", "rb").read()
+    parts = data.split(maxsplit=4)
+    assert parts[0] == b"P5" and parts[3] == b"255", "not an 8-bit PGM"
+    w, h, px = int(parts[1]), int(parts[2]), parts[4]
+
+    def ink(word):
+        """Dark pixels in the word's box (widened 30 % up and down, 1 px sideways, but not into
+        another word's box), as (x, y) relative to the box's top left."""
+        x0, y0, x1, y1, _ = word
+        pad = (y1 - y0) * 0.3
+        left, top = int(x0 * scale) - 1, int((y0 - pad) * scale)
+        right, bottom = int(x1 * scale) + 2, int((y1 + pad) * scale) + 1
+        others = [(o[0] * scale, o[1] * scale, o[2] * scale, o[3] * scale)
+                  for o in words if o is not word]
+        out = set()
+        for y in range(max(top, 0), min(bottom, h)):
+            row = y * w
+            for x in range(max(left, 0), min(right, w)):
+                if px[row + x] < 128 and not any(
+                        ox0 <= x + 0.5 <= ox1 and oy0 <= y + 0.5 <= oy1
+                        for ox0, oy0, ox1, oy1 in others):
+                    out.add((x - left, y - top))
+        return out
+
+    def dilate(points):
+        return {(x + dx, y + dy) for x, y in points for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+
+    ok = True
+    for pair in pairs:
+        accented, plain = pair.split("=", 1)
+        found = {t: next((wd for wd in words if wd[4] == t), None) for t in (accented, plain)}
+        if None in found.values():
+            print(f"FAIL: {pair}: words {[t for t, wd in found.items() if wd is None]} not found; "
+                  f"words: {[wd[4] for wd in words]}")
+            ok = False
+            continue
+        a, b = ink(found[accented]), ink(found[plain])
+        if not a or not b:
+            print(f"FAIL: {pair}: no ink ({len(a)} and {len(b)} pixels)")
+            ok = False
+            continue
+        covered = len(b & dilate(a)) / len(b)
+        b_rows = [y for _, y in b]
+        top, bottom = min(b_rows), max(b_rows)
+        extra = [p for p in a - dilate(b) if p[1] < top - 1 or p[1] > bottom + 1]
+        # At least 0.4 square points of mark: a dot below at 10 pt is about 0.7.
+        good = covered >= 0.8 and len(extra) >= 0.4 * scale * scale
+        print(f"{'ok' if good else 'FAIL'}: {pair}: {len(a)} and {len(b)} ink pixels, "
+              f"{covered:.0%} of {plain!r} covered, {len(extra)} pixels of diacritic above/below it")
+        ok &= good
+    return ok
+
+
+def text(pdf, page, vw, vh, expected):
+    words = bbox_words(pdf, page)
     # Lines: words on the same baseline, each starting close after the previous one.
     lines = []
     for wd in sorted(words, key=lambda t: (round(t[1], 1), t[0])):
@@ -120,6 +194,8 @@ def text(pdf, page, vw, vh, expected):
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "pixels":
         good = pixels(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) >= 5 and sys.argv[1] == "glyphs":
+        good = glyphs(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif len(sys.argv) >= 6 and sys.argv[1] == "text":
         good = text(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), sys.argv[6:])
     else:

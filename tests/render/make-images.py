@@ -4,7 +4,9 @@
   signature.png  a blue handwritten-style scribble, RGBA with a transparent background, 300x120 px
                  (no pHYs);
   seal.png       a red round seal (two rings and a star), RGBA with a transparent background,
-                 400x400 px with pHYs saying 36 mm wide (11111 px/m).
+                 400x400 px with pHYs saying 36 mm wide (11111 px/m);
+  seal-nophys.png  the same seal without pHYs, as most scans and exports are: kyso draws it at its
+                 default seal size (36 mm) with the warning SEAL_SIZE_ASSUMED.
 
 usage: make-images.py OUT_DIR
 """
@@ -62,7 +64,7 @@ def signature(path):
     png(path, w, h, paint(w, h, cov, (0, 51, 204)))
 
 
-def seal(path):
+def seal(path, path_nophys):
     n = 400
     c = n / 2
 
@@ -80,10 +82,12 @@ def seal(path):
         inner = 3 - abs(r - 150)      # inner ring, 6 px
         return max(outer, inner, star(x, y))
 
-    png(path, n, n, paint(n, n, cov, (218, 0, 0)), ppm=11111)
+    pixels = paint(n, n, cov, (218, 0, 0))
+    png(path, n, n, pixels, ppm=11111)
+    png(path_nophys, n, n, pixels)
 
 
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     signature(f"{out}/signature.png")
-    seal(f"{out}/seal.png")
+    seal(f"{out}/seal.png", f"{out}/seal-nophys.png")

@@ -5,9 +5,15 @@
 #
 #   bash tests/render/render-test.sh [OUT_DIR]     (default: $KYSO_TEST_WORK/render)
 #
+# Every `kyso sign` runs with the system's fonts hidden: in a mount namespace (`unshare --mount
+# --map-root-user`) where /usr/share/fonts, /usr/local/share/fonts, ~/.fonts and
+# ~/.local/share/fonts are covered by empty tmpfs mounts, as on a machine without fonts: text blocks
+# use the font built into kyso. Where unshare is not permitted the suite says so loudly, signs with
+# the fonts visible and counts one check as SKIPPED.
+#
 # Needs the test PKI and PDFs in $KYSO_TEST_WORK (tests/run.sh builds them), poppler-utils,
-# python3, the pyHanko venv and a font with Vietnamese letters (fonts-liberation2: see
-# tests/setup.d/30-render.sh). Prints "render: N passed, M failed"; exit 0 only when M is 0.
+# python3 and the pyHanko venv (tests/setup.d/30-render.sh). Prints "render: N passed, M failed"
+# (and ", K skipped"); exit 0 only when M is 0.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -29,7 +35,7 @@ mkdir -p "$OUT"
 python3 tests/render/make-images.py "$OUT"
 python3 tests/render/make-pdfs.py "$OUT"
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 ok() { passed=$((passed + 1)); echo "  PASS $*"; }
 ko() { failed=$((failed + 1)); echo "  FAIL $*"; }
 run() { # run NAME CMD... : a check that must succeed
@@ -41,9 +47,32 @@ refuse() { # refuse NAME CMD... : a command that must fail
   local name=$1; shift
   if "$@" > /dev/null 2>&1; then ko "$name (was accepted)"; else ok "$name"; fi
 }
-sign() { # sign IN OUT P12 ARGS...
+nofonts() { # nofonts CMD... : run CMD with the system's font directories covered by empty tmpfs
+  unshare --mount --map-root-user bash -c '
+    for d in /usr/share/fonts /usr/local/share/fonts "$HOME/.fonts" "$HOME/.local/share/fonts"; do
+      [[ -d $d ]] || continue
+      mount -t tmpfs -o size=64k,mode=755 kyso-no-fonts "$d" || exit 97
+    done
+    exec "$@"' nofonts "$@"
+}
+HIDE=(nofonts)
+echo "== 0. the system's fonts are hidden from kyso sign"
+if nofonts bash -c '[[ -z $(ls -A /usr/share/fonts 2>/dev/null) ]] && \
+    { ! command -v fc-list > /dev/null || [[ -z $(fc-list) ]]; }' 2> /dev/null; then
+  ok "in the signing namespace /usr/share/fonts is empty and fontconfig lists no font"
+else
+  HIDE=()
+  skipped=$((skipped + 1))
+  echo "  !!!! SKIPPED: cannot hide the system's fonts here (unshare --mount --map-root-user or"
+  echo "  !!!! mount -t tmpfs not permitted): kyso signs below with the system's fonts visible"
+fi
+sign() { # sign IN OUT P12 ARGS... (with the system's fonts hidden)
   local in=$1 out=$2 p12=$3; shift 3
-  "$KYSO" sign "$in" -o "$out" --p12 "$PKI/$p12" --password-env KYSO_P12_PASSWORD "$@"
+  "${HIDE[@]}" "$KYSO" sign "$in" -o "$out" --p12 "$PKI/$p12" --password-env KYSO_P12_PASSWORD "$@"
+}
+sign_json() { # sign_json IN OUT P12 JSON_OUT STDERR_OUT ARGS... : sign --json, stdout and stderr kept
+  local in=$1 out=$2 p12=$3 json=$4 err=$5; shift 5
+  sign "$in" "$out" "$p12" --json "$@" > "$json" 2> "$err" || { cat "$err"; return 1; }
 }
 roles() { # roles FILE ROLE... : kyso verifies FILE as VALID and names these roles, in order
   local file=$1; shift
@@ -161,5 +190,37 @@ run "new field: blue inside the given rectangle only" $CHECK pixels "$ppm" \
   blue-in:100,300,150,60 blue-only:100,300,150,60
 judges "$OUT/field-new.pdf" approval
 
-echo "render: $passed passed, $failed failed"
+echo "== 8. full Vietnamese diacritics are drawn, not only extracted (Ụ, ỹ, Ặ next to U, y, A)"
+# Each letter a word of its own: pdftotext -bbox gives its box; rendered at 432 dpi, each accented
+# glyph must cover its base letter and add ink above or below it (the dot below, tilde, breve).
+run "attachment with Ụ ỹ Ặ signs" sign "$OUT/letter.pdf" "$OUT/diacritics.pdf" to-chuc.p12 \
+  --profile attachment --doc-number "Ụ U ỹ y Ặ A"
+run "the letters extract exactly, at the top right" $CHECK text "$OUT/diacritics.pdf" 1 595 842 \
+  "Ụ U ỹ y Ặ A" "$TIME_RE"
+run "Ụ, ỹ, Ặ are drawn with their diacritics" $CHECK glyphs "$OUT/diacritics.pdf" 1 \
+  "Ụ=U" "ỹ=y" "Ặ=A"
+run "the subset of the built-in font is embedded" bash -c \
+  "grep -aq '/BaseFont */[A-Z]\{6\}+LiberationSerif' '$OUT/diacritics.pdf'"
+echo "  size: $(stat -c %s "$OUT/letter.pdf") bytes unsigned, $(stat -c %s "$OUT/diacritics.pdf") signed with the text block"
+judges "$OUT/diacritics.pdf" attachment
+
+echo "== 9. a seal PNG without pHYs: drawn at the default 36 mm, with a warning, not an error"
+run "issuance with a seal without pHYs signs, --json" sign_json "$OUT/approval.pdf" \
+  "$OUT/approval-issuance-nophys.pdf" to-chuc.p12 "$OUT/nophys.json" "$OUT/nophys.err" \
+  --profile issuance --image "$OUT/seal-nophys.png"
+run "the warning SEAL_SIZE_ASSUMED on stderr" grep -q 'warning \[SEAL_SIZE_ASSUMED\]' "$OUT/nophys.err"
+run "the warning in the JSON output (code, vi, en)" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+w = r["warnings"]
+print(w)
+sys.exit(0 if [x["code"] for x in w] == ["SEAL_SIZE_ASSUMED"] and "36 mm" in w[0]["vi"]
+         and "36 mm" in w[0]["en"] and w[0]["severity"] == "warning" else 1)' "$OUT/nophys.json"
+# 36 mm is the test seal's real size (seal.png says so in pHYs): the same page as in case 1.
+ppm=$(render "$OUT/approval-issuance-nophys.pdf" 1)
+run "seal without pHYs: red over the left third, as the 36 mm seal of case 1" $CHECK pixels "$ppm" \
+  red-in:350,150,50,60 blue-in:420,150,80,60 no-red-in:402,0,193,842 none-in:0,421,595,421
+judges "$OUT/approval-issuance-nophys.pdf" approval issuance
+
+echo "render: $passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 ]]

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Tools of the render suite (tests/run.d/30-render.sh), installed only when missing:
-#   - fonts-liberation2: Liberation Serif 2.x, metric-compatible with Times New Roman and, unlike
-#     fonts-liberation 1.07, complete for Vietnamese (Ụ, Ữ…); kyso finds it on the system;
-#   - poppler-utils (pdftoppm, pdftotext, pdfsig) and python3 (the pixel and text checks).
+#   - poppler-utils (pdftoppm, pdftotext, pdfsig) and python3 (the pixel, text and glyph checks);
+#   - util-linux's unshare (Debian's essential util-linux), to sign with the system's fonts hidden.
+# No font package: kyso's text blocks use the Liberation Serif built into the library.
 # Needs root for apt-get (CI runs as root).
 set -euo pipefail
 
 pkgs=()
-for p in fonts-liberation2 poppler-utils python3; do
+for p in poppler-utils python3 util-linux; do
   dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || pkgs+=("$p")
 done
 if [[ ${#pkgs[@]} -gt 0 ]]; then

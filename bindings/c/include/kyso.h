@@ -123,7 +123,8 @@ int32_t kyso_inspect_certificate(const uint8_t *cert,
 // (`pin_env`/`password_env` may name an environment variable instead; `chain` embeds issuing
 // CA certificates when the token holds only the signer's; `profile` may be `approval`,
 // `issuance`, `attachment` or `copy` with `image`, `page`, `rect`, `doc_number`, `copy_type`,
-// `organization`, `font` as on the CLI). Levels above B-B need `"tsa": "http://…"` (and for
+// `organization`, `font` (default: the built-in Liberation Serif), `seal_width_mm` as on the
+// CLI; [`kyso_sign_pdf_with_result`] also returns the warnings). Levels above B-B need `"tsa": "http://…"` (and for
 // B-LT/B-LTA `"offline"`, `"partial"`, `"crls"`, `"ocsp_responses"`, `"ca_certs"` as for [`kyso_ltv_add`]);
 // without it they give `KYSO_ERR_UNSUPPORTED`, before the key is touched.
 //
@@ -134,6 +135,25 @@ int32_t kyso_sign_pdf(const uint8_t *pdf,
                       const char *options_json,
                       kyso_buffer **signed_pdf_out,
                       kyso_error **error_out);
+
+// [`kyso_sign_pdf`], also returning what the signing reports besides the file: on success
+// `*result_json_out`, unless `result_json_out` is NULL, receives
+// `{"field": "Signature2", "size": 23456, "warnings": [{"code": "SEAL_SIZE_ASSUMED",
+// "severity": "warning", "vi": "…", "en": "…"}]}` (`warnings` is empty when nothing was
+// assumed on the caller's behalf; e.g. a seal PNG without `pHYs` and no `seal_width_mm` is
+// drawn 36 mm wide with the warning `SEAL_SIZE_ASSUMED`, never an error). On failure both
+// outputs are set to NULL.
+//
+// Adding this function did not raise `KYSO_ABI_VERSION`.
+//
+// # Safety
+// As for `kyso_verify_pdf`; `result_json_out` may be NULL.
+int32_t kyso_sign_pdf_with_result(const uint8_t *pdf,
+                                  size_t pdf_len,
+                                  const char *options_json,
+                                  kyso_buffer **signed_pdf_out,
+                                  kyso_buffer **result_json_out,
+                                  kyso_error **error_out);
 
 // List the tokens of the PKCS#11 module at `module_path` and their public objects, as JSON
 // (`{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags", "keys": […],

@@ -226,7 +226,8 @@ pub unsafe extern "C" fn kyso_inspect_certificate(
 /// (`pin_env`/`password_env` may name an environment variable instead; `chain` embeds issuing
 /// CA certificates when the token holds only the signer's; `profile` may be `approval`,
 /// `issuance`, `attachment` or `copy` with `image`, `page`, `rect`, `doc_number`, `copy_type`,
-/// `organization`, `font` as on the CLI). Levels above B-B need `"tsa": "http://…"` (and for
+/// `organization`, `font` (default: the built-in Liberation Serif), `seal_width_mm` as on the
+/// CLI; [`kyso_sign_pdf_with_result`] also returns the warnings). Levels above B-B need `"tsa": "http://…"` (and for
 /// B-LT/B-LTA `"offline"`, `"partial"`, `"crls"`, `"ocsp_responses"`, `"ca_certs"` as for [`kyso_ltv_add`]);
 /// without it they give `KYSO_ERR_UNSUPPORTED`, before the key is touched.
 ///
@@ -247,6 +248,43 @@ pub unsafe extern "C" fn kyso_sign_pdf(
             let options = str_arg(options_json, "options_json")?;
             Ok(kyso::sign_pdf_json(pdf, options)?.bytes)
         })
+    }
+}
+
+/// [`kyso_sign_pdf`], also returning what the signing reports besides the file: on success
+/// `*result_json_out`, unless `result_json_out` is NULL, receives
+/// `{"field": "Signature2", "size": 23456, "warnings": [{"code": "SEAL_SIZE_ASSUMED",
+/// "severity": "warning", "vi": "…", "en": "…"}]}` (`warnings` is empty when nothing was
+/// assumed on the caller's behalf; e.g. a seal PNG without `pHYs` and no `seal_width_mm` is
+/// drawn 36 mm wide with the warning `SEAL_SIZE_ASSUMED`, never an error). On failure both
+/// outputs are set to NULL.
+///
+/// Adding this function did not raise `KYSO_ABI_VERSION`.
+///
+/// # Safety
+/// As for `kyso_verify_pdf`; `result_json_out` may be NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_sign_pdf_with_result(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    signed_pdf_out: *mut *mut KysoBuffer,
+    result_json_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run_outputs(
+            error_out,
+            [(signed_pdf_out, true), (result_json_out, false)],
+            || {
+                let pdf = bytes_arg(pdf, pdf_len, "pdf")?;
+                let options = str_arg(options_json, "options_json")?;
+                let signed = kyso::sign_pdf_json(pdf, options)?;
+                let result = kyso::SignResult::of(&signed).to_json().into_bytes();
+                Ok([signed.bytes, result])
+            },
+        )
     }
 }
 
@@ -635,6 +673,52 @@ mod tests {
             assert_eq!(kyso_buffer_len(ptr::null()), 0);
             assert!(kyso_error_message(ptr::null()).is_null());
         }
+    }
+
+    #[test]
+    fn sign_with_result_fails_cleanly() {
+        let pdf = kyso::demo::sample_pdf();
+        let mut out: *mut KysoBuffer = ptr::null_mut();
+        let mut result: *mut KysoBuffer = ptr::dangling_mut();
+        let mut err: *mut KysoError = ptr::null_mut();
+        let code = unsafe {
+            kyso_sign_pdf_with_result(
+                pdf.as_ptr(),
+                pdf.len(),
+                cr#"{"signer":{"p12":{"path":"x"}},"level":"B-LTA"}"#.as_ptr(),
+                &mut out,
+                &mut result,
+                &mut err,
+            )
+        };
+        assert_eq!(code, KYSO_ERR_UNSUPPORTED);
+        assert!(out.is_null() && result.is_null());
+        unsafe { kyso_error_free(err) };
+        // The signed file's output is required, the result's is not.
+        let code = unsafe {
+            kyso_sign_pdf_with_result(
+                pdf.as_ptr(),
+                pdf.len(),
+                c"{}".as_ptr(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+                &mut err,
+            )
+        };
+        assert_eq!(code, KYSO_ERR_NULL_ARGUMENT);
+        unsafe { kyso_error_free(err) };
+        let code = unsafe {
+            kyso_sign_pdf_with_result(
+                pdf.as_ptr(),
+                pdf.len(),
+                cr#"{"signer":{"p12":{"path":"/nonexistent.p12"}}}"#.as_ptr(),
+                &mut out,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            )
+        };
+        assert_ne!(code, KYSO_OK);
+        assert!(out.is_null());
     }
 
     #[test]

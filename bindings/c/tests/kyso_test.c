@@ -424,6 +424,61 @@ int main(int argc, char **argv) {
   kyso_buffer_free(report);
   kyso_buffer_free(signed_out);
 
+  /* ---- kyso_sign_pdf_with_result: a seal PNG without pHYs is drawn at the default size, with a warning ----
+   * A 4x4 red RGBA PNG without a pHYs chunk, written next to SIGNED.pdf; approval first (the seal goes over
+   * it), then the seal placed automatically. Both with the person's key: only the warnings are checked. */
+  {
+    static const unsigned char seal_png[] = {
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0x08, 0x06, 0x00, 0x00, 0x00, 0xa9, 0xf1, 0x9e, 0x7e, 0x00, 0x00, 0x00,
+        0x12, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0xb8, 0xc5, 0xc0, 0xf0, 0x1f, 0x19, 0x33, 0x90, 0x2e, 0x00,
+        0x00, 0xea, 0x19, 0x1d, 0x91, 0x00, 0x5e, 0xe4, 0x6a, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+        0x42, 0x60, 0x82};
+    static char png_path[4096], approval_opts[8192], seal_opts[8192];
+    snprintf(png_path, sizeof png_path, "%s.seal-nophys.png", signed_path);
+    FILE *f = fopen(png_path, "wb");
+    CHECK(f && fwrite(seal_png, 1, sizeof seal_png, f) == sizeof seal_png && fclose(f) == 0,
+          "write a PNG without pHYs");
+    snprintf(approval_opts, sizeof approval_opts, "{\"signer\":{\"p12\":{\"path\":");
+    json_string(approval_opts, sizeof approval_opts, p12);
+    strcat(approval_opts, ",\"password\":");
+    json_string(approval_opts, sizeof approval_opts, p12_password);
+    strcat(approval_opts, "}},\"image\":");
+    json_string(approval_opts, sizeof approval_opts, png_path);
+    strcpy(seal_opts, approval_opts);
+    strcat(approval_opts, ",\"profile\":\"approval\",\"rect\":\"350,150,150,60\"}");
+    strcat(seal_opts, ",\"profile\":\"issuance\"}");
+    kyso_buffer *approved = NULL, *sealed = NULL, *result = NULL;
+    code = kyso_sign_pdf_with_result(plain_pdf, plain_len, approval_opts, &approved, &result, &err);
+    CHECK(code == KYSO_OK && contains(result, "\"field\":\"Signature1\"") && contains(result, "\"warnings\":[]"),
+          "kyso_sign_pdf_with_result (approval): field, no warnings (%d: %s)", code, err ? kyso_error_message(err) : "");
+    kyso_error_free(err);
+    err = NULL;
+    kyso_buffer_free(result);
+    result = NULL;
+    if (approved) {
+      code = kyso_sign_pdf_with_result(kyso_buffer_data(approved), kyso_buffer_len(approved), seal_opts, &sealed,
+                                       &result, &err);
+      CHECK(code == KYSO_OK && contains(result, "\"code\":\"SEAL_SIZE_ASSUMED\"") &&
+                contains(result, "\"severity\":\"warning\"") && contains(result, "36 mm"),
+            "kyso_sign_pdf_with_result (issuance, PNG without pHYs): signed, warning SEAL_SIZE_ASSUMED (%d: %s)", code,
+            err ? kyso_error_message(err) : "");
+      kyso_error_free(err);
+      err = NULL;
+      kyso_buffer_free(result);
+      result = NULL;
+      kyso_buffer_free(sealed);
+      sealed = NULL;
+      /* The result is optional. */
+      code = kyso_sign_pdf_with_result(kyso_buffer_data(approved), kyso_buffer_len(approved), seal_opts, &sealed,
+                                       NULL, NULL);
+      CHECK(code == KYSO_OK && sealed != NULL, "kyso_sign_pdf_with_result without a result pointer (%d)", code);
+      kyso_buffer_free(sealed);
+    }
+    kyso_buffer_free(approved);
+    remove(png_path);
+  }
+
   /* ---- certificate verification on its own ---- */
   {
     size_t ca_len = 0;

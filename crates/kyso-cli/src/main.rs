@@ -169,10 +169,12 @@ struct SignArgs {
     /// Copying organisation (copy), or organisation name shown next to the seal (issuance).
     #[arg(long, requires = "profile")]
     organization: Option<String>,
-    /// TrueType font for text (default: Liberation Serif or Tinos found on the system).
+    /// TrueType font for text, with every Vietnamese letter (default: the built-in Liberation
+    /// Serif 2.1.5).
     #[arg(long, requires = "profile")]
     font: Option<PathBuf>,
-    /// The seal's real width in millimetres (issuance), when the PNG has no pHYs.
+    /// The seal's real width in millimetres (issuance), when the PNG has no pHYs (without
+    /// either the seal is drawn 36 mm wide, with a warning).
     #[arg(long, requires = "profile")]
     seal_width_mm: Option<f32>,
     /// Allow the rectangle to cover other signatures' images.
@@ -189,6 +191,11 @@ struct SignArgs {
     level: kyso::ltv::Level,
     #[command(flatten)]
     ltv: ltv_cmd::LtvArgs,
+    /// Print the result as one JSON object on stdout: output, field, size, level, the
+    /// long-term validation summary, and warnings (code, severity, vi, en), e.g.
+    /// SEAL_SIZE_ASSUMED. Warnings go to stderr as well.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -347,6 +354,9 @@ fn sign(args: SignArgs) -> Result<(), Error> {
     if let Some(summary) = &summary {
         ltv_cmd::report(summary, args.level, &args.output);
     }
+    for w in &signed.warnings {
+        eprintln!("cảnh báo / warning [{}]: {} — {}", w.code, w.vi, w.en);
+    }
     eprintln!(
         "Đã ký trường {} vào {} — signed field {} into {}",
         signed.field_name,
@@ -354,6 +364,20 @@ fn sign(args: SignArgs) -> Result<(), Error> {
         signed.field_name,
         args.output.display()
     );
+    if args.json {
+        // The facade's SignResult, with the output and what long-term validation added.
+        print_line(
+            &serde_json::json!({
+                "output": args.output.display().to_string(),
+                "field": signed.field_name,
+                "size": bytes.len(),
+                "level": args.level.as_str(),
+                "ltv": summary,
+                "warnings": signed.warnings,
+            })
+            .to_string(),
+        );
+    }
     Ok(())
 }
 

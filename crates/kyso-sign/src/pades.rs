@@ -156,6 +156,9 @@ pub struct SignedPdf {
     pub field_name: String,
     /// The `/ByteRange` written.
     pub byte_range: [usize; 4],
+    /// What the caller should know although signing succeeded (in Vietnamese and English),
+    /// e.g. `SEAL_SIZE_ASSUMED` from [`crate::workflow`]; empty when there is nothing to say.
+    pub warnings: Vec<kyso_policy::reason::Reason>,
 }
 
 /// Sign `pdf` with `signer`: append a signature field as an incremental update, hash the
@@ -223,6 +226,7 @@ pub fn sign_pdf(
         bytes,
         field_name,
         byte_range,
+        warnings: Vec::new(),
     })
 }
 

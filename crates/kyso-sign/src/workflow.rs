@@ -4,7 +4,7 @@
 //! | role | shows | where |
 //! |---|---|---|
 //! | [`Role::Approval`] (*ký phê duyệt*, the competent person) | the blue signature PNG | a rectangle the caller gives (between title and name), fitted keeping the aspect ratio |
-//! | [`Role::Issuance`] (*đóng dấu phát hành*, the organisation) | the red seal PNG at its real size, optionally the organisation name and time | over the left third of the latest approval image, unless a rectangle is given |
+//! | [`Role::Issuance`] (*đóng dấu phát hành*, the organisation) | the red seal PNG at its real size (given, from `pHYs`, else [`DEFAULT_SEAL_DIAMETER_MM`] with a warning), optionally the organisation name and time | over the left third of the latest approval image, unless a rectangle is given |
 //! | [`Role::Attachment`] (attachment / appendix file) | document number and symbol, signing time | top right of page 1 |
 //! | [`Role::Copy`] (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*) | copy type, copying organisation, signing time | top right of page 1 |
 //!
@@ -15,10 +15,15 @@
 //! unknown keys in a signature dictionary; `kyso_verify::role` reads `/KysoRole` back. The
 //! entries are covered by the signature like the rest of the dictionary.
 //!
+//! Text is drawn in the caller's font or [`TextFont::builtin`] (Liberation Serif 2.1.5).
+//! What a workflow assumes on the caller's behalf is not an error but a warning, with a code and
+//! text in Vietnamese and English, in [`SignedPdf::warnings`] ([`WorkflowPlan::warnings`]).
+//!
 //! Times on the page are shown as `dd/mm/yyyy hh:mm:ss +07:00` (ISO 8601 offset), at the
 //! [`SigningTime`]'s offset.
 
 use kyso_pdf::lopdf::{Dictionary, Document, Object, StringFormat};
+use kyso_policy::reason::Reason;
 use kyso_token::Signer;
 
 use crate::appearance::{AppearanceBuilder, POINTS_PER_MM, PageGeometry, PngImage, Rect, TextFont};
@@ -109,19 +114,45 @@ pub struct ApprovalOptions {
     pub stretch: bool,
 }
 
+/// The seal's diameter assumed when neither [`IssuanceOptions::seal_width_mm`] nor the PNG's
+/// `pHYs` gives the seal's real size: 36 mm, drawn as the width of the image (crop the PNG to
+/// the seal).
+///
+/// Decree 30/2020/NĐ-CP (Appendix I) asks for the seal image at the seal's real size. Decree
+/// 99/2016/NĐ-CP on managing and using seals, Art. 4(4): every seal it governs is round and
+/// inked red; the specimens (*mẫu con dấu*), which fix each kind of seal's dimensions, are the
+/// Ministry of Public Security's, in Circular 05/2017/TT-BCA on seal specimens. kyso cannot know
+/// which specimen an agency registered, so it assumes 36 mm, a common diameter of a state
+/// agency's round seal: an agency's real seal may be a few millimetres larger or smaller, hence
+/// the warning [`SEAL_SIZE_ASSUMED`]; a caller who knows the size gives it (or a PNG whose
+/// `pHYs` states it).
+pub const DEFAULT_SEAL_DIAMETER_MM: f32 = 36.0;
+
+/// Code of the warning (in [`crate::SignedPdf::warnings`]) given when the seal is drawn at
+/// [`DEFAULT_SEAL_DIAMETER_MM`] because its real size is unknown.
+pub const SEAL_SIZE_ASSUMED: &str = "SEAL_SIZE_ASSUMED";
+
+/// Widths a seal image's `pHYs` may plausibly give, in mm. Outside, the resolution is an image
+/// editor's default (72 or 96 dpi give a 400-pixel seal 141 or 106 mm), not the seal's.
+const PHYS_SEAL_MM: std::ops::RangeInclusive<f32> = 15.0..=60.0;
+
+/// Widths a caller may give for the seal, in mm.
+const GIVEN_SEAL_MM: std::ops::RangeInclusive<f32> = 5.0..=200.0;
+
 /// The organisation's issuance signature with the seal.
 #[derive(Debug, Clone)]
 pub struct IssuanceOptions {
     /// The seal image (red, transparent background).
     pub seal: PngImage,
-    /// The seal's real width in millimetres; by default from the PNG's `pHYs`.
+    /// The seal's real width in millimetres; by default from the PNG's `pHYs`, else (with the
+    /// warning [`SEAL_SIZE_ASSUMED`]) [`DEFAULT_SEAL_DIAMETER_MM`]. See [`seal_width_mm`].
     pub seal_width_mm: Option<f32>,
     /// Where; by default over the left third of the most recent approval signature.
     pub placement: Placement,
     /// Optional text next to the seal (on its left, else its right when the page has no room):
     /// the organisation's name, then the signing time.
     pub organization: Option<String>,
-    /// Font for the text (required when `organization` is set).
+    /// Font for the text; [`TextFont::builtin`] when `None`.
     pub font: Option<TextFont>,
 }
 
@@ -241,29 +272,52 @@ pub fn format_time(time: SigningTime) -> Result<String, SignError> {
     ))
 }
 
-/// Sign `pdf` in the given workflow: [`plan`] then [`sign_pdf`].
+/// Sign `pdf` in the given workflow: [`plan_workflow`] then [`sign_pdf`]; the plan's warnings
+/// are in [`SignedPdf::warnings`].
 pub fn sign_workflow(
     pdf: &[u8],
     signer: &dyn Signer,
     workflow: &Workflow,
     options: &PadesOptions,
 ) -> Result<SignedPdf, SignError> {
-    let planned = plan(pdf, workflow, options)?;
-    sign_pdf(pdf, signer, &planned)
+    let planned = plan_workflow(pdf, workflow, options)?;
+    let mut signed = sign_pdf(pdf, signer, &planned.options)?;
+    signed.warnings.extend(planned.warnings);
+    Ok(signed)
 }
 
-/// The signing options for `workflow` on `pdf`: `options` with the page, rectangle,
-/// appearance, `/Reason` (unless set) and role entries filled in.
-///
-/// Unsigned signature fields the document already has: when `options.field_name` names one,
-/// that field is signed and its widget's page and rectangle are the placement (the appearance
-/// is drawn for them); otherwise a new field is added (an unrelated prepared field is never
-/// filled with an appearance drawn for another place).
+/// What [`plan_workflow`] decided.
+#[derive(Debug, Clone)]
+pub struct WorkflowPlan {
+    /// The signing options, appearance included.
+    pub options: PadesOptions,
+    /// What was assumed on the caller's behalf (e.g. [`SEAL_SIZE_ASSUMED`]), in Vietnamese and
+    /// English.
+    pub warnings: Vec<Reason>,
+}
+
+/// The signing options for `workflow` on `pdf` ([`plan_workflow`] without its warnings).
 pub fn plan(
     pdf: &[u8],
     workflow: &Workflow,
     options: &PadesOptions,
 ) -> Result<PadesOptions, SignError> {
+    Ok(plan_workflow(pdf, workflow, options)?.options)
+}
+
+/// The signing options for `workflow` on `pdf`: `options` with the page, rectangle,
+/// appearance, `/Reason` (unless set) and role entries filled in, and the warnings about what
+/// was assumed.
+///
+/// Unsigned signature fields the document already has: when `options.field_name` names one,
+/// that field is signed and its widget's page and rectangle are the placement (the appearance
+/// is drawn for them); otherwise a new field is added (an unrelated prepared field is never
+/// filled with an appearance drawn for another place).
+pub fn plan_workflow(
+    pdf: &[u8],
+    workflow: &Workflow,
+    options: &PadesOptions,
+) -> Result<WorkflowPlan, SignError> {
     let doc = kyso_pdf::load_document(pdf)?;
     let unsigned = kyso_pdf::incremental::unsigned_signature_fields(&doc);
     let mut field_name = options.field_name.clone();
@@ -293,6 +347,7 @@ pub fn plan(
     let existing = existing_signatures(&doc);
     let time = format_time(options.signing_time)?;
     let role = workflow.role();
+    let mut warnings = Vec::new();
     let (page, user_rect, geometry, builder) = match workflow {
         Workflow::Approval(a) => {
             let page = a.placement.page.unwrap_or(1);
@@ -315,7 +370,14 @@ pub fn plan(
             b.image(&a.image, at);
             (page, rect, g, b)
         }
-        Workflow::Issuance(i) => issuance(&doc, &existing, i, &time)?,
+        Workflow::Issuance(i) => {
+            let (width_mm, warning) = seal_width_mm(i)?;
+            // In a given rectangle the drawing is fitted to it: the caller chose the size.
+            if i.placement.rect.is_none() {
+                warnings.extend(warning);
+            }
+            issuance(&doc, &existing, i, width_mm, &time)?
+        }
         Workflow::Attachment(a) => {
             let lines = [a.doc_number.as_str(), time.as_str()];
             text_block(&doc, &existing, &a.font, &lines, &a.placement, role)?
@@ -353,7 +415,59 @@ pub fn plan(
         .set("Prop_Build", Object::Dictionary(build));
     out.extra_entries
         .set(ROLE_KEY, Object::Name(role.as_str().as_bytes().to_vec()));
-    Ok(out)
+    Ok(WorkflowPlan {
+        options: out,
+        warnings,
+    })
+}
+
+/// The seal's real width in mm: the one given, else the PNG's `pHYs` when it gives a
+/// plausible seal (15–60 mm), else [`DEFAULT_SEAL_DIAMETER_MM`] with the warning
+/// [`SEAL_SIZE_ASSUMED`] (which [`plan_workflow`] passes on when it places the seal itself; in a
+/// rectangle the caller gives, the drawing is fitted to the rectangle). Only a given width
+/// outside 5–200 mm is an error.
+pub fn seal_width_mm(i: &IssuanceOptions) -> Result<(f32, Option<Reason>), SignError> {
+    if let Some(mm) = i.seal_width_mm {
+        if !GIVEN_SEAL_MM.contains(&mm) {
+            return Err(SignError::Options(format!(
+                "seal width {mm} mm is not plausible"
+            )));
+        }
+        return Ok((mm, None));
+    }
+    let d = DEFAULT_SEAL_DIAMETER_MM;
+    let advice_vi = "nếu con dấu có cỡ khác, hãy cho chiều rộng thật của nó \
+                     (--seal-width-mm, hoặc seal_width_mm trong JSON)";
+    let advice_en = "if the seal's size differs, give its real width \
+                     (--seal-width-mm, or seal_width_mm in JSON)";
+    let warning = match i.seal.size_mm() {
+        Some((mm, _)) if PHYS_SEAL_MM.contains(&mm) => return Ok((mm, None)),
+        Some((mm, _)) => Reason::warning(
+            SEAL_SIZE_ASSUMED,
+            format!(
+                "Độ phân giải ghi trong ảnh con dấu (pHYs) cho chiều rộng {mm:.0} mm, không phải \
+                 cỡ của một con dấu: con dấu được vẽ rộng {d} mm, đường kính thường gặp của con \
+                 dấu cơ quan nhà nước; {advice_vi}."
+            ),
+            format!(
+                "The resolution in the seal image (pHYs) makes it {mm:.0} mm wide, not the size \
+                 of a seal: the seal is drawn {d} mm wide, a common diameter of a state agency's \
+                 seal; {advice_en}."
+            ),
+        ),
+        None => Reason::warning(
+            SEAL_SIZE_ASSUMED,
+            format!(
+                "Ảnh con dấu không ghi kích thước thật (không có pHYs): con dấu được vẽ rộng \
+                 {d} mm, đường kính thường gặp của con dấu cơ quan nhà nước; {advice_vi}."
+            ),
+            format!(
+                "The seal image does not state its real size (no pHYs): the seal is drawn {d} mm \
+                 wide, a common diameter of a state agency's seal; {advice_en}."
+            ),
+        ),
+    };
+    Ok((d, Some(warning)))
 }
 
 /// Refuse a given rectangle that covers another visible signature on the same page.
@@ -387,37 +501,21 @@ fn issuance(
     doc: &Document,
     existing: &[ExistingSignature],
     i: &IssuanceOptions,
+    seal_width_mm: f32,
     time: &str,
 ) -> Result<Planned, SignError> {
-    let seal_w = match (i.seal_width_mm, i.seal.size_mm()) {
-        (Some(mm), _) => mm,
-        (None, Some((mm, _))) => mm,
-        (None, None) => {
-            return Err(SignError::Options(
-                "the seal's real size is unknown: give its width in mm or a PNG with pHYs".into(),
-            ));
-        }
-    };
-    if !(5.0..=200.0).contains(&seal_w) {
-        return Err(SignError::Options(format!(
-            "seal width {seal_w} mm is not plausible"
-        )));
-    }
-    let seal_w = seal_w * POINTS_PER_MM;
+    let seal_w = seal_width_mm * POINTS_PER_MM;
     let seal_h = seal_w / i.seal.aspect();
     let lines: Vec<&str> = match &i.organization {
         Some(org) => vec![org.as_str(), time],
         None => Vec::new(),
     };
     let font = match (&i.font, lines.is_empty()) {
-        (Some(f), _) => Some(f),
-        (None, true) => None,
-        (None, false) => {
-            return Err(SignError::Options(
-                "the organisation text needs a font".into(),
-            ));
-        }
+        (_, true) => None,
+        (Some(f), false) => Some(f.clone()),
+        (None, false) => Some(TextFont::builtin()?),
     };
+    let font = font.as_ref();
     let text_w = match font {
         Some(f) => lines
             .iter()
@@ -582,6 +680,65 @@ mod tests {
             format_time(t).unwrap_or_default(),
             "07/01/2025 16:02:32 +07:00"
         );
+    }
+
+    fn seal(pixels_per_metre: Option<(u32, u32)>, seal_width_mm: Option<f32>) -> IssuanceOptions {
+        IssuanceOptions {
+            seal: PngImage {
+                width: 400,
+                height: 400,
+                rgb: [218, 0, 0].repeat(400 * 400),
+                alpha: None,
+                pixels_per_metre,
+            },
+            seal_width_mm,
+            placement: Placement::default(),
+            organization: None,
+            font: None,
+        }
+    }
+
+    #[test]
+    fn a_seal_without_phys_is_drawn_at_the_default_size_with_a_warning() {
+        let (mm, warning) = seal_width_mm(&seal(None, None)).unwrap_or((0.0, None));
+        assert_eq!(mm, DEFAULT_SEAL_DIAMETER_MM);
+        let warning = warning.unwrap_or_else(|| Reason::info("NONE", "", ""));
+        assert_eq!(warning.code, SEAL_SIZE_ASSUMED);
+        assert_eq!(warning.severity, kyso_policy::reason::Severity::Warning);
+        assert!(
+            warning.vi.contains("36 mm") && warning.vi.contains("pHYs"),
+            "{warning:?}"
+        );
+        assert!(
+            warning.en.contains("36 mm") && warning.en.contains("no pHYs"),
+            "{warning:?}"
+        );
+    }
+
+    #[test]
+    fn a_seal_size_from_phys_or_the_caller_needs_no_warning() {
+        // 400 px at 11111 px/m: 36 mm.
+        let (mm, warning) = seal_width_mm(&seal(Some((11_111, 11_111)), None)).unwrap_or_default();
+        assert!(
+            (mm - 36.0).abs() < 0.01 && warning.is_none(),
+            "{mm} {warning:?}"
+        );
+        // The caller's width wins over pHYs.
+        let given = seal_width_mm(&seal(Some((11_111, 11_111)), Some(42.0))).unwrap_or_default();
+        assert_eq!(given, (42.0, None));
+        // A width no seal has, given by the caller, is a mistake to report.
+        assert!(seal_width_mm(&seal(None, Some(0.5))).is_err());
+        assert!(seal_width_mm(&seal(None, Some(f32::NAN))).is_err());
+    }
+
+    #[test]
+    fn an_image_editor_resolution_is_not_taken_for_the_seal_size() {
+        // 72 dpi (2835 px/m): 400 px would be a 141 mm seal.
+        let (mm, warning) = seal_width_mm(&seal(Some((2835, 2835)), None)).unwrap_or_default();
+        assert_eq!(mm, DEFAULT_SEAL_DIAMETER_MM);
+        let warning = warning.map(|w| (w.code, w.en)).unwrap_or_default();
+        assert_eq!(warning.0, SEAL_SIZE_ASSUMED);
+        assert!(warning.1.contains("141 mm"), "{}", warning.1);
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub use kyso_token::Signer;
 pub use kyso_verify::{Report, RevocationMode, Verdict, VerifyOptions};
 pub use ltv_config::{LtvConfig, ltv_add_json};
 pub use options::VerifyConfig;
-pub use sign_config::{SignConfig, SignConfigError, sign_pdf_json};
+pub use sign_config::{SignConfig, SignConfigError, SignResult, sign_pdf_json};
 
 /// The current time (the facade is where the clock is read; lower layers take time as input).
 pub fn now() -> der::DateTime {

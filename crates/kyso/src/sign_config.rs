@@ -7,6 +7,7 @@
 //!  "profile": "invisible" | "approval" | "issuance" | "attachment" | "copy",
 //!  "image": "/path/to/signature-or-seal.png", "page": 1, "rect": "X,Y,W,H",
 //!  "doc_number": "…", "copy_type": "SAO Y", "organization": "…", "font": "/path/to.ttf",
+//!  "seal_width_mm": 36,
 //!  "sub_filter": "ETSI.CAdES.detached" | "adbe.pkcs7.detached",
 //!  "field": "Signature1", "reason": "…", "location": "…", "contact_info": "…",
 //!  "chain": ["-----BEGIN CERTIFICATE-----…" or "/path/to/chain.pem"]}
@@ -20,10 +21,14 @@
 //! with [`SignConfigError::Unsupported`] rather than silently signing something else. A workflow
 //! profile is built (images and font loaded) before the key is opened, so a mistake there does not
 //! cost a PIN try.
+//!
+//! Text blocks use the built-in Liberation Serif unless `font` names a file. What signing
+//! assumed on the caller's behalf comes back as warnings ([`SignResult`], e.g.
+//! `SEAL_SIZE_ASSUMED` for a seal PNG without `pHYs` and no `seal_width_mm`), never as an error.
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::token::SoftwareSigner;
@@ -71,10 +76,12 @@ pub struct SignConfig {
     /// Organisation name (copy; optional text next to the seal for issuance).
     #[serde(default)]
     pub organization: Option<String>,
-    /// TrueType font file for text blocks; a Vietnamese-capable system font by default.
+    /// TrueType font file for text blocks (it must have every Vietnamese letter); the built-in
+    /// Liberation Serif 2.1.5 by default.
     #[serde(default)]
     pub font: Option<String>,
-    /// The seal's real width in millimetres when the PNG does not say (issuance).
+    /// The seal's real width in millimetres when the PNG does not say (issuance); without
+    /// either, 36 mm with the warning `SEAL_SIZE_ASSUMED`.
     #[serde(default)]
     pub seal_width_mm: Option<f32>,
     /// Allow the appearance to cover other signatures.
@@ -403,7 +410,40 @@ fn secret(
     }
 }
 
-/// Sign a PDF held in memory as the JSON signing options say: the C ABI's `kyso_sign_pdf`.
+/// What signing reports besides the signed file, as JSON (the C ABI's
+/// `kyso_sign_pdf_with_result`, and the core of `kyso sign --json`):
+/// `{"field": "Signature1", "size": 12345, "warnings": [{"code": "SEAL_SIZE_ASSUMED",
+/// "severity": "warning", "vi": "…", "en": "…"}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignResult {
+    /// The signature field that was signed.
+    pub field: String,
+    /// Size of the signed file in bytes.
+    pub size: usize,
+    /// What was assumed on the caller's behalf (empty when nothing was): each with a stable
+    /// `code`, `severity` and text in Vietnamese (`vi`) and English (`en`).
+    pub warnings: Vec<crate::report::Reason>,
+}
+
+impl SignResult {
+    /// The result of `signed`.
+    pub fn of(signed: &SignedPdf) -> Self {
+        Self {
+            field: signed.field_name.clone(),
+            size: signed.bytes.len(),
+            warnings: signed.warnings.clone(),
+        }
+    }
+
+    /// As a JSON object.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+}
+
+/// Sign a PDF held in memory as the JSON signing options say: the C ABI's `kyso_sign_pdf`
+/// (and with [`SignResult::of`] its `kyso_sign_pdf_with_result`). The warnings are in
+/// [`SignedPdf::warnings`].
 pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, SignConfigError> {
     let config = SignConfig::from_json(options_json)?;
     // Check the options before touching the key: a refused option must not cost a PIN try.

@@ -3,6 +3,12 @@
 //! and [`sign_copy`] (text blocks at the top right of page 1). See
 //! [`kyso_sign::workflow`] for what each draws, where, and how the role is recorded.
 //!
+//! Text is set in the built-in Liberation Serif 2.1.5 ([`TextFont::builtin`], compiled into the
+//! library, so no system font is needed on any platform) unless a font file is given
+//! ([`load_font`]). A seal PNG that does not state its real size is drawn
+//! [`DEFAULT_SEAL_DIAMETER_MM`] wide, with the warning [`SEAL_SIZE_ASSUMED`] in
+//! [`SignedPdf::warnings`].
+//!
 //! ```no_run
 //! use kyso::workflows::{self, ApprovalOptions, IssuanceOptions, Placement, Rect};
 //!
@@ -28,65 +34,43 @@
 //!         seal: workflows::load_png("con-dau.png".as_ref())?,
 //!         seal_width_mm: Some(36.0),
 //!         placement: Placement::default(), // over the left third of the approval image
-//!         organization: None,
-//!         font: None,
+//!         organization: Some("Sở Khoa học và Công nghệ".into()),
+//!         font: None, // the built-in Liberation Serif
 //!     };
-//!     Ok(workflows::sign_issuance(&signed.bytes, organisation, &issuance, &options)?.bytes)
+//!     let sealed = workflows::sign_issuance(&signed.bytes, organisation, &issuance, &options)?;
+//!     for w in &sealed.warnings {
+//!         eprintln!("cảnh báo / warning [{}]: {} / {}", w.code, w.vi, w.en);
+//!     }
+//!     Ok(sealed.bytes)
 //! }
 //! ```
 
 use std::path::{Path, PathBuf};
 
-pub use kyso_sign::appearance::{PageGeometry, PngImage, Rect, Rotation, TextFont};
+pub use kyso_sign::appearance::{
+    PageGeometry, PngImage, Rect, Rotation, TextFont, VIETNAMESE_LETTERS,
+};
 pub use kyso_sign::workflow::{
-    ApprovalOptions, AttachmentOptions, CopyOptions, ExistingSignature, IssuanceOptions, Placement,
-    Role, Workflow, format_time,
+    ApprovalOptions, AttachmentOptions, CopyOptions, DEFAULT_SEAL_DIAMETER_MM, ExistingSignature,
+    IssuanceOptions, Placement, Role, SEAL_SIZE_ASSUMED, Workflow, format_time, seal_width_mm,
 };
 
 use crate::{Error, PadesOptions, SignedPdf, Signer, files};
 
-/// Where [`find_font`] looks for a Times New Roman–compatible font with Vietnamese glyphs
-/// (Debian/Ubuntu `fonts-liberation`, `fonts-liberation2`, `fonts-croscore`; Fedora; macOS
-/// Homebrew), in order.
-pub const FONT_PATHS: &[&str] = &[
-    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/liberation-serif/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/liberation/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf",
-    "/usr/share/fonts/google-crosextra-caladea/Tinos-Regular.ttf",
-    "/opt/homebrew/share/fonts/LiberationSerif-Regular.ttf",
-    "/usr/local/share/fonts/LiberationSerif-Regular.ttf",
-];
-
-/// Every Vietnamese letter with its diacritics, lower and upper case (and đ/Đ): a font for
-/// signature text must have all of them. Liberation Serif 1.07 (Debian's `fonts-liberation`)
-/// lacks some (e.g. `Ụ`); 2.x (`fonts-liberation2`) and Tinos have them all.
-pub const VIETNAMESE_LETTERS: &str = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ\
-uùúủũụưừứửữựyỳýỷỹỵđAÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰ\
-YỲÝỶỸỴĐ";
-
-/// The first font of [`FONT_PATHS`] that exists and has every Vietnamese letter (install
-/// Debian's `fonts-liberation2` or `fonts-croscore`).
-pub fn find_font() -> Result<TextFont, Error> {
-    FONT_PATHS
-        .iter()
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-        .filter_map(|p| load_font(&p).ok())
-        .find(|f| f.glyphs(VIETNAMESE_LETTERS).is_ok())
-        .ok_or_else(|| {
-            Error::Options(
-                "no Liberation Serif 2 or Tinos font with Vietnamese letters found (install \
-                 fonts-liberation2, or give a font file)"
-                    .into(),
-            )
-        })
-}
-
-/// A TrueType font file.
+/// A TrueType font file for text blocks, instead of the built-in Liberation Serif
+/// ([`TextFont::builtin`]). Refused unless it has every Vietnamese letter
+/// ([`VIETNAMESE_LETTERS`]): a text block must never show a missing glyph.
 pub fn load_font(path: &Path) -> Result<TextFont, Error> {
-    Ok(TextFont::from_bytes(files::read(path)?)?)
+    let font = TextFont::from_bytes(files::read(path)?)?;
+    let missing = font.missing_vietnamese_letters()?;
+    if !missing.is_empty() {
+        return Err(Error::Options(format!(
+            "font {}: no glyph for the Vietnamese letters {missing} (use a font with full \
+             Vietnamese such as Liberation Serif 2 or Tinos, or none for the built-in one)",
+            path.display()
+        )));
+    }
+    Ok(font)
 }
 
 /// A PNG file.
@@ -220,9 +204,11 @@ pub struct ProfileRequest {
     pub copy_type: Option<String>,
     /// Organisation (copy: required; issuance: optional text next to the seal).
     pub organization: Option<String>,
-    /// Font file; by default [`find_font`].
+    /// Font file ([`load_font`]); by default the built-in Liberation Serif
+    /// ([`TextFont::builtin`]).
     pub font: Option<PathBuf>,
-    /// The seal's real width in mm (issuance), when the PNG has no `pHYs`.
+    /// The seal's real width in mm (issuance), when the PNG has no `pHYs`; without either the
+    /// seal is drawn [`DEFAULT_SEAL_DIAMETER_MM`] wide with the warning [`SEAL_SIZE_ASSUMED`].
     pub seal_width_mm: Option<f32>,
     /// Allow covering other signatures (see [`Placement::allow_overlap`]).
     pub allow_overlap: bool,
@@ -254,7 +240,7 @@ impl ProfileRequest {
         };
         let font = || match &self.font {
             Some(p) => load_font(p),
-            None => find_font(),
+            None => Ok(TextFont::builtin()?),
         };
         let need = |what: &str, v: &Option<String>| -> Result<String, Error> {
             v.clone().filter(|s| !s.trim().is_empty()).ok_or_else(|| {

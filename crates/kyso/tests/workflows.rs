@@ -4,12 +4,14 @@
 //! by tests/render/render-test.sh.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::OnceLock;
 
 use kyso::demo::{DemoPki, sample_pdf};
 use kyso::token::SoftwareSigner;
 use kyso::workflows::{
-    self, ApprovalOptions, AttachmentOptions, IssuanceOptions, Placement, PngImage, Rect,
+    self, ApprovalOptions, AttachmentOptions, IssuanceOptions, Placement, PngImage, Rect, TextFont,
 };
 use kyso::{PadesOptions, RevocationMode, Verdict, VerifyOptions};
 use kyso_policy::TrustStore;
@@ -38,6 +40,11 @@ fn verify(pdf: &[u8]) -> kyso::Report {
 
 /// An RGBA PNG of one colour with a transparent left half; `ppm` pixels per metre if given.
 fn png(w: u32, h: u32, rgb: [u8; 3], ppm: Option<u32>) -> PngImage {
+    PngImage::decode(&png_file(w, h, rgb, ppm)).unwrap()
+}
+
+/// The bytes of [`png`]'s image.
+fn png_file(w: u32, h: u32, rgb: [u8; 3], ppm: Option<u32>) -> Vec<u8> {
     let mut out = Vec::new();
     {
         let mut e = png::Encoder::new(&mut out, w, h);
@@ -57,7 +64,7 @@ fn png(w: u32, h: u32, rgb: [u8; 3], ppm: Option<u32>) -> PngImage {
         }
         e.write_header().unwrap().write_image_data(&data).unwrap();
     }
-    PngImage::decode(&out).unwrap()
+    out
 }
 
 fn approval(rect: Rect) -> ApprovalOptions {
@@ -182,17 +189,7 @@ fn a_rectangle_over_another_signature_is_refused_unless_allowed() {
 
 #[test]
 fn attachment_block_sits_at_the_top_right_of_page_one() {
-    let font = match workflows::find_font() {
-        Ok(f) => f,
-        Err(e) => {
-            assert!(
-                std::env::var_os("KYSO_TEST_WORK").is_none(),
-                "no font for the attachment test: {e}"
-            );
-            eprintln!("skipped: {e}");
-            return;
-        }
-    };
+    let font = TextFont::builtin().unwrap();
     let options = PadesOptions::new(kyso::signing_time_now());
     let att = AttachmentOptions {
         doc_number: "125/QĐ-UBND".into(),
@@ -212,6 +209,120 @@ fn attachment_block_sits_at_the_top_right_of_page_one() {
     );
     // Two lines of 10 pt text.
     assert!((r.height - 28.0).abs() < 0.01, "{r:?}");
+    // The built-in font, subset: the file grows by the signature and a few kilobytes of font.
+    let text = String::from_utf8_lossy(&signed.bytes);
+    assert!(text.contains("+LiberationSerif"), "no subset font");
+    let grown = signed.bytes.len() - sample_pdf().len();
+    assert!(grown < 40_000, "the signed file grew by {grown} bytes");
+    assert!(signed.warnings.is_empty(), "{:?}", signed.warnings);
+}
+
+#[test]
+fn a_seal_png_without_phys_is_drawn_36_mm_wide_with_a_warning() {
+    let options = PadesOptions::new(kyso::signing_time_now());
+    let a_rect = Rect::new(350.0, 150.0, 150.0, 60.0);
+    let signed =
+        workflows::sign_approval(&sample_pdf(), &signer(), &approval(a_rect), &options).unwrap();
+    assert!(signed.warnings.is_empty());
+    let mut seal = issuance();
+    seal.seal = png(500, 500, [218, 0, 0], None);
+    seal.organization = Some("Ủy ban nhân dân tỉnh Gia Lai".into());
+    let sealed = workflows::sign_issuance(&signed.bytes, &organization(), &seal, &options).unwrap();
+    assert_eq!(verify(&sealed.bytes).verdict, Verdict::Valid);
+    let codes: Vec<&str> = sealed.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, [workflows::SEAL_SIZE_ASSUMED]);
+    assert!(sealed.warnings[0].vi.contains("36 mm"));
+    // The seal is 36 mm high (the widget also holds the organisation's name on its left).
+    let widget = widget_rects(&sealed.bytes)[1];
+    let mm = workflows::DEFAULT_SEAL_DIAMETER_MM * 72.0 / 25.4;
+    assert!((widget.height - mm).abs() < 0.01, "{widget:?}");
+    assert!(
+        (widget.right() - (a_rect.x + a_rect.width / 3.0)).abs() < 0.01,
+        "{widget:?}"
+    );
+    // In a rectangle the caller gives, the seal is fitted to it: nothing is assumed.
+    let mut in_rect = seal.clone();
+    in_rect.placement.rect = Some(Rect::new(300.0, 150.0, 200.0, 60.0));
+    let fitted =
+        workflows::sign_issuance(&signed.bytes, &organization(), &in_rect, &options).unwrap();
+    assert!(fitted.warnings.is_empty(), "{:?}", fitted.warnings);
+    // A width the caller gives needs no warning.
+    seal.seal_width_mm = Some(40.0);
+    let given = workflows::sign_issuance(&signed.bytes, &organization(), &seal, &options).unwrap();
+    assert!(given.warnings.is_empty(), "{:?}", given.warnings);
+    assert!((widget_rects(&given.bytes)[1].height - 40.0 * 72.0 / 25.4).abs() < 0.01);
+}
+
+#[test]
+fn json_signing_reports_the_assumed_seal_size_and_uses_the_built_in_font() {
+    let work = common::work_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let signature = dir.path().join("chu-ky.png");
+    let seal = dir.path().join("con-dau.png");
+    std::fs::write(&signature, png_file(200, 80, [0, 51, 204], None)).unwrap();
+    std::fs::write(&seal, png_file(400, 400, [218, 0, 0], None)).unwrap();
+    let json = |p12: &str, profile: &str| {
+        serde_json::json!({
+            "signer": {"p12": {"path": work.join("pki").join(p12), "password": "kyso-test"}},
+            "profile": profile,
+            "image": if profile == "approval" { &signature } else { &seal },
+            "rect": "350,150,150,60",
+            "doc_number": "Phụ lục 12/QĐ-UBND",
+        })
+        .to_string()
+    };
+    let approved = kyso::sign_pdf_json(&sample_pdf(), &json("ca-nhan.p12", "approval")).unwrap();
+    let result = kyso::SignResult::of(&approved);
+    assert!(result.warnings.is_empty());
+    assert_eq!(result.size, approved.bytes.len());
+    let mut issuance: serde_json::Value =
+        serde_json::from_str(&json("to-chuc.p12", "issuance")).unwrap();
+    issuance.as_object_mut().unwrap().remove("rect");
+    let sealed = kyso::sign_pdf_json(&approved.bytes, &issuance.to_string()).unwrap();
+    let result: serde_json::Value =
+        serde_json::from_str(&kyso::SignResult::of(&sealed).to_json()).unwrap();
+    assert_eq!(result["field"], "Signature2");
+    assert_eq!(result["warnings"][0]["code"], "SEAL_SIZE_ASSUMED");
+    assert_eq!(result["warnings"][0]["severity"], "warning");
+    assert!(
+        result["warnings"][0]["vi"]
+            .as_str()
+            .unwrap()
+            .contains("pHYs")
+    );
+    assert!(
+        result["warnings"][0]["en"]
+            .as_str()
+            .unwrap()
+            .contains("36 mm")
+    );
+    // A text block with no font given: the built-in one.
+    let attached = kyso::sign_pdf_json(&sample_pdf(), &json("to-chuc.p12", "attachment")).unwrap();
+    assert!(String::from_utf8_lossy(&attached.bytes).contains("+LiberationSerif"));
+}
+
+#[test]
+fn a_font_file_must_have_every_vietnamese_letter() {
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../kyso-sign/fonts/LiberationSerif-Regular.ttf");
+    let font = workflows::load_font(&shipped).unwrap();
+    assert_eq!(font.postscript_name(), "LiberationSerif");
+    // The same font without its character map (a subset, as embedded in PDFs) writes nothing.
+    let bytes = std::fs::read(&shipped).unwrap();
+    let mut glyphs = subsetter::GlyphRemapper::new();
+    glyphs.remap(36);
+    let subset = subsetter::subset(&bytes, 0, &glyphs).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("subset.ttf");
+    std::fs::write(&path, subset).unwrap();
+    let err = workflows::load_font(&path).unwrap_err().to_string();
+    assert!(err.contains("Ụ") && err.contains("subset.ttf"), "{err}");
+    let mut request = workflows::ProfileRequest::new(workflows::Role::Attachment);
+    request.doc_number = Some("125/QĐ-UBND".into());
+    request.font = Some(path);
+    assert!(request.workflow().is_err());
+    request.font = None;
+    assert!(request.workflow().is_ok());
 }
 
 #[test]

@@ -2,10 +2,15 @@
 //! descendant, `Identity-H` encoding and a `/ToUnicode` CMap (ISO 32000-1 §9.7, §9.10.3), so
 //! viewers draw exactly the glyphs chosen here and text extraction gives back the Vietnamese
 //! text.
+//!
+//! [`TextFont::builtin`] is Liberation Serif 2.1.5 Regular (metric-compatible with Times New
+//! Roman, every Vietnamese letter), compiled into the library under the SIL Open Font License
+//! 1.1 (`fonts/OFL.txt` next to the font in this crate): text blocks need no system font on any
+//! platform, WASM included. Only the glyphs an appearance uses are embedded (a few kilobytes).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use kyso_pdf::lopdf::{Dictionary, Object, Stream, StringFormat};
 use subsetter::GlyphRemapper;
@@ -31,11 +36,44 @@ impl std::fmt::Debug for TextFont {
     }
 }
 
+/// Liberation Serif 2.1.5 Regular, as Debian's `fonts-liberation2` 2.1.5-1 ships it.
+static BUILTIN_TTF: &[u8] = include_bytes!("../../fonts/LiberationSerif-Regular.ttf");
+
+/// Every Vietnamese letter with its diacritics, lower and upper case (and đ/Đ), precomposed
+/// (NFC): a font for signature text must have all of them. Liberation Serif 1.07 (Debian's
+/// `fonts-liberation`) lacks some (e.g. `Ụ`); 2.x and Tinos have them all.
+pub const VIETNAMESE_LETTERS: &str = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ\
+uùúủũụưừứửữựyỳýỷỹỵđAÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰ\
+YỲÝỶỸỴĐ";
+
 impl TextFont {
+    /// The font compiled into the library: Liberation Serif 2.1.5 Regular (SIL Open Font
+    /// License 1.1), metric-compatible with Times New Roman as Decree 30 asks, with every
+    /// Vietnamese letter. Parsed once; clones share the bytes.
+    pub fn builtin() -> Result<Self, SignError> {
+        static FONT: OnceLock<Result<TextFont, String>> = OnceLock::new();
+        FONT.get_or_init(|| Self::parse(Arc::from(BUILTIN_TTF)).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(|e| SignError::Appearance(format!("built-in font: {e}")))
+    }
+
     /// Parse a `.ttf` file (face 0). Fonts with CFF outlines are refused: they would need
     /// `/FontFile3`.
     pub fn from_bytes(data: Vec<u8>) -> Result<Self, SignError> {
-        let data: Arc<[u8]> = data.into();
+        Self::parse(data.into())
+    }
+
+    /// The letters of [`VIETNAMESE_LETTERS`] this font has no glyph for (empty when it can
+    /// write all Vietnamese text).
+    pub fn missing_vietnamese_letters(&self) -> Result<String, SignError> {
+        let face = self.face()?;
+        Ok(VIETNAMESE_LETTERS
+            .chars()
+            .filter(|&c| face.glyph_index(c).is_none())
+            .collect())
+    }
+
+    fn parse(data: Arc<[u8]>) -> Result<Self, SignError> {
         let face = ttf_parser::Face::parse(&data, 0)
             .map_err(|e| SignError::Appearance(format!("font: {e}")))?;
         if face.tables().glyf.is_none() {
@@ -281,33 +319,26 @@ pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
-    /// A font with Vietnamese letters: `KYSO_TEST_FONT`, or Liberation Serif 2 / Tinos where
-    /// Debian puts them. `None` (the test is skipped with a message) only outside the project's
-    /// test run: under `tests/run.sh` (`KYSO_TEST_WORK` set) a missing font is a failure.
-    pub(crate) fn test_font() -> Option<TextFont> {
-        let candidates = [
-            std::env::var("KYSO_TEST_FONT").unwrap_or_default(),
-            "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf".into(),
-            "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf".into(),
-        ];
-        let found = candidates
-            .iter()
-            .filter(|p| !p.is_empty())
-            .find_map(|p| std::fs::read(p).ok())
-            .map(|b| TextFont::from_bytes(b).expect("font parses"));
-        if found.is_none() {
-            assert!(
-                std::env::var_os("KYSO_TEST_WORK").is_none(),
-                "no test font: install fonts-liberation2 (tests/setup.d/30-render.sh)"
-            );
-            eprintln!("skipped: no Liberation Serif 2 / Tinos font on this machine");
-        }
-        found
+    /// The font the tests draw with: the built-in one.
+    pub(crate) fn test_font() -> TextFont {
+        TextFont::builtin().expect("the built-in font parses")
+    }
+
+    #[test]
+    fn builtin_font_is_liberation_serif_with_every_vietnamese_letter() {
+        let font = test_font();
+        assert_eq!(font.postscript_name(), "LiberationSerif");
+        assert_eq!(font.missing_vietnamese_letters().unwrap(), "");
+        // Times New Roman metrics: the em is 2048 units, "a" is 0.444 em wide.
+        assert!((font.width("a", 1000.0).unwrap() - 444.0).abs() < 1.0);
+        // A font from a file is checked the same way.
+        let again = TextFont::from_bytes(BUILTIN_TTF.to_vec()).unwrap();
+        assert_eq!(again.missing_vietnamese_letters().unwrap(), "");
     }
 
     #[test]
     fn subset_font_maps_back_to_the_vietnamese_text() {
-        let Some(font) = test_font() else { return };
+        let font = test_font();
         let text = "Sở Khoa học và Công nghệ — SAO LỤC, TRÍCH SAO, Đắk Lắk";
         let mut usage = FontUse::new(font.clone());
         let encoded = usage.encode(text).unwrap();
@@ -331,17 +362,23 @@ pub(crate) mod tests {
             panic!()
         };
         let subset = miniz_oxide::inflate::decompress_to_vec_zlib(&file.content).unwrap();
-        let full =
-            std::fs::metadata("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
-                .map(|m| m.len() as usize)
-                .unwrap_or(usize::MAX);
+        // Liberation Serif is 393 576 bytes; the subset of these 35 glyphs is a few kilobytes,
+        // and compressed it is what the signed file grows by.
         assert!(
-            subset.len() < full.min(400_000) / 4,
+            subset.len() < BUILTIN_TTF.len() / 20,
             "subset is {} bytes",
             subset.len()
         );
+        assert!(file.content.len() < 12_000, "{} bytes", file.content.len());
         let face = ttf_parser::Face::parse(&subset, 0).expect("the subset is a font");
         assert!(face.number_of_glyphs() as usize <= text.chars().count() + 16);
+        // Without its character map the subset writes no text: such a font file is refused
+        // for lack of Vietnamese letters.
+        let missing = TextFont::from_bytes(subset.clone())
+            .unwrap()
+            .missing_vietnamese_letters()
+            .unwrap();
+        assert_eq!(missing, VIETNAMESE_LETTERS);
         let Object::Stream(cmap) = &objects[3] else {
             panic!()
         };
@@ -366,7 +403,7 @@ pub(crate) mod tests {
 
     #[test]
     fn missing_glyph_is_an_error() {
-        let Some(font) = test_font() else { return };
+        let font = test_font();
         let err = font.glyphs("Phụ lục Ⅰ").unwrap_err().to_string();
         assert!(err.contains("U+2160"), "{err}");
     }

@@ -15,7 +15,7 @@ mod image;
 use kyso_pdf::Appearance;
 use kyso_pdf::lopdf::{Dictionary, Document, Object, ObjectId};
 
-pub use font::TextFont;
+pub use font::{TextFont, VIETNAMESE_LETTERS};
 pub use image::PngImage;
 
 use crate::SignError;
