@@ -182,9 +182,9 @@ pub fn renew_request(args: RenewArgs) -> Result<(), Error> {
         hex_id(&renewal.key.id),
         args.output.display(),
         kyso::policy::subject::display_name(&renewal.current),
-        kyso::policy::expiry::vn_date(&e.not_after),
+        kyso::policy::time::vn_date(e.not_after),
         args.new_label,
-        kyso::policy::expiry::vn_date(&e.not_after),
+        kyso::policy::time::vn_date(e.not_after),
     );
     Ok(())
 }

@@ -47,8 +47,9 @@ use x509_cert::name::Name;
 
 use crate::names::{NameKey, names_match};
 use crate::revocation::{
-    CertStatus, CrlReason, Ctx, ext, issued_by, key_usage, rfc3339, signed_by, status_of, within,
+    CertStatus, CrlReason, Ctx, ext, issued_by, key_usage, signed_by, status_of, within,
 };
+use crate::time::rfc3339;
 
 const OID_BC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 const OID_CRLDP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.31");

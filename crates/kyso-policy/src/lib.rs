@@ -16,7 +16,8 @@
 //! - [`expiry`]: how close a certificate is to its end (warnings before renewal is due);
 //! - [`usage`]: what an end-entity certificate may sign (keyUsage, extendedKeyUsage, its key
 //!   and validity at the time of use);
-//! - [`reason`]: findings in Vietnamese and English.
+//! - [`reason`]: findings in Vietnamese and English;
+//! - [`time`]: RFC 3339, Vietnamese and PDF date forms of times, and their parsing.
 //!
 //! No file system, clock, network or threads: time and trust anchors are parameters, so the
 //! crate builds for `wasm32-unknown-unknown`.
@@ -34,6 +35,7 @@ pub mod profile;
 pub mod reason;
 pub mod revocation;
 pub mod subject;
+pub mod time;
 pub mod trust;
 pub mod usage;
 

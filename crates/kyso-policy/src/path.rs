@@ -52,6 +52,7 @@ use crate::algorithms::{AlgorithmPolicy, AlgorithmUse, verify_signature};
 use crate::names::NameKey;
 use crate::reason::{Reason, Severity};
 use crate::subject::{display_name, format_name};
+use crate::time::utc_text;
 use crate::trust::{StoredCertificate, TrustStore, same_entity};
 
 /// ETSI EN 319 102-1 sub-indication names used by path validation.
@@ -463,18 +464,6 @@ fn is_self_issued(n: &Node<'_>) -> bool {
     n.subject == n.issuer
 }
 
-fn fmt_time(t: der::DateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minutes(),
-        t.seconds()
-    )
-}
-
 /// Check one complete candidate path; `nodes[0]` is the leaf, the last is the anchor.
 fn evaluate(nodes: &[&Node<'_>], options: &PathOptions) -> PathValidation {
     let mut reasons: Vec<Reason> = Vec::new();
@@ -511,13 +500,13 @@ fn evaluate(nodes: &[&Node<'_>], options: &PathOptions) -> PathValidation {
                 "CERT_NOT_YET_VALID",
                 format!(
                     "Chứng thư số {role_vi} \"{name}\" chưa có hiệu lực tại thời điểm {} (hiệu lực từ {})",
-                    fmt_time(t),
-                    fmt_time(nb)
+                    utc_text(t),
+                    utc_text(nb)
                 ),
                 format!(
                     "The {role_en} certificate \"{name}\" was not yet valid at {} (valid from {})",
-                    fmt_time(t),
-                    fmt_time(nb)
+                    utc_text(t),
+                    utc_text(nb)
                 ),
             ));
         } else if t > na {
@@ -530,13 +519,13 @@ fn evaluate(nodes: &[&Node<'_>], options: &PathOptions) -> PathValidation {
                 "CERT_EXPIRED",
                 format!(
                     "Chứng thư số {role_vi} \"{name}\" đã hết hiệu lực tại thời điểm {} (hết hạn {})",
-                    fmt_time(t),
-                    fmt_time(na)
+                    utc_text(t),
+                    utc_text(na)
                 ),
                 format!(
                     "The {role_en} certificate \"{name}\" had expired at {} (expired {})",
-                    fmt_time(t),
-                    fmt_time(na)
+                    utc_text(t),
+                    utc_text(na)
                 ),
             ));
         }

@@ -49,6 +49,7 @@ use crate::names::names_match;
 use crate::ocsp::{self, BasicOcspResponse, OcspCertStatus, OcspResponse, OcspResponseStatus};
 use crate::reason::{Reason, Severity};
 use crate::subject::{display_name, serial_hex};
+use crate::time::{rfc3339, vn_utc_text};
 
 const OID_CRLDP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.31");
 const OID_AIA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
@@ -367,31 +368,6 @@ pub(crate) fn ext<'a>(cert: &'a Certificate, oid: &ObjectIdentifier) -> Option<(
         .iter()
         .find(|e| e.extn_id == *oid)
         .map(|e| (e.extn_value.as_bytes(), e.critical))
-}
-
-/// RFC 3339 (UTC) text of a time.
-pub fn rfc3339(t: der::DateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minutes(),
-        t.seconds()
-    )
-}
-
-fn fmt_vn(t: der::DateTime) -> String {
-    format!(
-        "{:02}/{:02}/{:04} {:02}:{:02}:{:02} UTC",
-        t.day(),
-        t.month(),
-        t.year(),
-        t.hour(),
-        t.minutes(),
-        t.seconds()
-    )
 }
 
 pub use crate::crl::parse_crl;
@@ -783,8 +759,8 @@ pub fn check_path(
                         "CERT_REVOKED",
                         format!(
                             "Chứng thư số {role_vi} \"{name}\" đã bị thu hồi lúc {} (lý do: {r_vi}), trước thời điểm ký {} (theo {src})",
-                            fmt_vn(time),
-                            fmt_vn(t)
+                            vn_utc_text(time),
+                            vn_utc_text(t)
                         ),
                         format!(
                             "The {role_en} certificate \"{name}\" was revoked at {} (reason: {r_en}), before the signing time {} (per {src})",
@@ -797,8 +773,8 @@ pub fn check_path(
                         "CERT_REVOKED_AFTER_SIGNING",
                         format!(
                             "Chứng thư số {role_vi} \"{name}\" bị thu hồi lúc {} (lý do: {r_vi}), sau thời điểm ký {}; chữ ký vẫn có giá trị",
-                            fmt_vn(time),
-                            fmt_vn(t)
+                            vn_utc_text(time),
+                            vn_utc_text(t)
                         ),
                         format!(
                             "The {role_en} certificate \"{name}\" was revoked at {} (reason: {r_en}), after the signing time {}; the signature stays valid",
@@ -815,8 +791,8 @@ pub fn check_path(
                         "CERT_SUSPENDED",
                         format!(
                             "Chứng thư số {role_vi} \"{name}\" đang bị tạm dừng từ {}, trước thời điểm ký {} (theo {src}); chưa thể khẳng định hiệu lực, cần kiểm tra lại sau",
-                            fmt_vn(time),
-                            fmt_vn(t)
+                            vn_utc_text(time),
+                            vn_utc_text(t)
                         ),
                         format!(
                             "The {role_en} certificate \"{name}\" has been suspended (on hold) since {}, before the signing time {} (per {src}); validity cannot be established, check again later",
@@ -829,8 +805,8 @@ pub fn check_path(
                         "CERT_SUSPENDED_AFTER_SIGNING",
                         format!(
                             "Chứng thư số {role_vi} \"{name}\" bị tạm dừng từ {}, sau thời điểm ký {}",
-                            fmt_vn(time),
-                            fmt_vn(t)
+                            vn_utc_text(time),
+                            vn_utc_text(t)
                         ),
                         format!(
                             "The {role_en} certificate \"{name}\" was suspended (on hold) at {}, after the signing time {}",

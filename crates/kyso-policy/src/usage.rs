@@ -180,7 +180,7 @@ pub fn key_findings(
 pub fn validity_findings(cert: &Certificate, at: der::DateTime) -> Vec<Reason> {
     let v = cert.tbs_certificate().validity();
     let (nb, na) = (v.not_before.to_date_time(), v.not_after.to_date_time());
-    let day = |t: der::DateTime| format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day());
+    let day = crate::time::iso_date;
     let when = day(at);
     if at < nb {
         vec![Reason::error(

@@ -98,7 +98,7 @@ pub fn verify_certificate(
             PathStatus::Indeterminate => "INDETERMINATE",
         },
         sub_indication: path.sub_indication,
-        validation_time: kyso_policy::revocation::rfc3339(time),
+        validation_time: kyso_policy::time::rfc3339(time),
         path: path
             .path
             .iter()
@@ -283,7 +283,7 @@ pub fn inspect_certificate(bytes: &[u8]) -> Result<CertificateInfo, Error> {
         std::slice::from_ref(cert),
         &kyso_policy::profile::Profile::default(),
     ));
-    let rfc = kyso_policy::revocation::rfc3339;
+    let rfc = kyso_policy::time::rfc3339;
     Ok(CertificateInfo {
         subject: format_name(tbs.subject()),
         issuer: format_name(tbs.issuer()),

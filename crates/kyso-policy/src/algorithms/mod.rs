@@ -12,7 +12,6 @@
 //! crate's raw public operation, because the `rsa` crate ties the MGF1 hash to the message hash
 //! while RFC 4055 parameters may name a different one. Only public data is processed there.
 
-
 mod digests;
 pub mod oids;
 mod policy;

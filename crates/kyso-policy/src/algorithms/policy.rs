@@ -51,8 +51,7 @@ impl AlgorithmPolicy {
     }
 
     fn cutoff_text(&self) -> String {
-        let c = self.legacy_cutoff;
-        format!("{:04}-{:02}-{:02}", c.year(), c.month(), c.day())
+        crate::time::iso_date(self.legacy_cutoff)
     }
 
     /// Check a digest algorithm alone (e.g. a CMS `digestAlgorithm`).

@@ -481,7 +481,6 @@ fn pss_verify(key: &rsa::PublicKey, m_hash: &[u8], sig: &[u8], p: PssParameters)
     hasher.finalize() == h
 }
 
-
 /// Decode an AlgorithmIdentifier from DER (convenience for callers and tests).
 pub fn algorithm_identifier_from_der(
     der_bytes: &[u8],
