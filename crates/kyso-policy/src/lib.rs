@@ -17,7 +17,9 @@
 //! - [`usage`]: what an end-entity certificate may sign (keyUsage, extendedKeyUsage, its key
 //!   and validity at the time of use);
 //! - [`reason`]: findings in Vietnamese and English;
-//! - [`time`]: RFC 3339, Vietnamese and PDF date forms of times, and their parsing.
+//! - [`time`]: RFC 3339, Vietnamese and PDF date forms of times, and their parsing;
+//! - [`timestamp`]: the RFC 3161 time-stamp request, error and [`timestamp::TimeStamper`] trait
+//!   shared by the signer, the HTTP client and test TSAs.
 //!
 //! No file system, clock, network or threads: time and trust anchors are parameters, so the
 //! crate builds for `wasm32-unknown-unknown`.
@@ -36,6 +38,7 @@ pub mod reason;
 pub mod revocation;
 pub mod subject;
 pub mod time;
+pub mod timestamp;
 pub mod trust;
 pub mod usage;
 

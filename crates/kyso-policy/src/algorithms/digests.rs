@@ -1,5 +1,5 @@
 //! Digest algorithms: [`DigestAlgorithm`] selected by OID, one-shot [`digest`] and the
-//! streaming [`Hasher`].
+//! streaming [`Hasher`]; [`SigningDigest`], the digests kyso signs and time-stamps with.
 
 use const_oid::ObjectIdentifier;
 use serde::Serialize;
@@ -210,6 +210,40 @@ impl Hasher {
             HasherInner::Sha3_256(h) => h.finalize().to_vec(),
             HasherInner::Sha3_384(h) => h.finalize().to_vec(),
             HasherInner::Sha3_512(h) => h.finalize().to_vec(),
+        }
+    }
+}
+
+/// A digest algorithm kyso *produces* signatures and time-stamp imprints with (SHA-2 only):
+/// the message digest and signed attributes of a signature, the imprint of a time-stamp
+/// request. Re-exported by kyso-token as `kyso_token::DigestAlgorithm`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SigningDigest {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl SigningDigest {
+    /// The algorithm's object identifier (RFC 5754).
+    pub fn oid(self) -> ObjectIdentifier {
+        match self {
+            Self::Sha256 => const_oid::db::rfc5912::ID_SHA_256,
+            Self::Sha384 => const_oid::db::rfc5912::ID_SHA_384,
+            Self::Sha512 => const_oid::db::rfc5912::ID_SHA_512,
+        }
+    }
+
+    /// Digest `data` in one go.
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            Self::Sha256 => sha2::Sha256::digest(data).to_vec(),
+            Self::Sha384 => sha2::Sha384::digest(data).to_vec(),
+            Self::Sha512 => sha2::Sha512::digest(data).to_vec(),
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod oids;
 mod policy;
 mod signatures;
 
-pub use digests::{DigestAlgorithm, Hasher, digest};
+pub use digests::{DigestAlgorithm, Hasher, SigningDigest, digest};
 pub use policy::{
     AlgorithmPolicy, CRYPTO_CONSTRAINTS_FAILURE, CRYPTO_LEGACY_ALGORITHM, DEFAULT_LEGACY_CUTOFF,
 };
