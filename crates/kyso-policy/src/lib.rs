@@ -14,6 +14,7 @@
 //! - [`profile`]: the Decree 68 profile as data (Government policy OID, validity length,
 //!   workflow rules);
 //! - [`expiry`]: how close a certificate is to its end (warnings before renewal is due);
+//! - [`extensions`]: X.509 extensions looked up by OID and decoded;
 //! - [`usage`]: what an end-entity certificate may sign (keyUsage, extendedKeyUsage, its key
 //!   and validity at the time of use);
 //! - [`reason`]: findings in Vietnamese and English;
@@ -29,6 +30,7 @@ pub mod constraints;
 mod crl;
 pub mod error;
 pub mod expiry;
+pub mod extensions;
 pub mod names;
 pub mod ocsp;
 pub mod path;

@@ -49,6 +49,7 @@ use x509_cert::{
 };
 
 use crate::algorithms::{AlgorithmPolicy, AlgorithmUse, verify_signature};
+use crate::extensions;
 use crate::names::NameKey;
 use crate::reason::{Reason, Severity};
 use crate::subject::{display_name, format_name};
@@ -204,21 +205,15 @@ struct Node<'a> {
     anchor: bool,
 }
 
-fn ext_value<'a>(cert: &'a Certificate, oid: &ObjectIdentifier) -> Option<(&'a [u8], bool)> {
-    cert.tbs_certificate()
-        .extensions()?
-        .iter()
-        .find(|e| e.extn_id == *oid)
-        .map(|e| (e.extn_value.as_bytes(), e.critical))
-}
-
 fn make_node<'a>(stored: &'a StoredCertificate, anchor: bool) -> Node<'a> {
     let tbs = stored.certificate.tbs_certificate();
-    let ski = ext_value(&stored.certificate, &OID_SKI)
-        .and_then(|(v, _)| SubjectKeyIdentifier::from_der(v).ok())
+    let ski = extensions::decode::<SubjectKeyIdentifier>(&stored.certificate, &OID_SKI)
+        .ok()
+        .flatten()
         .map(|s| s.0.as_bytes().to_vec());
-    let aki = ext_value(&stored.certificate, &OID_AKI)
-        .and_then(|(v, _)| AuthorityKeyIdentifier::from_der(v).ok())
+    let aki = extensions::decode::<AuthorityKeyIdentifier>(&stored.certificate, &OID_AKI)
+        .ok()
+        .flatten()
         .and_then(|a| a.key_identifier.map(|k| k.as_bytes().to_vec()));
     Node {
         stored,
@@ -804,7 +799,7 @@ fn structure_checks(nodes: &[&Node<'_>], subs: &mut Vec<&'static str>, reasons: 
                 );
             }
         }
-        let ext = |oid: &ObjectIdentifier| exts.iter().find(|e| e.extn_id == *oid);
+        let ext = |oid: &ObjectIdentifier| extensions::find(cert, oid);
         let is_ca = ext(&OID_BC)
             .and_then(|e| BasicConstraints::from_der(e.extn_value.as_bytes()).ok())
             .is_some_and(|b| b.ca);

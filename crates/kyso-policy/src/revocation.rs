@@ -45,6 +45,7 @@ use x509_cert::ext::pkix::{
 };
 
 use crate::algorithms::{AlgorithmPolicy, DigestAlgorithm, verify_signature};
+use crate::extensions;
 use crate::names::names_match;
 use crate::ocsp::{self, BasicOcspResponse, OcspCertStatus, OcspResponse, OcspResponseStatus};
 use crate::reason::{Reason, Severity};
@@ -171,7 +172,7 @@ pub struct CertificateNeed {
 /// URLs in a certificate's CRL distribution points.
 pub fn crl_urls(cert: &Certificate) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some((v, _)) = ext(cert, &OID_CRLDP)
+    if let Some(v) = extensions::value(cert, &OID_CRLDP)
         && let Ok(dps) = CrlDistributionPoints::from_der(v)
     {
         for dp in dps.0 {
@@ -190,7 +191,7 @@ pub fn crl_urls(cert: &Certificate) -> Vec<String> {
 /// AIA URLs of a certificate: (OCSP, caIssuers).
 pub fn aia_urls(cert: &Certificate) -> (Vec<String>, Vec<String>) {
     let (mut ocsp_urls, mut issuers) = (Vec::new(), Vec::new());
-    if let Some((v, _)) = ext(cert, &OID_AUTHORITY_INFO)
+    if let Some(v) = extensions::value(cert, &OID_AUTHORITY_INFO)
         && let Ok(aia) = AuthorityInfoAccessSyntax::from_der(v)
     {
         for ad in aia.0 {
@@ -213,7 +214,7 @@ pub fn revocation_needs(path: &[Certificate], nonce: Option<&[u8]>) -> Vec<Certi
     let mut out = Vec::new();
     for (i, pair) in path.windows(2).enumerate() {
         let (cert, issuer) = (&pair[0], &pair[1]);
-        if ext(cert, &ocsp::OCSP_NOCHECK).is_some() {
+        if extensions::find(cert, &ocsp::OCSP_NOCHECK).is_some() {
             continue;
         }
         let (ocsp_urls, ca_issuers_urls) = aia_urls(cert);
@@ -362,14 +363,6 @@ pub struct RevocationCheck {
     pub reasons: Vec<Reason>,
 }
 
-pub(crate) fn ext<'a>(cert: &'a Certificate, oid: &ObjectIdentifier) -> Option<(&'a [u8], bool)> {
-    cert.tbs_certificate()
-        .extensions()?
-        .iter()
-        .find(|e| e.extn_id == *oid)
-        .map(|e| (e.extn_value.as_bytes(), e.critical))
-}
-
 pub use crate::crl::parse_crl;
 
 /// Whether `signer` signed `tbs` with `alg`/`sig` (algorithm constraints applied at `at`).
@@ -419,12 +412,13 @@ pub(crate) fn within(cert: &Certificate, t: der::DateTime) -> bool {
 }
 
 pub(crate) fn key_usage(cert: &Certificate) -> Option<KeyUsage> {
-    ext(cert, &OID_KU).and_then(|(v, _)| KeyUsage::from_der(v).ok())
+    extensions::decode::<KeyUsage>(cert, &OID_KU).ok().flatten()
 }
 
 fn has_eku(cert: &Certificate, oid: &ObjectIdentifier) -> bool {
-    ext(cert, &OID_EKU)
-        .and_then(|(v, _)| ExtendedKeyUsage::from_der(v).ok())
+    extensions::decode::<ExtendedKeyUsage>(cert, &OID_EKU)
+        .ok()
+        .flatten()
         .is_some_and(|e| e.0.contains(oid))
 }
 
@@ -726,7 +720,7 @@ pub fn check_path(
         } else {
             ("của tổ chức cấp trung gian", "intermediate CA")
         };
-        if ext(cert, &ocsp::OCSP_NOCHECK).is_some() {
+        if extensions::find(cert, &ocsp::OCSP_NOCHECK).is_some() {
             certificates.push(CertRevocation {
                 index: i,
                 subject: name,

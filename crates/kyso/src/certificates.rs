@@ -260,11 +260,7 @@ pub fn inspect_certificate(bytes: &[u8]) -> Result<CertificateInfo, Error> {
         .ok_or_else(|| Error::Options("no certificate given".into()))?;
     let cert = &stored.certificate;
     let tbs = cert.tbs_certificate();
-    let find = |oid: const_oid::ObjectIdentifier| {
-        tbs.extensions()
-            .and_then(|e| e.iter().find(|x| x.extn_id == oid))
-            .map(|x| x.extn_value.as_bytes())
-    };
+    let find = |oid: const_oid::ObjectIdentifier| kyso_policy::extensions::value(cert, &oid);
     let basic = find(const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
         .and_then(|v| x509_cert::ext::pkix::BasicConstraints::from_der(v).ok());
     let policies = find(const_oid::db::rfc5280::ID_CE_CERTIFICATE_POLICIES)
