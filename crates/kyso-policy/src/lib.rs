@@ -27,7 +27,6 @@
 
 pub mod algorithms;
 pub mod constraints;
-mod crl;
 pub mod error;
 pub mod expiry;
 pub mod extensions;

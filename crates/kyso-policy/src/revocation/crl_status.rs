@@ -45,11 +45,10 @@ use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{BasicConstraints, CrlDistributionPoints, KeyUsages};
 use x509_cert::name::Name;
 
+use super::signers::{issued_by, key_usage, signed_by, within};
+use super::{CertStatus, CrlReason, Ctx, status_of};
 use crate::extensions;
 use crate::names::{NameKey, names_match};
-use crate::revocation::{
-    CertStatus, CrlReason, Ctx, issued_by, key_usage, signed_by, status_of, within,
-};
 use crate::time::rfc3339;
 
 const OID_BC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
