@@ -45,7 +45,7 @@ pub enum KeyKind {
 }
 
 /// What a signature used: scheme, digest, key type and size. Feed it to
-/// [`AlgorithmPolicy::check`].
+/// [`AlgorithmPolicy::check`](super::AlgorithmPolicy::check).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlgorithmUse {
     /// Signature scheme.

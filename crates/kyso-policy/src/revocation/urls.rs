@@ -76,7 +76,7 @@ pub fn aia_urls(cert: &Certificate) -> (Vec<String>, Vec<String>) {
 
 /// What to fetch for the certificates of `path` (leaf first, anchor last; the anchor is not
 /// checked). `nonce`, when given, goes into every OCSP request (the caller makes it random and
-/// passes the same value in [`RevocationOptions::nonce`]).
+/// passes the same value in [`RevocationOptions::nonce`](super::RevocationOptions::nonce)).
 pub fn revocation_needs(path: &[Certificate], nonce: Option<&[u8]>) -> Vec<CertificateNeed> {
     let mut out = Vec::new();
     for (i, pair) in path.windows(2).enumerate() {
