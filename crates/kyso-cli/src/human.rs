@@ -6,7 +6,7 @@ use std::path::Path;
 use kyso::certificates::expiry;
 use kyso::inventory::{Inventory, TokenListing};
 use kyso::report::{CheckStatus, Indication, Report, SignatureReport};
-use kyso::time::vn_date;
+use kyso::time::{vn_date, vn_date_time_from_rfc3339};
 use kyso::{Error, Verdict};
 
 fn verdict_words(v: Verdict) -> (&'static str, &'static str) {
@@ -31,25 +31,6 @@ fn severity_vi(s: kyso::report::Severity) -> &'static str {
         kyso::report::Severity::Error => "lỗi",
         kyso::report::Severity::Warning => "cảnh báo",
         kyso::report::Severity::Info => "thông tin",
-    }
-}
-
-/// An RFC 3339 UTC time shown as Vietnamese documents write it: `07/01/2025 16:02:32 +07:00`.
-pub fn vietnam_time(rfc3339: &str) -> String {
-    let local = kyso::time::parse_rfc3339(rfc3339)
-        .map(|t| t.unix_duration() + std::time::Duration::from_secs(7 * 3600))
-        .and_then(|d| der::DateTime::from_unix_duration(d).ok());
-    match local {
-        Some(t) => format!(
-            "{:02}/{:02}/{:04} {:02}:{:02}:{:02} +07:00",
-            t.day(),
-            t.month(),
-            t.year(),
-            t.hour(),
-            t.minutes(),
-            t.seconds()
-        ),
-        None => rfc3339.to_owned(),
     }
 }
 
@@ -123,7 +104,7 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
         let _ = writeln!(
             s,
             "  Thời gian ký / Signing time: {} ({src})",
-            vietnam_time(&t.value)
+            vn_date_time_from_rfc3339(&t.value)
         );
     }
     if let Some(ts) = &sig.timestamp {
@@ -135,7 +116,7 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
         let _ = writeln!(
             s,
             "  Dấu thời gian / Time-stamp: {} — {} ({ok})",
-            vietnam_time(&ts.time),
+            vn_date_time_from_rfc3339(&ts.time),
             ts.tsa.as_deref().unwrap_or("?")
         );
     }
@@ -269,7 +250,7 @@ pub fn tokens_text(tokens: &[TokenListing], at: der::DateTime, warn_days: u32) -
                 let _ = writeln!(
                     s,
                     "    hiệu lực đến / valid until {} (còn / left {} ngày / days) — {vi} / {en}",
-                    vn_date(&e.not_after),
+                    vn_date(e.not_after),
                     e.days_left
                 );
                 findings.extend(e.reason(cert));
@@ -295,7 +276,7 @@ pub fn inventory_text(inv: &Inventory) -> String {
             .as_deref()
             .map(|u| format!(": {u}"))
             .unwrap_or_default(),
-        vietnam_time(&inv.generated_at),
+        vn_date_time_from_rfc3339(&inv.generated_at),
         inv.warn_days
     );
     for (i, e) in inv.entries.iter().enumerate() {
@@ -330,8 +311,8 @@ pub fn inventory_text(inv: &Inventory) -> String {
         let _ = writeln!(
             s,
             "     hiệu lực / valid {} → {} (còn / left {} ngày / days) — {vi} / {en}",
-            vietnam_time(&e.not_before),
-            vietnam_time(&e.not_after),
+            vn_date_time_from_rfc3339(&e.not_before),
+            vn_date_time_from_rfc3339(&e.not_after),
             e.days_left
         );
     }

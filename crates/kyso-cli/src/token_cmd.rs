@@ -182,9 +182,9 @@ pub fn renew_request(args: RenewArgs) -> Result<(), Error> {
         hex_id(&renewal.key.id),
         args.output.display(),
         kyso::certificates::display_name(&renewal.current),
-        kyso::time::vn_date(&e.not_after),
+        kyso::time::vn_date(e.not_after),
         args.new_label,
-        kyso::time::vn_date(&e.not_after),
+        kyso::time::vn_date(e.not_after),
     );
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! (RFC 6960 Appendix A, `application/ocsp-request`). The verifier decides what to fetch and
 //! what the bytes mean; this crate only moves them.
 //!
-//! [`TsaClient`] (module [`tsp`]) implements [`kyso_sign::TimeStamper`]: an RFC 3161 client over
+//! [`TsaClient`] (module [`tsp`]) implements [`kyso_policy::timestamp::TimeStamper`]: an RFC 3161 client over
 //! HTTP (`application/timestamp-query`) that checks every response before returning the token.
 //!
 //! Limits: plain `http://` only (CRL, OCSP and AIA URLs are http by RFC 5280 §4.2.1.13 and

@@ -1,4 +1,5 @@
-//! RFC 3161 time-stamp protocol over HTTP: [`TsaClient`] implements [`kyso_sign::TimeStamper`].
+//! RFC 3161 time-stamp protocol over HTTP: [`TsaClient`] implements
+//! [`kyso_policy::timestamp::TimeStamper`].
 //!
 //! A request is a DER `TimeStampReq` POSTed as `application/timestamp-query` (RFC 3161 §3.4)
 //! with a fresh random nonce and `certReq` set; the answer is a DER `TimeStampResp`:
@@ -29,7 +30,7 @@
 //! time-stamp's time. Neither is genTime compared with the local clock.
 //!
 //! ```no_run
-//! use kyso_sign::{TimeStamper, TimestampRequest};
+//! use kyso_policy::timestamp::{TimeStamper, TimestampRequest};
 //! let tsa = kyso_net::TsaClient::new(kyso_net::TsaConfig::new("http://127.0.0.1:18080/tsa"));
 //! let request = TimestampRequest {
 //!     algorithm: tsa.digest_algorithm(),
@@ -43,8 +44,8 @@ use std::time::Duration;
 use const_oid::ObjectIdentifier;
 use der::asn1::{Any, BitString, Int, OctetString, Uint};
 use der::{Decode, Encode, Sequence, Tagged};
-use kyso_sign::{TimeStamper, TimestampError, TimestampRequest};
-use kyso_token::DigestAlgorithm;
+use kyso_policy::algorithms::SigningDigest;
+use kyso_policy::timestamp::{TimeStamper, TimestampError, TimestampRequest};
 use kyso_verify::timestamp::{
     MessageImprint, OID_TST_INFO, TstInfo, check_tsa_certificate, read_timestamp,
 };
@@ -118,7 +119,7 @@ pub struct TsaConfig {
     pub url: String,
     /// The imprint hash algorithm signers should use (what
     /// [`TimeStamper::digest_algorithm`] returns).
-    pub digest: DigestAlgorithm,
+    pub digest: SigningDigest,
     /// The TSA policy to ask for (`reqPolicy`); `None` lets the TSA choose.
     pub policy: Option<ObjectIdentifier>,
     /// Timeout of the connection and of the whole request.
@@ -143,7 +144,7 @@ impl Default for TsaConfig {
     fn default() -> Self {
         Self {
             url: String::new(),
-            digest: DigestAlgorithm::Sha256,
+            digest: SigningDigest::Sha256,
             policy: None,
             timeout: Duration::from_secs(30),
             max_response: 1024 * 1024,
@@ -172,7 +173,7 @@ impl TsaClient {
 }
 
 impl TimeStamper for TsaClient {
-    fn digest_algorithm(&self) -> DigestAlgorithm {
+    fn digest_algorithm(&self) -> SigningDigest {
         self.config.digest
     }
 
@@ -231,7 +232,7 @@ fn new_nonce() -> Result<Vec<u8>, TimestampError> {
 }
 
 /// The length in bytes of a digest.
-fn digest_len(alg: DigestAlgorithm) -> usize {
+fn digest_len(alg: SigningDigest) -> usize {
     alg.digest(&[]).len()
 }
 
@@ -511,8 +512,8 @@ mod tests {
 
     fn request() -> TimestampRequest {
         TimestampRequest {
-            algorithm: DigestAlgorithm::Sha256,
-            imprint: DigestAlgorithm::Sha256.digest(b"kyso"),
+            algorithm: SigningDigest::Sha256,
+            imprint: SigningDigest::Sha256.digest(b"kyso"),
         }
     }
 
@@ -717,13 +718,13 @@ mod tests {
     #[test]
     fn digest_algorithm_is_the_configured_one() {
         let c = TsaClient::new(TsaConfig {
-            digest: DigestAlgorithm::Sha384,
+            digest: SigningDigest::Sha384,
             ..TsaConfig::new("http://127.0.0.1:1/tsa")
         });
-        assert_eq!(c.digest_algorithm(), DigestAlgorithm::Sha384);
+        assert_eq!(c.digest_algorithm(), SigningDigest::Sha384);
         assert_eq!(
             TsaClient::new(TsaConfig::new("http://127.0.0.1:1/")).digest_algorithm(),
-            DigestAlgorithm::Sha256
+            SigningDigest::Sha256
         );
     }
 }

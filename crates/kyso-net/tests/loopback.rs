@@ -9,13 +9,13 @@
 use std::path::PathBuf;
 
 use kyso_net::{HttpFetcher, TsaClient, TsaConfig};
+use kyso_policy::algorithms::SigningDigest;
 use kyso_policy::revocation::{
     CertStatus, CrlReason, RevocationCheck, RevocationData, RevocationFetcher, RevocationOptions,
     RevocationStatus, Source, check_path, fetch_revocation_data,
 };
+use kyso_policy::timestamp::{TimeStamper, TimestampError, TimestampRequest};
 use kyso_policy::{Certificate, DateTime};
-use kyso_sign::{TimeStamper, TimestampError, TimestampRequest};
-use kyso_token::DigestAlgorithm;
 
 fn base() -> String {
     let url = std::env::var("KYSO_REVOCATION_URL")
@@ -151,7 +151,7 @@ fn ca_issuers_over_http() {
 
 // ---- RFC 3161 time-stamps from the server's /tsa (openssl ts -reply, tests/ltv/tsa.cnf) ----
 
-fn tsa(path: &str, digest: DigestAlgorithm) -> TsaClient {
+fn tsa(path: &str, digest: SigningDigest) -> TsaClient {
     TsaClient::new(TsaConfig {
         digest,
         ..TsaConfig::new(format!("{}{path}", base()))
@@ -170,9 +170,9 @@ fn imprint_of(tsa: &TsaClient, data: &[u8]) -> TimestampRequest {
 fn tsa_time_stamps_over_http() {
     let mut serials = Vec::new();
     for digest in [
-        DigestAlgorithm::Sha256,
-        DigestAlgorithm::Sha384,
-        DigestAlgorithm::Sha512,
+        SigningDigest::Sha256,
+        SigningDigest::Sha384,
+        SigningDigest::Sha512,
     ] {
         let client = tsa("/tsa", digest);
         assert_eq!(client.digest_algorithm(), digest);
@@ -219,7 +219,7 @@ fn tsa_policy_requested_and_refused() {
 #[test]
 #[ignore = "needs the loopback server: run tests/run.d/20-revocation.sh"]
 fn tsa_wrong_path_is_unavailable() {
-    let client = tsa("/nope", DigestAlgorithm::Sha256);
+    let client = tsa("/nope", SigningDigest::Sha256);
     match client.timestamp(&imprint_of(&client, b"x")) {
         Err(TimestampError::Unavailable(m)) => assert!(m.contains("HTTP 404"), "{m}"),
         other => panic!("expected Unavailable, got {other:?}"),

@@ -15,8 +15,8 @@ use const_oid::ObjectIdentifier;
 use der::asn1::{Any, Int};
 use der::{Decode, Encode};
 use kyso_net::tsp::{PkiStatusInfo, TimeStampReq, TimeStampResp, build_request, check_response};
-use kyso_sign::{TimestampError, TimestampRequest};
-use kyso_token::DigestAlgorithm;
+use kyso_policy::algorithms::SigningDigest;
+use kyso_policy::timestamp::{TimestampError, TimestampRequest};
 
 const TSA_POLICY: &str = "2.16.704.1.1.1.2";
 
@@ -94,7 +94,7 @@ fn reply(query: &[u8]) -> Vec<u8> {
     reply_by(query, "tsa")
 }
 
-fn request(alg: DigestAlgorithm, data: &[u8]) -> TimestampRequest {
+fn request(alg: SigningDigest, data: &[u8]) -> TimestampRequest {
     TimestampRequest {
         algorithm: alg,
         imprint: alg.digest(data),
@@ -131,9 +131,9 @@ fn expect_bad(result: Result<Vec<u8>, TimestampError>, needle: &str) {
 fn openssl_reads_the_query() {
     let _ = pki();
     for (alg, name) in [
-        (DigestAlgorithm::Sha256, "sha256"),
-        (DigestAlgorithm::Sha384, "sha384"),
-        (DigestAlgorithm::Sha512, "sha512"),
+        (SigningDigest::Sha256, "sha256"),
+        (SigningDigest::Sha384, "sha384"),
+        (SigningDigest::Sha512, "sha512"),
     ] {
         let req = request(alg, b"query");
         let der = build_request(&req, &NONCE, Some(&policy())).unwrap();
@@ -163,9 +163,9 @@ fn openssl_reads_the_query() {
 #[test]
 fn good_replies_are_accepted() {
     for alg in [
-        DigestAlgorithm::Sha256,
-        DigestAlgorithm::Sha384,
-        DigestAlgorithm::Sha512,
+        SigningDigest::Sha256,
+        SigningDigest::Sha384,
+        SigningDigest::Sha512,
     ] {
         let req = request(alg, b"signature value");
         for pol in [None, Some(policy())] {
@@ -187,7 +187,7 @@ fn good_replies_are_accepted() {
 
 #[test]
 fn reply_to_another_query_is_bad() {
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let other = build_request(&req, &[0x55; 8], None).unwrap();
     expect_bad(check_response(&reply(&other), &req, &NONCE, None), "nonce");
     // No nonce in the token at all.
@@ -200,14 +200,14 @@ fn reply_to_another_query_is_bad() {
 
 #[test]
 fn reply_for_another_imprint_is_bad() {
-    let req = request(DigestAlgorithm::Sha256, b"data");
-    let other = request(DigestAlgorithm::Sha256, b"other data");
+    let req = request(SigningDigest::Sha256, b"data");
+    let other = request(SigningDigest::Sha256, b"other data");
     let query = build_request(&other, &NONCE, None).unwrap();
     expect_bad(
         check_response(&reply(&query), &req, &NONCE, None),
         "message imprint",
     );
-    let other_alg = request(DigestAlgorithm::Sha384, b"data");
+    let other_alg = request(SigningDigest::Sha384, b"data");
     let query = build_request(&other_alg, &NONCE, None).unwrap();
     expect_bad(
         check_response(&reply(&query), &req, &NONCE, None),
@@ -218,7 +218,7 @@ fn reply_for_another_imprint_is_bad() {
 #[test]
 fn reply_under_another_policy_is_bad() {
     // 2.16.704.1.1.1.2.1 is among the TSA's other_policies: granted, but not what was asked.
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let other = ObjectIdentifier::new_unwrap("2.16.704.1.1.1.2.1");
     let query = build_request(&req, &NONCE, Some(&other)).unwrap();
     let resp = reply(&query);
@@ -231,7 +231,7 @@ fn reply_under_another_policy_is_bad() {
 
 #[test]
 fn rejections_are_refused() {
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let unknown = ObjectIdentifier::new_unwrap("1.2.3.4");
     let query = build_request(&req, &NONCE, Some(&unknown)).unwrap();
     match check_response(&reply(&query), &req, &NONCE, Some(&unknown)) {
@@ -258,7 +258,7 @@ fn rejections_are_refused() {
 
 #[test]
 fn token_without_the_tsa_certificate_is_bad() {
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let mut tsq = TimeStampReq::from_der(&build_request(&req, &NONCE, None).unwrap()).unwrap();
     tsq.cert_req = false;
     let resp = reply(&tsq.to_der().unwrap());
@@ -345,7 +345,7 @@ fn signer_without_the_timestamping_eku_is_bad() {
     // over a genuine TSTInfo (right imprint and nonce), signed by an ordinary signing
     // certificate (EKU clientAuth + emailProtection).
     let dir = scratch();
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let (_, tst) = token_and_tst_info(dir.path(), &req);
     let forged = cms_token(
         dir.path(),
@@ -374,7 +374,7 @@ fn token_without_the_signing_certificate_attribute_is_bad() {
     // genuine TSTInfo and TSA key, signed without that attribute (`openssl cms -sign` without
     // `-cades`), is not embedded.
     let dir = scratch();
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let (_, tst) = token_and_tst_info(dir.path(), &req);
     let p = pki();
     let bare = cms_token_by(
@@ -397,7 +397,7 @@ fn timestamping_eku_with_other_purposes_is_bad() {
     // refuses such a signer too).
     let dir = scratch();
     let d = dir.path();
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let (_, tst) = token_and_tst_info(d, &req);
     let make = |eku: &str, name: &str| {
         openssl(
@@ -446,7 +446,7 @@ fn timestamping_eku_with_other_purposes_is_bad() {
 #[test]
 fn tampered_token_is_bad() {
     let dir = scratch();
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let (token, _) = token_and_tst_info(dir.path(), &req);
     // The last bytes are the SignerInfo's signature value.
     let mut sig = token.clone();
@@ -460,7 +460,7 @@ fn tampered_token_is_bad() {
 
 #[test]
 fn truncated_and_corrupted_replies_never_panic() {
-    let req = request(DigestAlgorithm::Sha256, b"data");
+    let req = request(SigningDigest::Sha256, b"data");
     let resp = reply(&build_request(&req, &NONCE, None).unwrap());
     for n in 0..resp.len() {
         match check_response(&resp[..n], &req, &NONCE, None) {

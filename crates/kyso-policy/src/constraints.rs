@@ -20,7 +20,6 @@
 //! [`MAX_NAME_CONSTRAINT_CHECKS`].
 
 use const_oid::ObjectIdentifier;
-use der::Decode;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{NameConstraints, SubjectAltName};
@@ -81,26 +80,13 @@ pub struct BudgetExceeded {
 
 /// The `nameConstraints` of `cert`, `Err` when present but unreadable.
 pub fn name_constraints(cert: &Certificate) -> Result<Option<NameConstraints>, der::Error> {
-    let Some(ext) = cert
-        .tbs_certificate()
-        .extensions()
-        .and_then(|e| e.iter().find(|e| e.extn_id == OID_NC))
-    else {
-        return Ok(None);
-    };
-    NameConstraints::from_der(ext.extn_value.as_bytes()).map(Some)
+    crate::extensions::decode(cert, &OID_NC)
 }
 
 /// The subjectAltName entries of `cert`, `Err` when present but unreadable.
 pub fn subject_alt_names(cert: &Certificate) -> Result<Vec<GeneralName>, der::Error> {
-    let Some(ext) = cert
-        .tbs_certificate()
-        .extensions()
-        .and_then(|e| e.iter().find(|e| e.extn_id == OID_SAN))
-    else {
-        return Ok(Vec::new());
-    };
-    SubjectAltName::from_der(ext.extn_value.as_bytes()).map(|s| s.0)
+    crate::extensions::decode::<SubjectAltName>(cert, &OID_SAN)
+        .map(|s| s.map(|s| s.0).unwrap_or_default())
 }
 
 /// Check `path` (leaf first, anchor last; the anchor's constraints apply too), refusing a

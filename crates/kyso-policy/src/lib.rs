@@ -14,9 +14,13 @@
 //! - [`profile`]: the Decree 68 profile as data (Government policy OID, validity length,
 //!   workflow rules);
 //! - [`expiry`]: how close a certificate is to its end (warnings before renewal is due);
+//! - [`extensions`]: X.509 extensions looked up by OID and decoded;
 //! - [`usage`]: what an end-entity certificate may sign (keyUsage, extendedKeyUsage, its key
 //!   and validity at the time of use);
-//! - [`reason`]: findings in Vietnamese and English.
+//! - [`reason`]: findings in Vietnamese and English;
+//! - [`time`]: RFC 3339, Vietnamese and PDF date forms of times, and their parsing;
+//! - [`timestamp`]: the RFC 3161 time-stamp request, error and [`timestamp::TimeStamper`] trait
+//!   shared by the signer, the HTTP client and test TSAs.
 //!
 //! No file system, clock, network or threads: time and trust anchors are parameters, so the
 //! crate builds for `wasm32-unknown-unknown`.
@@ -24,9 +28,9 @@
 
 pub mod algorithms;
 pub mod constraints;
-mod crl;
 pub mod error;
 pub mod expiry;
+pub mod extensions;
 pub mod names;
 pub mod ocsp;
 pub mod path;
@@ -35,6 +39,8 @@ pub mod profile;
 pub mod reason;
 pub mod revocation;
 pub mod subject;
+pub mod time;
+pub mod timestamp;
 pub mod trust;
 pub mod usage;
 

@@ -370,7 +370,7 @@ pub fn build_request(
 /// The nonce value in an extension list (the OCTET STRING inside the extension value; a bare
 /// value, as some responders write it, is accepted too).
 pub fn nonce_of(extensions: Option<&Extensions>) -> Option<Vec<u8>> {
-    let ext = extensions?.iter().find(|e| e.extn_id == OCSP_NONCE)?;
+    let ext = crate::extensions::find_in(extensions?, &OCSP_NONCE)?;
     let raw = ext.extn_value.as_bytes();
     match OctetString::from_der(raw) {
         Ok(o) => Some(o.as_bytes().to_vec()),

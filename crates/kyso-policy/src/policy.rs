@@ -12,6 +12,8 @@ use der::Decode;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{CertificatePolicies, PolicyConstraints, PolicyMappings};
 
+use crate::extensions;
+
 /// anyPolicy (2.5.29.32.0).
 pub const ANY_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32.0");
 const OID_CP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32");
@@ -75,14 +77,6 @@ struct PNode {
     alive: bool,
 }
 
-fn ext<'a>(cert: &'a Certificate, oid: &ObjectIdentifier) -> Option<&'a [u8]> {
-    cert.tbs_certificate()
-        .extensions()?
-        .iter()
-        .find(|e| e.extn_id == *oid)
-        .map(|e| e.extn_value.as_bytes())
-}
-
 fn prune(tree: &mut [Vec<PNode>], depth: usize) {
     // Nodes above `depth` without living children die, level by level upwards.
     for d in (0..depth).rev() {
@@ -143,7 +137,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
         let cert = path[idx];
         let tbs = cert.tbs_certificate();
         let self_issued = crate::names::names_match(tbs.subject(), tbs.issuer());
-        let policies = match ext(cert, &OID_CP) {
+        let policies = match extensions::value(cert, &OID_CP) {
             Some(v) => Some(
                 CertificatePolicies::from_der(v)
                     .map_err(|_| PolicyFailure::Malformed(idx))?
@@ -220,7 +214,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
         if i == n {
             // Wrap-up (§6.1.5 (a), (b)).
             explicit = explicit.saturating_sub(1);
-            if let Some(v) = ext(cert, &OID_PC) {
+            if let Some(v) = extensions::value(cert, &OID_PC) {
                 let pc =
                     PolicyConstraints::from_der(v).map_err(|_| PolicyFailure::Malformed(idx))?;
                 if pc.require_explicit_policy == Some(0) {
@@ -230,7 +224,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
             break;
         }
         // Preparation for the next certificate (§6.1.4).
-        if let Some(v) = ext(cert, &OID_PM) {
+        if let Some(v) = extensions::value(cert, &OID_PM) {
             let maps = PolicyMappings::from_der(v).map_err(|_| PolicyFailure::Malformed(idx))?;
             if maps.0.iter().any(|m| {
                 m.issuer_domain_policy == ANY_POLICY || m.subject_domain_policy == ANY_POLICY
@@ -287,7 +281,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
             inhibit_any = inhibit_any.saturating_sub(1);
         }
         // (i)
-        if let Some(v) = ext(cert, &OID_PC) {
+        if let Some(v) = extensions::value(cert, &OID_PC) {
             let pc = PolicyConstraints::from_der(v).map_err(|_| PolicyFailure::Malformed(idx))?;
             if let Some(r) = pc.require_explicit_policy {
                 explicit = explicit.min(r as usize);
@@ -297,7 +291,7 @@ pub fn process(path: &[&Certificate], inputs: &PolicyInputs) -> PolicyResult {
             }
         }
         // (j)
-        if let Some(v) = ext(cert, &OID_IAP) {
+        if let Some(v) = extensions::value(cert, &OID_IAP) {
             let skip = u32::from_der(v).map_err(|_| PolicyFailure::Malformed(idx))?;
             inhibit_any = inhibit_any.min(skip as usize);
         }

@@ -10,7 +10,6 @@
 //!   certificate; an approval must use an individual's certificate.
 
 use const_oid::ObjectIdentifier;
-use der::Decode;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::CertificatePolicies;
 
@@ -69,10 +68,9 @@ impl Default for Profile {
 }
 
 fn policies(cert: &Certificate) -> Vec<ObjectIdentifier> {
-    cert.tbs_certificate()
-        .extensions()
-        .and_then(|exts| exts.iter().find(|e| e.extn_id == OID_CP))
-        .and_then(|e| CertificatePolicies::from_der(e.extn_value.as_bytes()).ok())
+    crate::extensions::decode::<CertificatePolicies>(cert, &OID_CP)
+        .ok()
+        .flatten()
         .map(|p| p.0.into_iter().map(|i| i.policy_identifier).collect())
         .unwrap_or_default()
 }

@@ -23,6 +23,7 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, KeyUsages};
 
 use crate::algorithms::{AlgorithmPolicy, key_info};
+use crate::extensions;
 use crate::reason::{Reason, Severity};
 use crate::subject::format_name;
 
@@ -92,11 +93,11 @@ impl Purpose {
 pub fn document_signer_findings(cert: &Certificate) -> Vec<Reason> {
     let name = format_name(cert.tbs_certificate().subject());
     let mut out = Vec::new();
-    let Some(exts) = cert.tbs_certificate().extensions() else {
+    if cert.tbs_certificate().extensions().is_none() {
         return out;
-    };
-    let ku: Vec<_> = exts.iter().filter(|e| e.extn_id == OID_KU).collect();
-    let eku: Vec<_> = exts.iter().filter(|e| e.extn_id == OID_EKU).collect();
+    }
+    let ku = extensions::find_all(cert, &OID_KU);
+    let eku = extensions::find_all(cert, &OID_EKU);
     if ku.len() > 1 || eku.len() > 1 {
         out.push(malformed(&name, "xuất hiện hai lần", "appears twice"));
         return out;
@@ -180,7 +181,7 @@ pub fn key_findings(
 pub fn validity_findings(cert: &Certificate, at: der::DateTime) -> Vec<Reason> {
     let v = cert.tbs_certificate().validity();
     let (nb, na) = (v.not_before.to_date_time(), v.not_after.to_date_time());
-    let day = |t: der::DateTime| format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day());
+    let day = crate::time::iso_date;
     let when = day(at);
     if at < nb {
         vec![Reason::error(
@@ -236,7 +237,7 @@ pub fn signing_refusals(
 /// The keyUsage bits of `cert` by their RFC 5280 names (`digitalSignature`, …); empty when the
 /// extension is absent or unreadable.
 pub fn key_usages(cert: &Certificate) -> Vec<&'static str> {
-    extension(cert, OID_KU)
+    extensions::value(cert, &OID_KU)
         .and_then(|v| KeyUsage::from_der(v).ok())
         .map(|k| key_usage_list(&k))
         .unwrap_or_default()
@@ -245,18 +246,10 @@ pub fn key_usages(cert: &Certificate) -> Vec<&'static str> {
 /// The extendedKeyUsage purposes of `cert`, by name where known (`clientAuth`, …), otherwise as
 /// dotted OIDs; empty when the extension is absent or unreadable.
 pub fn extended_key_usages(cert: &Certificate) -> Vec<String> {
-    extension(cert, OID_EKU)
+    extensions::value(cert, &OID_EKU)
         .and_then(|v| ExtendedKeyUsage::from_der(v).ok())
         .map(|e| e.0.iter().map(eku_name).collect())
         .unwrap_or_default()
-}
-
-fn extension(cert: &Certificate, oid: ObjectIdentifier) -> Option<&[u8]> {
-    cert.tbs_certificate()
-        .extensions()?
-        .iter()
-        .find(|e| e.extn_id == oid)
-        .map(|e| e.extn_value.as_bytes())
 }
 
 fn malformed(name: &str, vi: &str, en: &str) -> Reason {

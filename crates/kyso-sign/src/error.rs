@@ -45,6 +45,15 @@ impl SignError {
     }
 }
 
+impl From<kyso_policy::time::OffsetError> for SignError {
+    fn from(e: kyso_policy::time::OffsetError) -> Self {
+        match e {
+            kyso_policy::time::OffsetError::OutOfRange(e) => Self::from(e),
+            _ => Self::Options("time before 1970".into()),
+        }
+    }
+}
+
 impl From<der::Error> for SignError {
     fn from(e: der::Error) -> Self {
         Self::Encoding(e.to_string())

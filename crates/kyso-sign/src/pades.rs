@@ -42,35 +42,23 @@ pub struct SigningTime {
 impl SigningTime {
     /// The instant as a DER time.
     pub fn to_der_time(self) -> Result<der::DateTime, SignError> {
-        der::DateTime::from_unix_duration(std::time::Duration::from_secs(self.unix_seconds))
-            .map_err(SignError::from)
+        kyso_policy::time::from_unix(self.unix_seconds).map_err(SignError::from)
     }
 
     /// The local date and time fields at the configured offset.
     pub fn local(self) -> Result<der::DateTime, SignError> {
-        let shifted = self.unix_seconds as i64 + i64::from(self.offset_minutes) * 60;
-        let shifted =
-            u64::try_from(shifted).map_err(|_| SignError::Options("time before 1970".into()))?;
-        der::DateTime::from_unix_duration(std::time::Duration::from_secs(shifted))
-            .map_err(SignError::from)
+        Ok(kyso_policy::time::at_offset(
+            self.unix_seconds,
+            self.offset_minutes,
+        )?)
     }
 
     /// PDF date string, e.g. `D:20250107160232+07'00'` (ISO 32000-1 §7.9.4).
     pub fn pdf_date(self) -> Result<String, SignError> {
-        let t = self.local()?;
-        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
-        let off = self.offset_minutes.unsigned_abs();
-        Ok(format!(
-            "D:{:04}{:02}{:02}{:02}{:02}{:02}{sign}{:02}'{:02}'",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minutes(),
-            t.seconds(),
-            off / 60,
-            off % 60
-        ))
+        Ok(kyso_policy::time::pdf_date(
+            self.unix_seconds,
+            self.offset_minutes,
+        )?)
     }
 }
 

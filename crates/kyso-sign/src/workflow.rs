@@ -256,20 +256,10 @@ pub fn existing_signatures(doc: &Document) -> Vec<ExistingSignature> {
 
 /// `dd/mm/yyyy hh:mm:ss +07:00` at the time's own offset.
 pub fn format_time(time: SigningTime) -> Result<String, SignError> {
-    let t = time.local()?;
-    let sign = if time.offset_minutes < 0 { '-' } else { '+' };
-    let off = time.offset_minutes.unsigned_abs();
-    Ok(format!(
-        "{:02}/{:02}/{:04} {:02}:{:02}:{:02} {sign}{:02}:{:02}",
-        t.day(),
-        t.month(),
-        t.year(),
-        t.hour(),
-        t.minutes(),
-        t.seconds(),
-        off / 60,
-        off % 60
-    ))
+    Ok(kyso_policy::time::vn_date_time(
+        time.unix_seconds,
+        time.offset_minutes,
+    )?)
 }
 
 /// Sign `pdf` in the given workflow: [`plan_workflow`] then [`sign_pdf`]; the plan's warnings

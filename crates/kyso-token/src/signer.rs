@@ -1,6 +1,5 @@
 //! The [`Signer`] trait: what document signing needs from a key, wherever the key lives.
 
-use const_oid::ObjectIdentifier;
 use x509_cert::Certificate;
 
 use crate::TokenError;
@@ -23,38 +22,9 @@ pub enum SignatureScheme {
     EcdsaP384Sha384,
 }
 
-/// A digest algorithm used for the message digest and the signed attributes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DigestAlgorithm {
-    /// SHA-256.
-    Sha256,
-    /// SHA-384.
-    Sha384,
-    /// SHA-512.
-    Sha512,
-}
-
-impl DigestAlgorithm {
-    /// The algorithm's object identifier (RFC 5754).
-    pub fn oid(self) -> ObjectIdentifier {
-        match self {
-            Self::Sha256 => const_oid::db::rfc5912::ID_SHA_256,
-            Self::Sha384 => const_oid::db::rfc5912::ID_SHA_384,
-            Self::Sha512 => const_oid::db::rfc5912::ID_SHA_512,
-        }
-    }
-
-    /// Digest `data` in one go.
-    pub fn digest(self, data: &[u8]) -> Vec<u8> {
-        use sha2::Digest;
-        match self {
-            Self::Sha256 => sha2::Sha256::digest(data).to_vec(),
-            Self::Sha384 => sha2::Sha384::digest(data).to_vec(),
-            Self::Sha512 => sha2::Sha512::digest(data).to_vec(),
-        }
-    }
-}
+/// A digest algorithm used for the message digest and the signed attributes (defined in
+/// kyso-policy, shared with the time-stamp interface).
+pub use kyso_policy::algorithms::SigningDigest as DigestAlgorithm;
 
 impl SignatureScheme {
     /// The digest the scheme hashes the message with.

@@ -7,6 +7,7 @@ use kyso_policy::algorithms::{AlgorithmPolicy, Hasher};
 use kyso_policy::path::{PathOptions, PathStatus, PathValidation, validate_path};
 use kyso_policy::reason::{Reason, Severity};
 use kyso_policy::revocation::{CertStatus, RevocationData, RevocationOptions, check_path};
+use kyso_policy::time::{parse_pdf_date, parse_rfc3339, rfc3339};
 use kyso_policy::trust::TrustStore;
 use x509_cert::Certificate;
 
@@ -14,7 +15,7 @@ use crate::VerifyError;
 use crate::cms::{CmsError, verify_detached};
 use crate::report::{
     CheckStatus, Checks, Indication, Report, SCHEMA, SignatureReport, SignerReport,
-    SigningTimeReport, TimestampReport, Verdict, parse_pdf_date, rfc3339,
+    SigningTimeReport, TimestampReport, Verdict,
 };
 use crate::timestamp::{check_tsa_certificate, read_timestamp};
 
@@ -150,7 +151,7 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
             && let Some(t) = report
                 .signing_time
                 .as_ref()
-                .and_then(|t| crate::report::parse_rfc3339(&t.value))
+                .and_then(|t| parse_rfc3339(&t.value))
         {
             poe = t;
         }
@@ -198,7 +199,7 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
         schema: SCHEMA,
         verdict,
         file: options.file_name.clone(),
-        validation_time: rfc3339(&options.validation_time),
+        validation_time: rfc3339(options.validation_time),
         revocation: options.revocation.as_str().into(),
         revisions: revision_ends.len(),
         signatures: reports,
@@ -647,7 +648,7 @@ impl SignatureContext<'_> {
         };
         if let Some((t, source)) = claimed {
             out.report.signing_time = Some(SigningTimeReport {
-                value: rfc3339(&t),
+                value: rfc3339(t),
                 source: source.into(),
             });
         }
@@ -912,7 +913,7 @@ impl SignatureContext<'_> {
                 }
                 let valid = ts.signature_ok && imprint_ok && trusted;
                 out.report.timestamp = Some(TimestampReport {
-                    time: rfc3339(&ts.gen_time),
+                    time: rfc3339(ts.gen_time),
                     tsa: ts.tsa_name.clone(),
                     policy: Some(ts.policy.to_string()),
                     valid,
@@ -973,7 +974,7 @@ impl SignatureContext<'_> {
                     CheckStatus::Failed
                 };
                 out.report.signing_time = Some(SigningTimeReport {
-                    value: rfc3339(&ts.gen_time),
+                    value: rfc3339(ts.gen_time),
                     source: "timestamp".into(),
                 });
                 let mut chain: Option<Vec<Certificate>> = None;
@@ -1008,7 +1009,7 @@ impl SignatureContext<'_> {
                     }
                 }
                 out.report.timestamp = Some(TimestampReport {
-                    time: rfc3339(&ts.gen_time),
+                    time: rfc3339(ts.gen_time),
                     tsa: ts.tsa_name.clone(),
                     policy: Some(ts.policy.to_string()),
                     valid: imprint_ok && ts.signature_ok && chain.is_some(),
@@ -1114,8 +1115,8 @@ pub fn signer_report(cert: &Certificate) -> SignerReport {
         subject: kyso_policy::subject::format_name(tbs.subject()),
         tax_code: info.tax_code.clone(),
         budget_code: info.budget_code.clone(),
-        not_before: rfc3339(&v.not_before.to_date_time()),
-        not_after: rfc3339(&v.not_after.to_date_time()),
+        not_before: rfc3339(v.not_before.to_date_time()),
+        not_after: rfc3339(v.not_after.to_date_time()),
     }
 }
 

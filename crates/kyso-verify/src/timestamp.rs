@@ -306,15 +306,7 @@ const OID_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29
 /// Check the TSA certificate's extendedKeyUsage: present, critical, only id-kp-timeStamping.
 pub fn check_tsa_certificate(cert: &Certificate) -> Result<(), String> {
     let subject = format_name(cert.tbs_certificate().subject());
-    let ekus: Vec<_> = cert
-        .tbs_certificate()
-        .extensions()
-        .map(|exts| {
-            exts.iter()
-                .filter(|e| e.extn_id == OID_EXT_KEY_USAGE)
-                .collect()
-        })
-        .unwrap_or_default();
+    let ekus = kyso_policy::extensions::find_all(cert, &OID_EXT_KEY_USAGE);
     let ext = match ekus.as_slice() {
         [] => {
             return Err(format!(

@@ -102,7 +102,7 @@ pub fn verify_certificate(
             PathStatus::Indeterminate => "INDETERMINATE",
         },
         sub_indication: path.sub_indication,
-        validation_time: kyso_policy::revocation::rfc3339(time),
+        validation_time: kyso_policy::time::rfc3339(time),
         path: path
             .path
             .iter()
@@ -264,11 +264,7 @@ pub fn inspect_certificate(bytes: &[u8]) -> Result<CertificateInfo, Error> {
         .ok_or_else(|| Error::Options("no certificate given".into()))?;
     let cert = &stored.certificate;
     let tbs = cert.tbs_certificate();
-    let find = |oid: const_oid::ObjectIdentifier| {
-        tbs.extensions()
-            .and_then(|e| e.iter().find(|x| x.extn_id == oid))
-            .map(|x| x.extn_value.as_bytes())
-    };
+    let find = |oid: const_oid::ObjectIdentifier| kyso_policy::extensions::value(cert, &oid);
     let basic = find(const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
         .and_then(|v| x509_cert::ext::pkix::BasicConstraints::from_der(v).ok());
     let policies = find(const_oid::db::rfc5280::ID_CE_CERTIFICATE_POLICIES)
@@ -287,7 +283,7 @@ pub fn inspect_certificate(bytes: &[u8]) -> Result<CertificateInfo, Error> {
         std::slice::from_ref(cert),
         &kyso_policy::profile::Profile::default(),
     ));
-    let rfc = kyso_policy::revocation::rfc3339;
+    let rfc = kyso_policy::time::rfc3339;
     Ok(CertificateInfo {
         subject: format_name(tbs.subject()),
         issuer: format_name(tbs.issuer()),

@@ -11,7 +11,6 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5912;
@@ -191,7 +190,7 @@ fn key_id(key: &RsaPrivateKey) -> Result<OctetString, Error> {
 
 fn time(unix: u64) -> Result<Time, Error> {
     Ok(Time::from(
-        der::DateTime::from_unix_duration(Duration::from_secs(unix)).map_err(der_err)?,
+        kyso_policy::time::from_unix(unix).map_err(der_err)?,
     ))
 }
 

@@ -4,12 +4,13 @@
 //! use of public-service certificates (Gia Lai Decision 29/2026/QĐ-UBND Art. 10.4), as JSON
 //! (`kyso.inventory/1`) or CSV for a spreadsheet.
 
-use kyso_policy::expiry::{ExpiryState, expiry, vn_date};
+use kyso_policy::expiry::{ExpiryState, expiry};
 use kyso_policy::reason::Reason;
 use kyso_policy::subject::{format_name, subject_info};
+use kyso_policy::time::rfc3339;
+use kyso_policy::time::vn_date;
 use kyso_token::PinSource;
 use kyso_token::pkcs11::{KeyEntry, Module, TokenDescription, TokenSession};
-use kyso_verify::report::rfc3339;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
@@ -136,7 +137,7 @@ impl Inventory {
         Self {
             schema: INVENTORY_SCHEMA,
             unit,
-            generated_at: rfc3339(&at),
+            generated_at: rfc3339(at),
             warn_days,
             summary: InventorySummary::default(),
             entries: Vec::new(),
@@ -194,8 +195,8 @@ impl Inventory {
             budget_code: info.budget_code,
             serial: info.serial_hex,
             issuer: format_name(cert.tbs_certificate().issuer()),
-            not_before: rfc3339(&status.not_before),
-            not_after: rfc3339(&status.not_after),
+            not_before: rfc3339(status.not_before),
+            not_after: rfc3339(status.not_after),
             days_left: status.days_left,
             state: status.state,
             sha256,
@@ -281,8 +282,8 @@ impl Inventory {
                     e.budget_code.clone().unwrap_or_default(),
                     e.serial.clone(),
                     e.issuer.clone(),
-                    vn_date(&e.validity.0),
-                    vn_date(&e.validity.1),
+                    vn_date(e.validity.0),
+                    vn_date(e.validity.1),
                     e.days_left.to_string(),
                     format!("{vi} / {en}"),
                     e.sha256.clone(),
@@ -371,7 +372,7 @@ pub fn tokens_json(listing: &[TokenListing], at: der::DateTime, warn_days: u32) 
                         "label": k.label, "id": k.id, "key_type": format!("{:?}", k.key_type),
                         "key_bits": k.key_bits, "has_private_key": k.has_private_key,
                         "certificate_subject": k.certificate.as_ref().map(|c| c.tbs_certificate().subject().to_string()),
-                        "certificate_not_after": e.as_ref().map(|e| rfc3339(&e.not_after)),
+                        "certificate_not_after": e.as_ref().map(|e| rfc3339(e.not_after)),
                         "certificate_state": e.as_ref().map(|e| e.state),
                         "certificate_days_left": e.as_ref().map(|e| e.days_left),
                     })
@@ -470,7 +471,7 @@ impl InventoryConfig {
         }
         self.output_format()?;
         let at = match &self.at {
-            Some(s) => kyso_verify::report::parse_rfc3339(s)
+            Some(s) => kyso_policy::time::parse_rfc3339(s)
                 .ok_or_else(|| Error::Options(format!("\"at\": {s:?} is not an RFC 3339 time")))?,
             None => crate::now(),
         };

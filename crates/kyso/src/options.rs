@@ -243,7 +243,7 @@ enum Files {
 
 /// Parse an RFC 3339 time.
 pub fn parse_time(s: &str) -> Result<der::DateTime, Error> {
-    kyso_verify::report::parse_rfc3339(s)
+    kyso_policy::time::parse_rfc3339(s)
         .ok_or_else(|| Error::Options(format!("not an RFC 3339 time: {s:?}")))
 }
 

@@ -287,9 +287,7 @@ fn sign(level: Level, stamper: Option<Arc<dyn TimeStamper>>) -> Result<Vec<u8>, 
 
 fn now_plus_days(days: u64) -> String {
     let t = kyso::now().unix_duration().as_secs() + days * 86400;
-    kyso_verify::report::rfc3339(
-        &der::DateTime::from_unix_duration(std::time::Duration::from_secs(t)).unwrap(),
-    )
+    kyso_policy::time::rfc3339(kyso_policy::time::from_unix(t).unwrap())
 }
 
 fn tsa() -> Option<Arc<dyn TimeStamper>> {

@@ -33,7 +33,7 @@ fn soon() -> SigningTime {
 
 /// RFC 3339 of now plus `days`.
 fn at_days(days: i64) -> String {
-    kyso_verify::report::rfc3339(&in_days(days).to_der_time().unwrap())
+    kyso_policy::time::rfc3339(in_days(days).to_der_time().unwrap())
 }
 
 /// A PAdES signature made without kyso's refusal: the writer and CMS layers directly.

@@ -45,10 +45,11 @@ use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{BasicConstraints, CrlDistributionPoints, KeyUsages};
 use x509_cert::name::Name;
 
+use super::signers::{issued_by, key_usage, signed_by, within};
+use super::{CertStatus, CrlReason, Ctx, status_of};
+use crate::extensions;
 use crate::names::{NameKey, names_match};
-use crate::revocation::{
-    CertStatus, CrlReason, Ctx, ext, issued_by, key_usage, rfc3339, signed_by, status_of, within,
-};
+use crate::time::rfc3339;
 
 const OID_BC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 const OID_CRLDP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.31");
@@ -271,8 +272,8 @@ fn directory_names(names: &[GeneralName]) -> impl Iterator<Item = &Name> {
 /// The certificate's distribution points; one implicit point (no name, all reasons, the
 /// certificate's issuer) when it has none.
 fn distribution_points(cert: &Certificate) -> Vec<DistributionPoint> {
-    match ext(cert, &OID_CRLDP).map(|(v, _)| CrlDistributionPoints::from_der(v)) {
-        Some(Ok(dps)) if !dps.0.is_empty() => dps.0,
+    match extensions::decode::<CrlDistributionPoints>(cert, &OID_CRLDP) {
+        Ok(Some(dps)) if !dps.0.is_empty() => dps.0,
         _ => vec![DistributionPoint {
             distribution_point: None,
             reasons: None,
@@ -349,7 +350,11 @@ fn entry_status(
     for entry in crl.list.tbs_cert_list.revoked_certificates.iter().flatten() {
         let exts: Vec<_> = entry.crl_entry_extensions.iter().flatten().collect();
         let mut issuer_unreadable = false;
-        if let Some(e) = exts.iter().find(|e| e.extn_id == OID_CERT_ISSUER) {
+        if let Some(e) = entry
+            .crl_entry_extensions
+            .as_deref()
+            .and_then(|x| extensions::find_in(x, &OID_CERT_ISSUER))
+        {
             match x509_cert::ext::pkix::name::GeneralNames::from_der(e.extn_value.as_bytes()) {
                 Ok(names) if indirect => match directory_names(&names).next() {
                     Some(n) => entry_issuer = NameKey::of(n),
@@ -398,8 +403,9 @@ fn can_sign_crl(c: &Certificate) -> bool {
 }
 
 fn is_ca_cert(c: &Certificate) -> bool {
-    ext(c, &OID_BC)
-        .and_then(|(v, _)| BasicConstraints::from_der(v).ok())
+    extensions::decode::<BasicConstraints>(c, &OID_BC)
+        .ok()
+        .flatten()
         .is_some_and(|b| b.ca)
 }
 
@@ -530,8 +536,9 @@ pub(crate) fn crl_findings(
     visiting: &mut Vec<Certificate>,
 ) -> (Vec<CrlFinding>, Vec<String>) {
     // The scope of onlyContainsCACerts/UserCerts follows the certificate's own cA flag.
-    let is_ca = ext(cert, &OID_BC)
-        .and_then(|(v, _)| BasicConstraints::from_der(v).ok())
+    let is_ca = extensions::decode::<BasicConstraints>(cert, &OID_BC)
+        .ok()
+        .flatten()
         .map_or(is_ca, |b| b.ca);
     let cert_issuer = NameKey::of(cert.tbs_certificate().issuer());
     let mut found = Vec::new();
