@@ -5,7 +5,8 @@
 //! - [`incremental`]: appending a signature field as an incremental update;
 //! - [`dss`]: appending validation data (the document security store) as an incremental update;
 //! - [`diff`]: what later revisions changed after a signature;
-//! - [`serialize`]: writing PDF objects.
+//! - [`serialize`]: writing PDF objects;
+//! - [`text_boxes`]: where a page already carries text, images and graphics.
 #![forbid(unsafe_code)]
 
 pub mod diff;
@@ -15,6 +16,7 @@ pub mod incremental;
 pub mod load;
 pub mod serialize;
 pub mod signatures;
+pub mod text_boxes;
 
 pub use diff::{ModificationLevel, ModificationReport, analyse_modifications};
 pub use dss::{DssUpdate, VriEntry, append_dss};
@@ -25,3 +27,4 @@ pub use incremental::{
 pub use load::load_document;
 pub use lopdf;
 pub use signatures::{Coverage, PdfSignature, SignatureKind, find_signatures};
+pub use text_boxes::{BoxKind, ContentBox, PageContent, page_content_boxes};
