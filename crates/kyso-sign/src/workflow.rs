@@ -5,8 +5,15 @@
 //! |---|---|---|
 //! | [`Role::Approval`] (*ký phê duyệt*, the competent person) | the blue signature PNG | a rectangle the caller gives (between title and name), fitted keeping the aspect ratio |
 //! | [`Role::Issuance`] (*đóng dấu phát hành*, the organisation) | the red seal PNG at its real size (given, from `pHYs`, else [`DEFAULT_SEAL_DIAMETER_MM`] with a warning), optionally the organisation name and time | over the left third of the latest approval image, unless a rectangle is given |
-//! | [`Role::Attachment`] (attachment / appendix file) | document number and symbol, signing time | top right of page 1 |
-//! | [`Role::Copy`] (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*) | copy type, copying organisation, signing time | top right of page 1 |
+//! | [`Role::Attachment`] (attachment / appendix file) | document number and symbol, signing time | top right of page 1, in blank space |
+//! | [`Role::Copy`] (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*) | copy type, copying organisation, signing time | top right of page 1, in blank space |
+//!
+//! **Blank space.** A text block placed automatically starts 15 mm from the visual right edge
+//! and 8 mm from the top, and is moved off the page's text and images (the letterhead, the date
+//! line; read by [`kyso_pdf::text_boxes`]) and off other signatures: down the right column to
+//! the middle of the page, then leftwards ([`crate::appearance::placement`]). When the page has
+//! no such space (a scanned page is one image), it keeps that place with the warning
+//! [`PLACEMENT_OVERLAPS_TEXT`]. A rectangle the caller gives is never moved.
 //!
 //! **Recording the role.** The signature dictionary gets a human `/Reason` in Vietnamese
 //! (e.g. `Ký phê duyệt văn bản`), `/Prop_Build << /App << /Name /kyso /REx (version) >> >>`
@@ -26,7 +33,10 @@ use kyso_pdf::lopdf::{Dictionary, Document, Object, StringFormat};
 use kyso_policy::reason::Reason;
 use kyso_token::Signer;
 
+use crate::appearance::placement::{self, Corner};
 use crate::appearance::{AppearanceBuilder, POINTS_PER_MM, PageGeometry, PngImage, Rect, TextFont};
+
+pub use crate::appearance::placement::PLACEMENT_OVERLAPS_TEXT;
 use crate::{PadesOptions, SignError, SignedPdf, SigningTime, sign_pdf};
 
 /// The private signature dictionary key that records the role.
@@ -163,7 +173,7 @@ pub struct AttachmentOptions {
     pub doc_number: String,
     /// Font for the text block.
     pub font: TextFont,
-    /// Where; by default the top right of page 1.
+    /// Where; by default the top right of page 1, in blank space.
     pub placement: Placement,
 }
 
@@ -176,7 +186,7 @@ pub struct CopyOptions {
     pub organization: String,
     /// Font for the text block.
     pub font: TextFont,
-    /// Where; by default the top right of page 1.
+    /// Where; by default the top right of page 1, in blank space.
     pub placement: Placement,
 }
 
@@ -370,11 +380,27 @@ pub fn plan_workflow(
         }
         Workflow::Attachment(a) => {
             let lines = [a.doc_number.as_str(), time.as_str()];
-            text_block(&doc, &existing, &a.font, &lines, &a.placement, role)?
+            text_block(
+                &doc,
+                &existing,
+                &a.font,
+                &lines,
+                &a.placement,
+                role,
+                &mut warnings,
+            )?
         }
         Workflow::Copy(c) => {
             let lines = [c.copy_type.as_str(), c.organization.as_str(), time.as_str()];
-            text_block(&doc, &existing, &c.font, &lines, &c.placement, role)?
+            text_block(
+                &doc,
+                &existing,
+                &c.font,
+                &lines,
+                &c.placement,
+                role,
+                &mut warnings,
+            )?
         }
     };
     let appearance = builder.finish(geometry.rotation)?;
@@ -595,8 +621,9 @@ fn issuance(
     Ok((page, user_rect, g, b))
 }
 
-/// A text block, by default at the visual top right of the page, moved down below any
-/// signature it would cover.
+/// A text block, by default at the visual top right of the page, moved into blank space
+/// ([`placement::place`]: off the page's text and images and other signatures; the warning
+/// [`PLACEMENT_OVERLAPS_TEXT`] when there is none).
 fn text_block(
     doc: &Document,
     existing: &[ExistingSignature],
@@ -604,6 +631,7 @@ fn text_block(
     lines: &[&str],
     placement: &Placement,
     role: Role,
+    warnings: &mut Vec<Reason>,
 ) -> Result<Planned, SignError> {
     let page = placement.page.unwrap_or(1);
     let g = PageGeometry::of_page(doc, page)?;
@@ -622,26 +650,22 @@ fn text_block(
         }
         None => {
             let (pw, ph) = g.visual_size();
-            let mut visual = Rect::new(
+            let preferred = Rect::new(
                 (pw - RIGHT_MARGIN - box_w).max(0.0),
                 (ph - TOP_MARGIN - box_h).max(0.0),
                 box_w,
                 box_h,
             );
-            // Step down below any visible signature in the way (other text blocks included).
-            for _ in 0..existing.len() + 1 {
-                let blocking = existing
-                    .iter()
-                    .filter(|e| e.page == page)
-                    .map(|e| g.to_visual(e.rect))
-                    .filter(|r| r.overlap_area(&visual) > 0.0)
-                    .map(|r| r.y)
-                    .fold(None, |m: Option<f32>, y| Some(m.map_or(y, |m| m.min(y))));
-                match blocking {
-                    Some(y) => visual.y = (y - 2.0 - box_h).max(0.0),
-                    None => break,
-                }
-            }
+            // Into blank space: off the letterhead, the page's text and images, and the
+            // other signatures (other text blocks included).
+            let signatures: Vec<Rect> = existing
+                .iter()
+                .filter(|e| e.page == page)
+                .map(|e| e.rect)
+                .collect();
+            let (visual, warning) =
+                placement::place(doc, page, &g, preferred, Corner::TopRight, &signatures)?;
+            warnings.extend(warning);
             g.to_user(visual)
         }
     };

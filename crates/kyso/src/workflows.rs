@@ -1,6 +1,7 @@
 //! The Decree 30 signing workflows as library calls: [`sign_approval`] (the competent person's
 //! signature image), [`sign_issuance`] (the organisation's seal over it), [`sign_attachment`]
-//! and [`sign_copy`] (text blocks at the top right of page 1). See
+//! and [`sign_copy`] (text blocks at the top right of page 1, moved into blank space off the
+//! letterhead, with the warning [`PLACEMENT_OVERLAPS_TEXT`] when the page has none). See
 //! [`kyso_sign::workflow`] for what each draws, where, and how the role is recorded.
 //!
 //! Text is set in the built-in Liberation Serif 2.1.5 ([`TextFont::builtin`], compiled into the
@@ -52,7 +53,8 @@ pub use kyso_sign::appearance::{
 };
 pub use kyso_sign::workflow::{
     ApprovalOptions, AttachmentOptions, CopyOptions, DEFAULT_SEAL_DIAMETER_MM, ExistingSignature,
-    IssuanceOptions, Placement, Role, SEAL_SIZE_ASSUMED, Workflow, format_time, seal_width_mm,
+    IssuanceOptions, PLACEMENT_OVERLAPS_TEXT, Placement, Role, SEAL_SIZE_ASSUMED, Workflow,
+    format_time, seal_width_mm,
 };
 
 use crate::{Error, PadesOptions, SignedPdf, Signer, files};

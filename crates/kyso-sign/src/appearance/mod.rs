@@ -7,10 +7,11 @@
 //! `/Rotate` is applied, origin at the visual bottom-left of the crop box. [`PageGeometry`]
 //! converts between them. An [`AppearanceBuilder`] draws in visual space and
 //! [`AppearanceBuilder::finish`] adds the rotation to the form XObject's content so the result
-//! reads upright.
+//! reads upright. [`placement`] finds blank space on a page for a box placed automatically.
 
 mod font;
 mod image;
+pub mod placement;
 
 use kyso_pdf::Appearance;
 use kyso_pdf::lopdf::{Dictionary, Document, Object, ObjectId};
