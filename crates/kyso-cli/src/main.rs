@@ -147,9 +147,10 @@ struct SignArgs {
     #[arg(long)]
     location: Option<String>,
     /// Visible Decree 30 signature: approval (signature image), issuance (seal over the
-    /// approval image), attachment or copy (text block at the top right of page 1). Without
-    /// it the signature is invisible.
-    #[arg(long, value_parser = ["approval", "issuance", "attachment", "copy"])]
+    /// approval image), attachment, copy or appendix (text block at the top right of page 1),
+    /// income (the incoming-document stamp at the top left of page 1), comment (a comment in
+    /// --rect). Without it the signature is invisible.
+    #[arg(long, value_parser = ["approval", "issuance", "attachment", "copy", "appendix", "income", "comment"])]
     profile: Option<String>,
     /// PNG: the signature image (approval) or the seal (issuance).
     #[arg(long, requires = "profile")]
@@ -166,9 +167,28 @@ struct SignArgs {
     /// SAO Y, SAO LỤC or TRÍCH SAO (copy).
     #[arg(long, requires = "profile")]
     copy_type: Option<String>,
-    /// Copying organisation (copy), or organisation name shown next to the seal (issuance).
+    /// Copying organisation (copy), receiving organisation (income), or organisation name
+    /// shown next to the seal (issuance).
     #[arg(long, requires = "profile")]
     organization: Option<String>,
+    /// Issuing date shown with the seal (issuance), e.g. 07/01/2025.
+    #[arg(long, requires = "profile")]
+    issued_date: Option<String>,
+    /// Incoming number (income).
+    #[arg(long, requires = "profile")]
+    income_number: Option<String>,
+    /// When the document was received, RFC 3339 (income); now by default.
+    #[arg(long, requires = "profile")]
+    received: Option<String>,
+    /// The comment's text (comment).
+    #[arg(long, requires = "profile")]
+    text: Option<String>,
+    /// The commenter's name (comment); the certificate's by default.
+    #[arg(long, requires = "profile")]
+    name: Option<String>,
+    /// The commenter's title (comment); the certificate's by default.
+    #[arg(long, requires = "profile")]
+    title: Option<String>,
     /// TrueType font for text, with every Vietnamese letter (default: the built-in Liberation
     /// Serif 2.1.5).
     #[arg(long, requires = "profile")]
@@ -334,6 +354,12 @@ fn sign(args: SignArgs) -> Result<(), Error> {
                 doc_number: args.doc_number,
                 copy_type: args.copy_type,
                 organization: args.organization,
+                issued_date: args.issued_date,
+                income_number: args.income_number,
+                received: args.received,
+                text: args.text,
+                name: args.name,
+                title: args.title,
                 font: args.font,
                 seal_width_mm: args.seal_width_mm,
                 allow_overlap: args.allow_overlap,

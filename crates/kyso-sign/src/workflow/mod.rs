@@ -7,6 +7,9 @@
 //! | [`Role::Issuance`] (*đóng dấu phát hành*, the organisation) | the red seal PNG at its real size (given, from `pHYs`, else [`DEFAULT_SEAL_DIAMETER_MM`] with a warning), optionally the organisation name and time | over the left third of the latest approval image, unless a rectangle is given |
 //! | [`Role::Attachment`] (attachment / appendix file) | document number and symbol, signing time | top right of page 1 |
 //! | [`Role::Copy`] (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*) | copy type, copying organisation, signing time | top right of page 1 |
+//! | [`Role::Appendix`] (appendix file) | "Phụ lục kèm theo văn bản số …", signing time | top right of page 1 |
+//! | [`Role::Income`] (incoming stamp, *dấu "ĐẾN"*) | receiving organisation, ĐẾN, incoming number, date and time, framed | top left of page 1 |
+//! | [`Role::Comment`] (*ý kiến*) | the comment, the commenter's name and title, time | a rectangle the caller gives |
 //!
 //! **Recording the role.** The signature dictionary gets a human `/Reason` in Vietnamese
 //! (e.g. `Ký phê duyệt văn bản`), `/Prop_Build << /App << /Name /kyso /REx (version) >> >>`
@@ -28,8 +31,10 @@ use kyso_token::Signer;
 
 use crate::appearance::{AppearanceBuilder, POINTS_PER_MM, PageGeometry, PngImage, Rect, TextFont};
 
+mod desk;
 mod seal;
 use crate::{PadesOptions, SignError, SignedPdf, SigningTime, sign_pdf};
+pub use desk::{AppendixOptions, CommentOptions, IncomeOptions};
 pub use seal::seal_width_mm;
 
 /// The private signature dictionary key that records the role.
@@ -39,6 +44,8 @@ pub const ROLE_KEY: &str = "KysoRole";
 pub const TEXT_SIZE: f32 = 10.0;
 const LINE_HEIGHT: f32 = TEXT_SIZE * 1.2;
 const PADDING: f32 = 2.0;
+/// Distance of the top-left text block (the incoming stamp) from the visual left edge.
+const LEFT_MARGIN: f32 = 20.0 * POINTS_PER_MM;
 /// Distance of the top-right text block from the visual right edge of the page.
 const RIGHT_MARGIN: f32 = 15.0 * POINTS_PER_MM;
 /// Distance of the top-right text block from the visual top edge (inside the usual 20–25 mm
@@ -56,6 +63,12 @@ pub enum Role {
     Attachment,
     /// The signature on an electronic copy (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*).
     Copy,
+    /// The signature on an appendix (*phụ lục*) in a separate file.
+    Appendix,
+    /// The receiving office's incoming-document stamp (*dấu "ĐẾN"*).
+    Income,
+    /// A comment (*ý kiến*) on the document.
+    Comment,
 }
 
 impl Role {
@@ -66,6 +79,9 @@ impl Role {
             Self::Issuance => "issuance",
             Self::Attachment => "attachment",
             Self::Copy => "copy",
+            Self::Appendix => "appendix",
+            Self::Income => "income",
+            Self::Comment => "comment",
         }
     }
 
@@ -76,6 +92,9 @@ impl Role {
             "issuance" => Self::Issuance,
             "attachment" => Self::Attachment,
             "copy" => Self::Copy,
+            "appendix" => Self::Appendix,
+            "income" => Self::Income,
+            "comment" => Self::Comment,
             _ => return None,
         })
     }
@@ -87,6 +106,9 @@ impl Role {
             Self::Issuance => "Đóng dấu phát hành văn bản",
             Self::Attachment => "Ký số văn bản kèm theo",
             Self::Copy => "Ký số bản sao điện tử",
+            Self::Appendix => "Ký số phụ lục văn bản",
+            Self::Income => "Tiếp nhận văn bản đến",
+            Self::Comment => "Cho ý kiến",
         }
     }
 }
@@ -153,8 +175,13 @@ pub struct IssuanceOptions {
     /// Where; by default over the left third of the most recent approval signature.
     pub placement: Placement,
     /// Optional text next to the seal (on its left, else its right when the page has no room):
-    /// the organisation's name, then the signing time.
+    /// the organisation's name, the document number and issuing date when given, then the
+    /// signing time.
     pub organization: Option<String>,
+    /// The issued document's number and symbol (*số, ký hiệu*), shown with the seal.
+    pub doc_number: Option<String>,
+    /// The issuing date as the document writes it (e.g. `07/01/2025`), shown with the seal.
+    pub issued_date: Option<String>,
     /// Font for the text; [`TextFont::builtin`] when `None`.
     pub font: Option<TextFont>,
 }
@@ -194,6 +221,12 @@ pub enum Workflow {
     Attachment(AttachmentOptions),
     /// See [`CopyOptions`].
     Copy(CopyOptions),
+    /// See [`AppendixOptions`].
+    Appendix(AppendixOptions),
+    /// See [`IncomeOptions`].
+    Income(IncomeOptions),
+    /// See [`CommentOptions`].
+    Comment(CommentOptions),
 }
 
 impl Workflow {
@@ -203,6 +236,9 @@ impl Workflow {
             Self::Issuance(i) => &mut i.placement,
             Self::Attachment(a) => &mut a.placement,
             Self::Copy(c) => &mut c.placement,
+            Self::Appendix(a) => &mut a.placement,
+            Self::Income(i) => &mut i.placement,
+            Self::Comment(c) => &mut c.placement,
         }
     }
 
@@ -213,6 +249,9 @@ impl Workflow {
             Self::Issuance(_) => Role::Issuance,
             Self::Attachment(_) => Role::Attachment,
             Self::Copy(_) => Role::Copy,
+            Self::Appendix(_) => Role::Appendix,
+            Self::Income(_) => Role::Income,
+            Self::Comment(_) => Role::Comment,
         }
     }
 }
@@ -273,7 +312,18 @@ pub fn sign_workflow(
     workflow: &Workflow,
     options: &PadesOptions,
 ) -> Result<SignedPdf, SignError> {
-    let planned = plan_workflow(pdf, workflow, options)?;
+    // A comment is signed in the name on the certificate unless the caller names someone.
+    let mut workflow = workflow.clone();
+    if let Workflow::Comment(c) = &mut workflow {
+        let info = kyso_policy::subject::subject_info(signer.certificate());
+        if c.name.is_none() {
+            c.name = Some(kyso_policy::subject::display_name(signer.certificate()));
+        }
+        if c.title.is_none() {
+            c.title = info.title;
+        }
+    }
+    let planned = plan_workflow(pdf, &workflow, options)?;
     let mut signed = sign_pdf(pdf, signer, &planned.options)?;
     signed.warnings.extend(planned.warnings);
     Ok(signed)
@@ -373,11 +423,68 @@ pub fn plan_workflow(
         }
         Workflow::Attachment(a) => {
             let lines = [a.doc_number.as_str(), time.as_str()];
-            text_block(&doc, &existing, &a.font, &lines, &a.placement, role)?
+            text_block(
+                &doc,
+                &existing,
+                &a.font,
+                &lines,
+                &a.placement,
+                role,
+                Block::TOP_RIGHT,
+            )?
         }
         Workflow::Copy(c) => {
             let lines = [c.copy_type.as_str(), c.organization.as_str(), time.as_str()];
-            text_block(&doc, &existing, &c.font, &lines, &c.placement, role)?
+            text_block(
+                &doc,
+                &existing,
+                &c.font,
+                &lines,
+                &c.placement,
+                role,
+                Block::TOP_RIGHT,
+            )?
+        }
+        Workflow::Appendix(a) => {
+            let lines = desk::appendix_lines(a, &time);
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            text_block(
+                &doc,
+                &existing,
+                &a.font,
+                &lines,
+                &a.placement,
+                role,
+                Block::TOP_RIGHT,
+            )?
+        }
+        Workflow::Income(i) => {
+            let lines = desk::income_lines(i, options.signing_time)?;
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let block = Block {
+                left: true,
+                framed: true,
+            };
+            text_block(&doc, &existing, &i.font, &lines, &i.placement, role, block)?
+        }
+        Workflow::Comment(c) => {
+            let page = c.placement.page.unwrap_or(1);
+            let rect = c.placement.rect.ok_or_else(|| {
+                SignError::Options("a comment needs a rectangle (--rect) to write in".into())
+            })?;
+            let width = PageGeometry::of_page(&doc, page)?.to_visual(rect).width - 2.0 * PADDING;
+            let name = c.name.as_deref().unwrap_or_default();
+            let lines = desk::comment_lines(c, name, c.title.as_deref(), &time, width, TEXT_SIZE)?;
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            text_block(
+                &doc,
+                &existing,
+                &c.font,
+                &lines,
+                &c.placement,
+                role,
+                Block::TOP_RIGHT,
+            )?
         }
     };
     let appearance = builder.finish(geometry.rotation)?;
@@ -390,6 +497,8 @@ pub fn plan_workflow(
         out.reason = Some(match workflow {
             Workflow::Attachment(a) => format!("{} {}", role.reason(), a.doc_number),
             Workflow::Copy(c) => format!("{} ({})", role.reason(), c.copy_type),
+            Workflow::Appendix(a) => format!("{} {}", role.reason(), a.doc_number),
+            Workflow::Income(i) => format!("{} số {}", role.reason(), i.income_number),
             _ => role.reason().into(),
         });
     }
@@ -441,8 +550,24 @@ pub(super) fn check_overlap(
 
 pub(super) type Planned = (u32, Rect, PageGeometry, AppearanceBuilder);
 
-/// A text block, by default at the visual top right of the page, moved down below any
-/// signature it would cover.
+/// How a text block sits on the page when it is placed automatically, and whether it is framed.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    /// At the visual top left (the incoming stamp) rather than the top right.
+    left: bool,
+    /// A frame around the lines (the incoming stamp).
+    framed: bool,
+}
+
+impl Block {
+    const TOP_RIGHT: Block = Block {
+        left: false,
+        framed: false,
+    };
+}
+
+/// A text block, by default at the visual top right (or left) of the page, moved down below
+/// any signature it would cover.
 fn text_block(
     doc: &Document,
     existing: &[ExistingSignature],
@@ -450,6 +575,7 @@ fn text_block(
     lines: &[&str],
     placement: &Placement,
     role: Role,
+    block: Block,
 ) -> Result<Planned, SignError> {
     let page = placement.page.unwrap_or(1);
     let g = PageGeometry::of_page(doc, page)?;
@@ -468,12 +594,12 @@ fn text_block(
         }
         None => {
             let (pw, ph) = g.visual_size();
-            let mut visual = Rect::new(
-                (pw - RIGHT_MARGIN - box_w).max(0.0),
-                (ph - TOP_MARGIN - box_h).max(0.0),
-                box_w,
-                box_h,
-            );
+            let x = if block.left {
+                LEFT_MARGIN.min((pw - box_w).max(0.0))
+            } else {
+                (pw - RIGHT_MARGIN - box_w).max(0.0)
+            };
+            let mut visual = Rect::new(x, (ph - TOP_MARGIN - box_h).max(0.0), box_w, box_h);
             // Step down below any visible signature in the way (other text blocks included).
             for _ in 0..existing.len() + 1 {
                 let blocking = existing
@@ -493,6 +619,9 @@ fn text_block(
     };
     let visual = g.to_visual(user_rect);
     let mut b = AppearanceBuilder::new(visual.width, visual.height);
+    if block.framed {
+        b.frame(Rect::new(0.0, 0.0, visual.width, visual.height), 0.8);
+    }
     // Lines left-aligned, from the top of the box.
     for (n, line) in lines.iter().enumerate() {
         let baseline = visual.height - PADDING - (n as f32 + 1.0) * LINE_HEIGHT + 3.0;

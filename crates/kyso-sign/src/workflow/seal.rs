@@ -69,10 +69,19 @@ pub(super) fn issuance(
 ) -> Result<Planned, SignError> {
     let seal_w = seal_width_mm * POINTS_PER_MM;
     let seal_h = seal_w / i.seal.aspect();
-    let lines: Vec<&str> = match &i.organization {
-        Some(org) => vec![org.as_str(), time],
-        None => Vec::new(),
-    };
+    // The VGCA tool's issuance text: organisation, number, date, then the signing time.
+    let mut lines: Vec<String> = Vec::new();
+    lines.extend(i.organization.clone());
+    lines.extend(i.doc_number.as_ref().map(|n| format!("Số: {n}")));
+    lines.extend(
+        i.issued_date
+            .as_ref()
+            .map(|d| format!("Ngày ban hành: {d}")),
+    );
+    if !lines.is_empty() {
+        lines.push(time.to_owned());
+    }
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let font = match (&i.font, lines.is_empty()) {
         (_, true) => None,
         (Some(f), false) => Some(f.clone()),

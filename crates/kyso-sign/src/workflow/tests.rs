@@ -26,6 +26,8 @@ fn seal(pixels_per_metre: Option<(u32, u32)>, seal_width_mm: Option<f32>) -> Iss
         seal_width_mm,
         placement: Placement::default(),
         organization: None,
+        doc_number: None,
+        issued_date: None,
         font: None,
     }
 }
@@ -75,7 +77,15 @@ fn an_image_editor_resolution_is_not_taken_for_the_seal_size() {
 
 #[test]
 fn role_names_round_trip() {
-    for r in [Role::Approval, Role::Issuance, Role::Attachment, Role::Copy] {
+    for r in [
+        Role::Approval,
+        Role::Issuance,
+        Role::Attachment,
+        Role::Copy,
+        Role::Appendix,
+        Role::Income,
+        Role::Comment,
+    ] {
         assert_eq!(Role::from_name(r.as_str()), Some(r));
     }
     assert_eq!(Role::from_name("certification"), None);
