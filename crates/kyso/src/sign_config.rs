@@ -474,22 +474,34 @@ impl SignResult {
 /// [`SignedPdf::warnings`].
 pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, SignConfigError> {
     let config = SignConfig::from_json(options_json)?;
-    // Check the options before touching the key: a refused option must not cost a PIN try.
-    let options = config.pades_options()?;
-    let level = config.level()?;
-    let stamper = config.ltv.stamper()?;
-    let ltv = config.ltv.options()?;
-    let options = crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
-    let workflow = config.workflow()?;
-    let signer = config.open_signer()?;
-    let mut signed = match workflow {
-        None => crate::sign_pdf(bytes, signer.as_ref(), &options)?,
-        Some(w) => crate::workflows::sign(bytes, signer.as_ref(), &w, &options)?,
-    };
-    let (out, _) =
-        crate::ltv::complete_level(signed.bytes, signer.chain(), level, &ltv, stamper.as_ref())?;
-    signed.bytes = out;
-    Ok(signed)
+    Ok(config.sign(bytes)?.0)
+}
+
+impl SignConfig {
+    /// Sign `bytes` as these options say, with the long-term validation summary for B-LT and
+    /// above. The options are checked, and images and fonts loaded, before the key is opened:
+    /// a refused option must not cost a PIN try.
+    pub fn sign(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(SignedPdf, Option<crate::ltv::LtvSummary>), SignConfigError> {
+        let options = self.pades_options()?;
+        let level = self.level()?;
+        let stamper = self.ltv.stamper()?;
+        let ltv = self.ltv.options()?;
+        crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
+        let workflow = self.workflow()?;
+        let signer = self.open_signer()?;
+        Ok(crate::ltv::sign_document(
+            bytes,
+            signer.as_ref(),
+            &options,
+            workflow.as_ref(),
+            level,
+            &ltv,
+            stamper.as_ref(),
+        )?)
+    }
 }
 
 #[cfg(test)]
