@@ -62,6 +62,8 @@ fn approve_and_issue(
         seal_width_mm: None,
         placement: Placement::default(),
         organization: None,
+        doc_number: None,
+        issued_date: None,
         font: None,
     };
     let issued = workflows::sign_issuance(&approved.bytes, organisation, &issuance, &options)?;

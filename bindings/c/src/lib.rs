@@ -399,6 +399,48 @@ pub unsafe extern "C" fn kyso_ltv_add(
     }
 }
 
+/// Run one operation of the Government CA's VGCA Sign Service with VGCA's own JSON, as
+/// `kyso vgca` does: `operation` is `SignApproved`, `SignIssued`, `SignIncome`, `SignCopy`,
+/// `SignAppendix`, `Comment` or `VerifyPDF` (or its JavaScript name, e.g. `vgca_sign_issued`);
+/// `request_json` is VGCA's request (`{"FileName": "local path", "DocNumber", "IssuedDate",
+/// "MetaData": [{"Key", "Value"}], "OutputFileName"}`); `options_json` is the signing options
+/// object of [`kyso_sign_pdf`] (key, level, time-stamp and validation data; the profile comes
+/// from the request), or for `VerifyPDF` the verification options of [`kyso_verify_pdf`]. The
+/// signed file is written to `OutputFileName` (default: `NAME_signed.pdf` beside the input).
+///
+/// The reply is VGCA's JSON, in `*reply_json_out`, for failures too:
+/// `{"Status": 0, "Message", "FileName", "DocumentNumber", "DocumentDate"}` on success; a
+/// non-zero `Status` (2: `VerifyPDF` found the document not valid, with its `Report`), a
+/// Vietnamese and English `Message` and kyso's `ErrorCode` otherwise. The function returns
+/// `KYSO_OK` whenever a reply was made (read `Status`); an error code only for a NULL or
+/// non-UTF-8 argument or an internal error.
+///
+/// Adding this function did not raise `KYSO_ABI_VERSION`.
+///
+/// # Safety
+/// `operation`, `request_json` and `options_json` must be NUL-terminated strings;
+/// `reply_json_out` (and `error_out` unless NULL) writable pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_vgca(
+    operation: *const c_char,
+    request_json: *const c_char,
+    options_json: *const c_char,
+    reply_json_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run(error_out, reply_json_out, || {
+            let operation = str_arg(operation, "operation")?;
+            let request = str_arg(request_json, "request_json")?;
+            let options = str_arg(options_json, "options_json")?;
+            Ok(kyso::vgca::run_json(operation, request, options)
+                .to_json()
+                .into_bytes())
+        })
+    }
+}
+
 /// The buffer's bytes (NULL when `buffer` is NULL). Valid until `kyso_buffer_free`.
 ///
 /// # Safety

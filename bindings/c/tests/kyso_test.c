@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int failures = 0;
 static int checks = 0;
@@ -584,6 +585,51 @@ int main(int argc, char **argv) {
   code = kyso_token_list("/nonexistent/module.so", &out, &err);
   CHECK(code != KYSO_OK && out == NULL, "kyso_token_list(missing module) -> error %d", code);
   kyso_error_free(err);
+
+  /* The VGCA Sign Service operations with VGCA's JSON: SignAppendix writes OutputFileName. */
+  {
+    char out_path[4096], request[8192], options[4096];
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(out_path, sizeof out_path, "%s/kyso-c-vgca-%d.pdf", tmp, (int)getpid());
+    remove(out_path);
+    snprintf(request, sizeof request, "{\"FileName\":");
+    json_string(request, sizeof request, plain_path);
+    strcat(request, ",\"DocNumber\":\"125/QĐ-UBND\",\"OutputFileName\":");
+    json_string(request, sizeof request, out_path);
+    strcat(request, "}");
+    snprintf(options, sizeof options, "{\"signer\":{\"p12\":{\"path\":");
+    json_string(options, sizeof options, p12);
+    strcat(options, ",\"password\":");
+    json_string(options, sizeof options, p12_password);
+    strcat(options, "}}}");
+    kyso_buffer *reply = NULL;
+    err = NULL;
+    code = kyso_vgca("SignAppendix", request, options, &reply, &err);
+    FILE *written = fopen(out_path, "rb");
+    CHECK(code == KYSO_OK && contains(reply, "\"Status\":0") && contains(reply, "\"DocumentNumber\":\"125/QĐ-UBND\"") &&
+              written != NULL,
+          "kyso_vgca(SignAppendix) -> Status 0, the signed file written (%d: %s)", code,
+          reply ? (const char *)kyso_buffer_data(reply) : "");
+    if (written) fclose(written);
+    remove(out_path);
+    kyso_buffer_free(reply);
+    kyso_error_free(err);
+    reply = NULL;
+    err = NULL;
+    code = kyso_vgca("SignIncome", request, options, &reply, &err);
+    CHECK(code == KYSO_OK && !contains(reply, "\"Status\":0") && contains(reply, "\"ErrorCode\":7001") &&
+              contains(reply, "Không thực hiện được"),
+          "kyso_vgca(SignIncome without its fields) -> a reply with a non-zero Status and 7001 (%s)",
+          reply ? (const char *)kyso_buffer_data(reply) : "");
+    kyso_buffer_free(reply);
+    kyso_error_free(err);
+    reply = NULL;
+    err = NULL;
+    code = kyso_vgca(NULL, request, options, &reply, &err);
+    CHECK(code == KYSO_ERR_NULL_ARGUMENT && reply == NULL, "kyso_vgca(NULL operation) -> KYSO_ERR_NULL_ARGUMENT");
+    kyso_error_free(err);
+    err = NULL;
+  }
 
   kyso_buffer_free(NULL);
   kyso_error_free(NULL);

@@ -5,17 +5,18 @@ mod cert;
 mod human;
 mod inventory_cmd;
 mod ltv_cmd;
+mod sign_cmd;
 mod token_cmd;
 mod validation_args;
+mod vgca_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use kyso::token::SoftwareSigner;
-use kyso::token::pkcs11::{Module, SignerOptions, TokenSession};
-use kyso::token::{PinSource, Signer};
-use kyso::{Error, PadesOptions, SubFilter, Verdict, VerifyConfig};
+use clap::{Args, Parser, Subcommand};
+use kyso::token::PinSource;
+use kyso::token::pkcs11::Module;
+use kyso::{Error, PadesOptions, Verdict, VerifyConfig};
 
 #[derive(Parser)]
 #[command(
@@ -31,7 +32,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Ký một tệp PDF — sign a PDF.
-    Sign(Box<SignArgs>),
+    Sign(Box<sign_cmd::SignArgs>),
+    /// Các thao tác của VGCA Sign Service (SignApproved, SignIssued, SignIncome, SignCopy,
+    /// SignAppendix, Comment, VerifyPDF) với JSON của nó — the VGCA operations, VGCA's JSON in
+    /// and out.
+    Vgca(Box<vgca_cmd::VgcaArgs>),
     /// Xác thực chữ ký trong tệp PDF — verify the signatures of PDF files.
     Verify(VerifyArgs),
     /// Chứng thư số: kiểm tra, xem — certificate commands (verify a chain, inspect).
@@ -92,112 +97,6 @@ enum LtvCommand {
     Add(ltv_cmd::LtvAddArgs),
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum SubFilterArg {
-    #[value(name = "ETSI.CAdES.detached")]
-    Cades,
-    #[value(name = "adbe.pkcs7.detached")]
-    Pkcs7,
-}
-
-#[derive(Args)]
-struct SignArgs {
-    /// The PDF to sign.
-    input: PathBuf,
-    /// Where to write the signed PDF (may be the input: it is replaced atomically).
-    #[arg(short, long)]
-    output: PathBuf,
-    /// PKCS#12 file with the key and certificates.
-    #[arg(long, conflicts_with = "pkcs11_module")]
-    p12: Option<PathBuf>,
-    /// Environment variable holding the PKCS#12 password.
-    #[arg(long, requires = "p12")]
-    password_env: Option<String>,
-    /// PKCS#8 private key file (with --cert).
-    #[arg(long, conflicts_with_all = ["p12", "pkcs11_module"])]
-    key: Option<PathBuf>,
-    /// PKCS#11 module of the token.
-    #[arg(long)]
-    pkcs11_module: Option<PathBuf>,
-    /// Token label.
-    #[arg(long, requires = "pkcs11_module")]
-    token: Option<String>,
-    /// Label of the key on the token.
-    #[arg(long, requires = "pkcs11_module")]
-    key_label: Option<String>,
-    /// Environment variable holding the token PIN.
-    #[arg(long, requires = "pkcs11_module")]
-    pin_env: Option<String>,
-    /// Signer certificate file, when the token does not expose it (or with --key).
-    #[arg(long)]
-    cert: Option<PathBuf>,
-    /// Issuing CA certificates to embed.
-    #[arg(long)]
-    chain: Vec<PathBuf>,
-    /// /SubFilter of the signature.
-    #[arg(long, value_enum, default_value = "ETSI.CAdES.detached")]
-    sub_filter: SubFilterArg,
-    /// Signature field name.
-    #[arg(long)]
-    field: Option<String>,
-    /// /Reason.
-    #[arg(long)]
-    reason: Option<String>,
-    /// /Location.
-    #[arg(long)]
-    location: Option<String>,
-    /// Visible Decree 30 signature: approval (signature image), issuance (seal over the
-    /// approval image), attachment or copy (text block at the top right of page 1). Without
-    /// it the signature is invisible.
-    #[arg(long, value_parser = ["approval", "issuance", "attachment", "copy"])]
-    profile: Option<String>,
-    /// PNG: the signature image (approval) or the seal (issuance).
-    #[arg(long, requires = "profile")]
-    image: Option<PathBuf>,
-    /// 1-based page of the visible signature.
-    #[arg(long, requires = "profile")]
-    page: Option<u32>,
-    /// Rectangle X,Y,W,H in points, origin at the bottom left of the page.
-    #[arg(long, requires = "profile", allow_hyphen_values = true)]
-    rect: Option<String>,
-    /// Document number and symbol (attachment), e.g. 125/QĐ-UBND.
-    #[arg(long, requires = "profile")]
-    doc_number: Option<String>,
-    /// SAO Y, SAO LỤC or TRÍCH SAO (copy).
-    #[arg(long, requires = "profile")]
-    copy_type: Option<String>,
-    /// Copying organisation (copy), or organisation name shown next to the seal (issuance).
-    #[arg(long, requires = "profile")]
-    organization: Option<String>,
-    /// TrueType font for text, with every Vietnamese letter (default: the built-in Liberation
-    /// Serif 2.1.5).
-    #[arg(long, requires = "profile")]
-    font: Option<PathBuf>,
-    /// The seal's real width in millimetres (issuance), when the PNG has no pHYs (without
-    /// either the seal is drawn 36 mm wide, with a warning).
-    #[arg(long, requires = "profile")]
-    seal_width_mm: Option<f32>,
-    /// Allow the rectangle to cover other signatures' images.
-    #[arg(long, requires = "profile")]
-    allow_overlap: bool,
-    /// Chữ ký chứng thực — make a certification signature (only as the document's first
-    /// signature) permitting afterwards 1: no change, 2: form filling and signing, 3: also
-    /// annotations (DocMDP).
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
-    certify: Option<u8>,
-    /// PAdES level: B-B, B-T (signature time-stamp), B-LT (plus validation data in the DSS)
-    /// or B-LTA (plus a document time-stamp). B-T and above need --tsa.
-    #[arg(long, default_value = "B-B")]
-    level: kyso::ltv::Level,
-    #[command(flatten)]
-    ltv: ltv_cmd::LtvArgs,
-    /// Print the result as one JSON object on stdout: output, field, size, level, the
-    /// long-term validation summary, and warnings (code, severity, vi, en), e.g.
-    /// SEAL_SIZE_ASSUMED. Warnings go to stderr as well.
-    #[arg(long)]
-    json: bool,
-}
-
 #[derive(Args)]
 struct VerifyArgs {
     /// PDF files to verify.
@@ -213,7 +112,8 @@ struct VerifyArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Sign(args) => sign(*args).map(|()| ExitCode::SUCCESS),
+        Command::Sign(args) => sign_cmd::sign(*args).map(|()| ExitCode::SUCCESS),
+        Command::Vgca(args) => Ok(vgca_cmd::run(*args)),
         Command::Verify(args) => verify(args),
         Command::Cert { command } => cert::run(command),
         Command::Ltv {
@@ -246,139 +146,6 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn read_certs(paths: &[PathBuf]) -> Result<Vec<x509_cert::Certificate>, Error> {
-    let mut out = Vec::new();
-    for p in paths {
-        out.extend(kyso::token::load_certificates(p)?);
-    }
-    Ok(out)
-}
-
-fn sign(args: SignArgs) -> Result<(), Error> {
-    // What can fail without the key is read before the token asks for a PIN.
-    let stamper = args.ltv.stamper()?;
-    let ltv = args.ltv.options()?;
-    let input = kyso::files::read(&args.input)?;
-    let chain = read_certs(&args.chain)?;
-    let signer: Box<dyn Signer> =
-        if let Some(p12) = &args.p12 {
-            let password = match &args.password_env {
-                Some(var) => PinSource::Env(var.clone()).resolve()?,
-                None => kyso::token::Zeroizing::new(String::new()),
-            };
-            let s = SoftwareSigner::from_pkcs12_file(p12, &password)?;
-            Box::new(if chain.is_empty() {
-                s
-            } else {
-                s.with_chain(chain)
-            })
-        } else if let Some(key) = &args.key {
-            let cert = args
-                .cert
-                .as_deref()
-                .ok_or_else(|| Error::Options("--key needs --cert".into()))?;
-            let mut certs = vec![cert];
-            certs.extend(args.chain.iter().map(PathBuf::as_path));
-            Box::new(SoftwareSigner::from_key_files(key, None, &certs)?)
-        } else if let Some(module) = &args.pkcs11_module {
-            let token = args
-                .token
-                .as_deref()
-                .ok_or_else(|| Error::Options("--token is required with --pkcs11-module".into()))?;
-            let label = args.key_label.as_deref().ok_or_else(|| {
-                Error::Options("--key-label is required with --pkcs11-module".into())
-            })?;
-            let pin_env = args.pin_env.as_deref().ok_or_else(|| {
-                Error::Options("--pin-env is required with --pkcs11-module".into())
-            })?;
-            let module = Module::open(module)?;
-            let session = TokenSession::open(&module, token)?;
-            session.login(PinSource::Env(pin_env.into()), Default::default())?;
-            let mut options = SignerOptions::by_label(label);
-            options.chain = chain;
-            if let Some(cert) = &args.cert {
-                options.certificate = kyso::token::load_certificates(cert)?.into_iter().next();
-            }
-            Box::new(session.signer(options)?)
-        } else {
-            return Err(Error::Options(
-                "choose a key: --p12, --key or --pkcs11-module".into(),
-            ));
-        };
-    let mut options = PadesOptions::new(kyso::signing_time_now());
-    options.sub_filter = match args.sub_filter {
-        SubFilterArg::Cades => SubFilter::CadesDetached,
-        SubFilterArg::Pkcs7 => SubFilter::Pkcs7Detached,
-    };
-    options.field_name = args.field;
-    options.reason = args.reason;
-    options.location = args.location;
-    options.certification = args.certify;
-    let options = kyso::ltv::options_for_level(&options, args.level, stamper.as_ref())?;
-    let signed = match args.profile.as_deref() {
-        None => kyso::sign_pdf(&input, signer.as_ref(), &options)?,
-        Some(profile) => {
-            use kyso::workflows::{ProfileRequest, Role};
-            let role = Role::from_name(profile)
-                .ok_or_else(|| Error::Options(format!("unknown profile {profile:?}")))?;
-            let request = ProfileRequest {
-                image: args.image,
-                page: args.page,
-                rect: args
-                    .rect
-                    .as_deref()
-                    .map(kyso::workflows::parse_rect)
-                    .transpose()?,
-                doc_number: args.doc_number,
-                copy_type: args.copy_type,
-                organization: args.organization,
-                font: args.font,
-                seal_width_mm: args.seal_width_mm,
-                allow_overlap: args.allow_overlap,
-                ..ProfileRequest::new(role)
-            };
-            let workflow = request.workflow()?;
-            kyso::workflows::sign(&input, signer.as_ref(), &workflow, &options)?
-        }
-    };
-    let (bytes, summary) = kyso::ltv::complete_level(
-        signed.bytes,
-        signer.chain(),
-        args.level,
-        &ltv,
-        stamper.as_ref(),
-    )?;
-    kyso::files::write_atomic(&args.output, &bytes)?;
-    if let Some(summary) = &summary {
-        ltv_cmd::report(summary, args.level, &args.output);
-    }
-    for w in &signed.warnings {
-        eprintln!("cảnh báo / warning [{}]: {} — {}", w.code, w.vi, w.en);
-    }
-    eprintln!(
-        "Đã ký trường {} vào {} — signed field {} into {}",
-        signed.field_name,
-        args.output.display(),
-        signed.field_name,
-        args.output.display()
-    );
-    if args.json {
-        // The facade's SignResult, with the output and what long-term validation added.
-        print_line(
-            &serde_json::json!({
-                "output": args.output.display().to_string(),
-                "field": signed.field_name,
-                "size": bytes.len(),
-                "level": args.level.as_str(),
-                "ltv": summary,
-                "warnings": signed.warnings,
-            })
-            .to_string(),
-        );
-    }
-    Ok(())
 }
 
 fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
@@ -511,4 +278,15 @@ fn pem(cert: &x509_cert::Certificate) -> Result<String, Error> {
     use der::EncodePem;
     cert.to_pem(der::pem::LineEnding::LF)
         .map_err(|e| Error::Options(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Flag names must not clash between flattened argument groups (clap checks it only in
+    /// debug builds, at run time: here it is checked by a test).
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

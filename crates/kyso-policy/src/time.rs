@@ -138,6 +138,21 @@ pub fn vn_date_time(unix_seconds: u64, offset_minutes: i32) -> Result<String, Of
     ))
 }
 
+/// The date and clock time of an instant in Vietnam time, as an incoming-document stamp writes
+/// them: (`07/01/2025`, `16:02 (+07:00)`).
+pub fn vn_date_and_clock(unix_seconds: u64) -> Result<(String, String), OffsetError> {
+    let t = at_offset(unix_seconds, VIETNAM_OFFSET_MINUTES)?;
+    Ok((
+        format!("{:02}/{:02}/{:04}", t.day(), t.month(), t.year()),
+        format!(
+            "{:02}:{:02} ({})",
+            t.hour(),
+            t.minutes(),
+            offset_text(VIETNAM_OFFSET_MINUTES, ":", "")
+        ),
+    ))
+}
+
 /// An RFC 3339 time shown in Vietnam time the way Vietnamese documents write it
 /// (`2025-01-07T09:02:32Z` → `07/01/2025 16:02:32 +07:00`); text that is not RFC 3339 (or
 /// out of range) is returned as it is.

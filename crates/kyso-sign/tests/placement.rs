@@ -6,7 +6,8 @@
 use kyso_pdf::lopdf::{Dictionary, Document, Object, Stream, dictionary};
 use kyso_sign::appearance::{PageGeometry, Rect, TextFont};
 use kyso_sign::workflow::{
-    AttachmentOptions, CopyOptions, PLACEMENT_OVERLAPS_TEXT, Placement, Workflow, plan_workflow,
+    AttachmentOptions, CopyOptions, IncomeOptions, PLACEMENT_OVERLAPS_TEXT, Placement, Workflow,
+    plan_workflow,
 };
 use kyso_sign::{PadesOptions, SigningTime};
 
@@ -131,6 +132,32 @@ fn the_block_moves_off_the_letterhead() {
         assert!((r.right() - usual.right()).abs() < 0.01, "{r:?}");
         assert!(r.top() < 747.0 && r.y > 662.0, "{r:?}");
     }
+}
+
+#[test]
+fn the_incoming_stamp_moves_off_the_organisation_name() {
+    let income = Workflow::Income(IncomeOptions {
+        organization: "Sở Nội vụ tỉnh Gia Lai".into(),
+        income_number: "1234".into(),
+        received: None,
+        font: TextFont::builtin().unwrap(),
+        placement: Placement::default(),
+    });
+    // The left column of the header: the organisations and the document number.
+    let letter = pdf(
+        "BT /F1 12 Tf 72 800 Td (UBND TINH GIA LAI) Tj ET \
+         BT /F1 12 Tf 60 784 Td (SO KHOA HOC VA CONG NGHE) Tj ET \
+         BT /F1 12 Tf 72 750 Td (So: 125/SKHCN-VP) Tj ET \
+         BT /F1 12 Tf 72 650 Td (Kinh gui: cac co quan, don vi.) Tj ET",
+        0,
+    );
+    let (usual, _) = plan(&pdf("", 0), &income);
+    assert!(!covered(&letter, usual).is_empty(), "the usual place is on the header");
+    let (r, warnings) = plan(&letter, &income);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(covered(&letter, r).is_empty(), "{r:?}");
+    // Still at the left margin, between the number and the body.
+    assert!((r.x - usual.x).abs() < 0.01 && r.top() < 747.0 && r.y > 662.0, "{r:?}");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Which Decree 30 workflow a signature belongs to: `approval`, `issuance`, `attachment`,
-//! `copy` (recorded by kyso as the private signature dictionary entry `/KysoRole`, see
+//! `copy`, `appendix`, `income` (the incoming-document stamp), `comment` (recorded by kyso as the private signature dictionary entry `/KysoRole`, see
 //! `kyso_sign::workflow`), `certification` (a DocMDP signature) or `unknown`.
 //!
 //! The entry is read from the file bytes of the signature dictionary itself (which the
@@ -12,11 +12,14 @@ use kyso_pdf::PdfSignature;
 pub const ROLE_KEY: &[u8] = b"KysoRole";
 
 /// Role names a signature can report.
-pub const ROLES: [&str; 6] = [
+pub const ROLES: [&str; 9] = [
     "approval",
     "issuance",
     "attachment",
     "copy",
+    "appendix",
+    "income",
+    "comment",
     "certification",
     "unknown",
 ];
@@ -24,7 +27,9 @@ pub const ROLES: [&str; 6] = [
 /// The role of `sig` in the file `bytes`.
 pub fn signature_role(bytes: &[u8], sig: &PdfSignature) -> &'static str {
     if let Some(name) = recorded_role(bytes, sig)
-        && let Some(role) = ROLES[..4].iter().find(|r| r.as_bytes() == name.as_slice())
+        && let Some(role) = ROLES[..ROLES.len() - 2]
+            .iter()
+            .find(|r| r.as_bytes() == name.as_slice())
     {
         return role;
     }

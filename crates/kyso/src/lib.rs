@@ -47,6 +47,7 @@ pub mod sign_config;
 pub mod time;
 pub mod token;
 pub mod trust;
+pub mod vgca;
 pub mod workflows;
 
 use std::path::Path;

@@ -495,8 +495,27 @@ pub fn sign_pdf_level(
     ltv: &LtvOptions,
     stamper: Option<&Arc<dyn TimeStamper>>,
 ) -> Result<(SignedPdf, Option<LtvSummary>), Error> {
+    sign_document(pdf, signer, options, None, level, ltv, stamper)
+}
+
+/// Sign `pdf` in a Decree 30 `workflow` (or invisibly) at `level`: the one sequence the CLI,
+/// the JSON options, the VGCA operations and the C ABI share — [`options_for_level`], sign,
+/// then [`complete_level`] (which refuses a level it cannot reach). The result's bytes are the
+/// whole file; its warnings say what was assumed.
+pub fn sign_document(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    options: &PadesOptions,
+    workflow: Option<&crate::workflows::Workflow>,
+    level: Level,
+    ltv: &LtvOptions,
+    stamper: Option<&Arc<dyn TimeStamper>>,
+) -> Result<(SignedPdf, Option<LtvSummary>), Error> {
     let options = options_for_level(options, level, stamper)?;
-    let mut signed = crate::sign_pdf(pdf, signer, &options)?;
+    let mut signed = match workflow {
+        None => crate::sign_pdf(pdf, signer, &options)?,
+        Some(w) => crate::workflows::sign(pdf, signer, w, &options)?,
+    };
     let (bytes, summary) = complete_level(signed.bytes, signer.chain(), level, ltv, stamper)?;
     signed.bytes = bytes;
     Ok((signed, summary))

@@ -4,9 +4,12 @@
 //!                        "key_label": "…", "pin": "…"}}
 //!          | {"p12": {"path": "/path/to/key.p12", "password": "…"}},
 //!  "level": "B-B" | "B-T" | "B-LT" | "B-LTA", "tsa": "http://…", "online": false,
-//!  "profile": "invisible" | "approval" | "issuance" | "attachment" | "copy",
+//!  "profile": "invisible" | "approval" | "issuance" | "attachment" | "copy" | "appendix"
+//!             | "income" | "comment",
 //!  "image": "/path/to/signature-or-seal.png", "page": 1, "rect": "X,Y,W,H",
 //!  "doc_number": "…", "copy_type": "SAO Y", "organization": "…", "font": "/path/to.ttf",
+//!  "issued_date": "07/01/2025", "income_number": "…", "received": "RFC 3339", "text": "…",
+//!  "name": "…", "title": "…",
 //!  "seal_width_mm": 36,
 //!  "sub_filter": "ETSI.CAdES.detached" | "adbe.pkcs7.detached",
 //!  "field": "Signature1", "reason": "…", "location": "…", "contact_info": "…",
@@ -73,9 +76,28 @@ pub struct SignConfig {
     /// `SAO Y`, `SAO LỤC` or `TRÍCH SAO` (copy).
     #[serde(default)]
     pub copy_type: Option<String>,
-    /// Organisation name (copy; optional text next to the seal for issuance).
+    /// Organisation name (copy, income: the receiving organisation; optional text next to the
+    /// seal for issuance).
     #[serde(default)]
     pub organization: Option<String>,
+    /// The issuing date shown with the seal (issuance), e.g. `07/01/2025`.
+    #[serde(default)]
+    pub issued_date: Option<String>,
+    /// The incoming number (income).
+    #[serde(default)]
+    pub income_number: Option<String>,
+    /// When the document was received, RFC 3339 (income); the signing time by default.
+    #[serde(default)]
+    pub received: Option<String>,
+    /// The comment's text (comment).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The commenter's name and title (comment); the certificate's by default.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// See `name`.
+    #[serde(default)]
+    pub title: Option<String>,
     /// TrueType font file for text blocks (it must have every Vietnamese letter); the built-in
     /// Liberation Serif 2.1.5 by default.
     #[serde(default)]
@@ -317,7 +339,7 @@ impl SignConfig {
                 SignConfigError::Unsupported {
                     option: "profile",
                     value: name.into(),
-                    supported: "\"invisible\", \"approval\", \"issuance\", \"attachment\" or \"copy\"",
+                    supported: "\"invisible\", \"approval\", \"issuance\", \"attachment\", \"copy\", \"appendix\", \"income\" or \"comment\"",
                 }
             }),
         }
@@ -342,6 +364,12 @@ impl SignConfig {
             doc_number: self.doc_number.clone(),
             copy_type: self.copy_type.clone(),
             organization: self.organization.clone(),
+            issued_date: self.issued_date.clone(),
+            income_number: self.income_number.clone(),
+            received: self.received.clone(),
+            text: self.text.clone(),
+            name: self.name.clone(),
+            title: self.title.clone(),
             font: self.font.as_ref().map(Into::into),
             seal_width_mm: self.seal_width_mm,
             allow_overlap: self.allow_overlap,
@@ -446,22 +474,34 @@ impl SignResult {
 /// [`SignedPdf::warnings`].
 pub fn sign_pdf_json(bytes: &[u8], options_json: &str) -> Result<SignedPdf, SignConfigError> {
     let config = SignConfig::from_json(options_json)?;
-    // Check the options before touching the key: a refused option must not cost a PIN try.
-    let options = config.pades_options()?;
-    let level = config.level()?;
-    let stamper = config.ltv.stamper()?;
-    let ltv = config.ltv.options()?;
-    let options = crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
-    let workflow = config.workflow()?;
-    let signer = config.open_signer()?;
-    let mut signed = match workflow {
-        None => crate::sign_pdf(bytes, signer.as_ref(), &options)?,
-        Some(w) => crate::workflows::sign(bytes, signer.as_ref(), &w, &options)?,
-    };
-    let (out, _) =
-        crate::ltv::complete_level(signed.bytes, signer.chain(), level, &ltv, stamper.as_ref())?;
-    signed.bytes = out;
-    Ok(signed)
+    Ok(config.sign(bytes)?.0)
+}
+
+impl SignConfig {
+    /// Sign `bytes` as these options say, with the long-term validation summary for B-LT and
+    /// above. The options are checked, and images and fonts loaded, before the key is opened:
+    /// a refused option must not cost a PIN try.
+    pub fn sign(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(SignedPdf, Option<crate::ltv::LtvSummary>), SignConfigError> {
+        let options = self.pades_options()?;
+        let level = self.level()?;
+        let stamper = self.ltv.stamper()?;
+        let ltv = self.ltv.options()?;
+        crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
+        let workflow = self.workflow()?;
+        let signer = self.open_signer()?;
+        Ok(crate::ltv::sign_document(
+            bytes,
+            signer.as_ref(),
+            &options,
+            workflow.as_ref(),
+            level,
+            &ltv,
+            stamper.as_ref(),
+        )?)
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@
 //!         seal_width_mm: Some(36.0),
 //!         placement: Placement::default(), // over the left third of the approval image
 //!         organization: Some("Sở Khoa học và Công nghệ".into()),
+//!         doc_number: Some("125/QĐ-SKHCN".into()),
+//!         issued_date: Some("07/01/2025".into()),
 //!         font: None, // the built-in Liberation Serif
 //!     };
 //!     let sealed = workflows::sign_issuance(&signed.bytes, organisation, &issuance, &options)?;
@@ -52,12 +54,13 @@ pub use kyso_sign::appearance::{
     PageGeometry, PngImage, Rect, Rotation, TextFont, VIETNAMESE_LETTERS,
 };
 pub use kyso_sign::workflow::{
-    ApprovalOptions, AttachmentOptions, CopyOptions, DEFAULT_SEAL_DIAMETER_MM, ExistingSignature,
-    IssuanceOptions, PLACEMENT_OVERLAPS_TEXT, Placement, Role, SEAL_SIZE_ASSUMED, Workflow,
-    format_time, seal_width_mm,
+    AppendixOptions, ApprovalOptions, AttachmentOptions, CommentOptions, CopyOptions,
+    DEFAULT_SEAL_DIAMETER_MM, ExistingSignature, IncomeOptions, IssuanceOptions,
+    PLACEMENT_OVERLAPS_TEXT, Placement, Role, SEAL_SIZE_ASSUMED, Workflow, format_time,
+    seal_width_mm,
 };
 
-use crate::{Error, PadesOptions, SignedPdf, Signer, files};
+use crate::{Error, PadesOptions, SignedPdf, Signer, SigningTime, files};
 
 /// A TrueType font file for text blocks, instead of the built-in Liberation Serif
 /// ([`TextFont::builtin`]). Refused unless it has every Vietnamese letter
@@ -214,6 +217,18 @@ pub struct ProfileRequest {
     pub seal_width_mm: Option<f32>,
     /// Allow covering other signatures (see [`Placement::allow_overlap`]).
     pub allow_overlap: bool,
+    /// The issuing date shown with the seal (issuance).
+    pub issued_date: Option<String>,
+    /// The incoming number (income).
+    pub income_number: Option<String>,
+    /// When the document was received, RFC 3339 (income); the signing time by default.
+    pub received: Option<String>,
+    /// The comment's text (comment).
+    pub text: Option<String>,
+    /// The commenter's name (comment); the certificate's by default.
+    pub name: Option<String>,
+    /// The commenter's title (comment); the certificate's by default.
+    pub title: Option<String>,
 }
 
 impl ProfileRequest {
@@ -230,6 +245,12 @@ impl ProfileRequest {
             font: None,
             seal_width_mm: None,
             allow_overlap: false,
+            issued_date: None,
+            income_number: None,
+            received: None,
+            text: None,
+            name: None,
+            title: None,
         }
     }
 
@@ -265,14 +286,51 @@ impl ProfileRequest {
                 seal: image()?,
                 seal_width_mm: self.seal_width_mm,
                 placement,
-                font: match &self.organization {
-                    Some(_) => Some(font()?),
-                    None => None,
+                font: match (&self.organization, &self.doc_number, &self.issued_date) {
+                    (None, None, None) => None,
+                    _ => Some(font()?),
                 },
                 organization: self.organization.clone(),
+                doc_number: self.doc_number.clone(),
+                issued_date: self.issued_date.clone(),
             }),
             Role::Attachment => Workflow::Attachment(AttachmentOptions {
                 doc_number: need("a document number (--doc-number)", &self.doc_number)?,
+                font: font()?,
+                placement,
+            }),
+            Role::Appendix => Workflow::Appendix(AppendixOptions {
+                doc_number: need(
+                    "the number of the document it belongs to (--doc-number)",
+                    &self.doc_number,
+                )?,
+                font: font()?,
+                placement,
+            }),
+            Role::Income => Workflow::Income(IncomeOptions {
+                organization: need(
+                    "the receiving organisation (--organization)",
+                    &self.organization,
+                )?,
+                income_number: need("an incoming number (--income-number)", &self.income_number)?,
+                received: self
+                    .received
+                    .as_deref()
+                    .map(|t| -> Result<SigningTime, Error> {
+                        let t = crate::options::parse_time(t)?;
+                        Ok(SigningTime {
+                            unix_seconds: t.unix_duration().as_secs(),
+                            offset_minutes: 7 * 60,
+                        })
+                    })
+                    .transpose()?,
+                font: font()?,
+                placement,
+            }),
+            Role::Comment => Workflow::Comment(CommentOptions {
+                text: need("the comment's text (--text)", &self.text)?,
+                name: self.name.clone(),
+                title: self.title.clone(),
                 font: font()?,
                 placement,
             }),

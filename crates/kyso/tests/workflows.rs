@@ -86,6 +86,8 @@ fn issuance() -> IssuanceOptions {
         seal_width_mm: None,
         placement: Placement::default(),
         organization: None,
+        doc_number: None,
+        issued_date: None,
         font: None,
     }
 }

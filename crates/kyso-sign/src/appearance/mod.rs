@@ -319,6 +319,19 @@ impl AppearanceBuilder {
         ));
     }
 
+    /// Draw a black frame of `line_width` points along the inside of `at` (box coordinates).
+    pub fn frame(&mut self, at: Rect, line_width: f32) {
+        let half = line_width / 2.0;
+        self.content.push_str(&format!(
+            "q 0 G {} w {} {} {} {} re S Q\n",
+            num(line_width),
+            num(at.x + half),
+            num(at.y + half),
+            num((at.width - line_width).max(0.0)),
+            num((at.height - line_width).max(0.0))
+        ));
+    }
+
     /// Draw one line of black text with its baseline starting at (`x`, `y`), `size` points.
     /// One font per appearance.
     pub fn text(

@@ -7,13 +7,17 @@
 //! | [`Role::Issuance`] (*đóng dấu phát hành*, the organisation) | the red seal PNG at its real size (given, from `pHYs`, else [`DEFAULT_SEAL_DIAMETER_MM`] with a warning), optionally the organisation name and time | over the left third of the latest approval image, unless a rectangle is given |
 //! | [`Role::Attachment`] (attachment / appendix file) | document number and symbol, signing time | top right of page 1, in blank space |
 //! | [`Role::Copy`] (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*) | copy type, copying organisation, signing time | top right of page 1, in blank space |
+//! | [`Role::Appendix`] (appendix file) | "Phụ lục kèm theo văn bản số …", signing time | top right of page 1, in blank space |
+//! | [`Role::Income`] (incoming stamp, *dấu "ĐẾN"*) | receiving organisation, ĐẾN, incoming number, date and time, framed | top left of page 1, in blank space |
+//! | [`Role::Comment`] (*ý kiến*) | the comment, the commenter's name and title, time | a rectangle the caller gives |
 //!
 //! **Blank space.** A text block placed automatically starts 15 mm from the visual right edge
-//! and 8 mm from the top, and is moved off the page's text and images (the letterhead, the date
-//! line; read by [`kyso_pdf::text_boxes`]) and off other signatures: down the right column to
-//! the middle of the page, then leftwards ([`crate::appearance::placement`]). When the page has
-//! no such space (a scanned page is one image), it keeps that place with the warning
-//! [`PLACEMENT_OVERLAPS_TEXT`]. A rectangle the caller gives is never moved.
+//! (the incoming stamp: 20 mm from the left) and 8 mm from the top, and is moved off the page's
+//! text and images (the letterhead, the date line; read by [`kyso_pdf::text_boxes`]) and off
+//! other signatures: down its column to the middle of the page, then sideways
+//! ([`crate::appearance::placement`]). When the page has no such space (a scanned page is one
+//! image), it keeps that place with the warning [`PLACEMENT_OVERLAPS_TEXT`]. A rectangle the
+//! caller gives is never moved.
 //!
 //! **Recording the role.** The signature dictionary gets a human `/Reason` in Vietnamese
 //! (e.g. `Ký phê duyệt văn bản`), `/Prop_Build << /App << /Name /kyso /REx (version) >> >>`
@@ -37,7 +41,12 @@ use crate::appearance::placement::{self, Corner};
 use crate::appearance::{AppearanceBuilder, POINTS_PER_MM, PageGeometry, PngImage, Rect, TextFont};
 
 pub use crate::appearance::placement::PLACEMENT_OVERLAPS_TEXT;
+
+mod desk;
+mod seal;
 use crate::{PadesOptions, SignError, SignedPdf, SigningTime, sign_pdf};
+pub use desk::{AppendixOptions, CommentOptions, IncomeOptions};
+pub use seal::seal_width_mm;
 
 /// The private signature dictionary key that records the role.
 pub const ROLE_KEY: &str = "KysoRole";
@@ -46,6 +55,8 @@ pub const ROLE_KEY: &str = "KysoRole";
 pub const TEXT_SIZE: f32 = 10.0;
 const LINE_HEIGHT: f32 = TEXT_SIZE * 1.2;
 const PADDING: f32 = 2.0;
+/// Distance of the top-left text block (the incoming stamp) from the visual left edge.
+const LEFT_MARGIN: f32 = 20.0 * POINTS_PER_MM;
 /// Distance of the top-right text block from the visual right edge of the page.
 const RIGHT_MARGIN: f32 = 15.0 * POINTS_PER_MM;
 /// Distance of the top-right text block from the visual top edge (inside the usual 20–25 mm
@@ -63,6 +74,12 @@ pub enum Role {
     Attachment,
     /// The signature on an electronic copy (*SAO Y*, *SAO LỤC*, *TRÍCH SAO*).
     Copy,
+    /// The signature on an appendix (*phụ lục*) in a separate file.
+    Appendix,
+    /// The receiving office's incoming-document stamp (*dấu "ĐẾN"*).
+    Income,
+    /// A comment (*ý kiến*) on the document.
+    Comment,
 }
 
 impl Role {
@@ -73,6 +90,9 @@ impl Role {
             Self::Issuance => "issuance",
             Self::Attachment => "attachment",
             Self::Copy => "copy",
+            Self::Appendix => "appendix",
+            Self::Income => "income",
+            Self::Comment => "comment",
         }
     }
 
@@ -83,6 +103,9 @@ impl Role {
             "issuance" => Self::Issuance,
             "attachment" => Self::Attachment,
             "copy" => Self::Copy,
+            "appendix" => Self::Appendix,
+            "income" => Self::Income,
+            "comment" => Self::Comment,
             _ => return None,
         })
     }
@@ -94,6 +117,9 @@ impl Role {
             Self::Issuance => "Đóng dấu phát hành văn bản",
             Self::Attachment => "Ký số văn bản kèm theo",
             Self::Copy => "Ký số bản sao điện tử",
+            Self::Appendix => "Ký số phụ lục văn bản",
+            Self::Income => "Tiếp nhận văn bản đến",
+            Self::Comment => "Cho ý kiến",
         }
     }
 }
@@ -160,8 +186,13 @@ pub struct IssuanceOptions {
     /// Where; by default over the left third of the most recent approval signature.
     pub placement: Placement,
     /// Optional text next to the seal (on its left, else its right when the page has no room):
-    /// the organisation's name, then the signing time.
+    /// the organisation's name, the document number and issuing date when given, then the
+    /// signing time.
     pub organization: Option<String>,
+    /// The issued document's number and symbol (*số, ký hiệu*), shown with the seal.
+    pub doc_number: Option<String>,
+    /// The issuing date as the document writes it (e.g. `07/01/2025`), shown with the seal.
+    pub issued_date: Option<String>,
     /// Font for the text; [`TextFont::builtin`] when `None`.
     pub font: Option<TextFont>,
 }
@@ -201,6 +232,12 @@ pub enum Workflow {
     Attachment(AttachmentOptions),
     /// See [`CopyOptions`].
     Copy(CopyOptions),
+    /// See [`AppendixOptions`].
+    Appendix(AppendixOptions),
+    /// See [`IncomeOptions`].
+    Income(IncomeOptions),
+    /// See [`CommentOptions`].
+    Comment(CommentOptions),
 }
 
 impl Workflow {
@@ -210,6 +247,9 @@ impl Workflow {
             Self::Issuance(i) => &mut i.placement,
             Self::Attachment(a) => &mut a.placement,
             Self::Copy(c) => &mut c.placement,
+            Self::Appendix(a) => &mut a.placement,
+            Self::Income(i) => &mut i.placement,
+            Self::Comment(c) => &mut c.placement,
         }
     }
 
@@ -220,6 +260,9 @@ impl Workflow {
             Self::Issuance(_) => Role::Issuance,
             Self::Attachment(_) => Role::Attachment,
             Self::Copy(_) => Role::Copy,
+            Self::Appendix(_) => Role::Appendix,
+            Self::Income(_) => Role::Income,
+            Self::Comment(_) => Role::Comment,
         }
     }
 }
@@ -280,7 +323,18 @@ pub fn sign_workflow(
     workflow: &Workflow,
     options: &PadesOptions,
 ) -> Result<SignedPdf, SignError> {
-    let planned = plan_workflow(pdf, workflow, options)?;
+    // A comment is signed in the name on the certificate unless the caller names someone.
+    let mut workflow = workflow.clone();
+    if let Workflow::Comment(c) = &mut workflow {
+        let info = kyso_policy::subject::subject_info(signer.certificate());
+        if c.name.is_none() {
+            c.name = Some(kyso_policy::subject::display_name(signer.certificate()));
+        }
+        if c.title.is_none() {
+            c.title = info.title;
+        }
+    }
+    let planned = plan_workflow(pdf, &workflow, options)?;
     let mut signed = sign_pdf(pdf, signer, &planned.options)?;
     signed.warnings.extend(planned.warnings);
     Ok(signed)
@@ -376,7 +430,7 @@ pub fn plan_workflow(
             if i.placement.rect.is_none() {
                 warnings.extend(warning);
             }
-            issuance(&doc, &existing, i, width_mm, &time)?
+            seal::issuance(&doc, &existing, i, width_mm, &time)?
         }
         Workflow::Attachment(a) => {
             let lines = [a.doc_number.as_str(), time.as_str()];
@@ -387,6 +441,7 @@ pub fn plan_workflow(
                 &lines,
                 &a.placement,
                 role,
+                Block::TOP_RIGHT,
                 &mut warnings,
             )?
         }
@@ -399,6 +454,59 @@ pub fn plan_workflow(
                 &lines,
                 &c.placement,
                 role,
+                Block::TOP_RIGHT,
+                &mut warnings,
+            )?
+        }
+        Workflow::Appendix(a) => {
+            let lines = desk::appendix_lines(a, &time);
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            text_block(
+                &doc,
+                &existing,
+                &a.font,
+                &lines,
+                &a.placement,
+                role,
+                Block::TOP_RIGHT,
+                &mut warnings,
+            )?
+        }
+        Workflow::Income(i) => {
+            let lines = desk::income_lines(i, options.signing_time)?;
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let block = Block {
+                left: true,
+                framed: true,
+            };
+            text_block(
+                &doc,
+                &existing,
+                &i.font,
+                &lines,
+                &i.placement,
+                role,
+                block,
+                &mut warnings,
+            )?
+        }
+        Workflow::Comment(c) => {
+            let page = c.placement.page.unwrap_or(1);
+            let rect = c.placement.rect.ok_or_else(|| {
+                SignError::Options("a comment needs a rectangle (--rect) to write in".into())
+            })?;
+            let width = PageGeometry::of_page(&doc, page)?.to_visual(rect).width - 2.0 * PADDING;
+            let name = c.name.as_deref().unwrap_or_default();
+            let lines = desk::comment_lines(c, name, c.title.as_deref(), &time, width, TEXT_SIZE)?;
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            text_block(
+                &doc,
+                &existing,
+                &c.font,
+                &lines,
+                &c.placement,
+                role,
+                Block::TOP_RIGHT,
                 &mut warnings,
             )?
         }
@@ -413,6 +521,8 @@ pub fn plan_workflow(
         out.reason = Some(match workflow {
             Workflow::Attachment(a) => format!("{} {}", role.reason(), a.doc_number),
             Workflow::Copy(c) => format!("{} ({})", role.reason(), c.copy_type),
+            Workflow::Appendix(a) => format!("{} {}", role.reason(), a.doc_number),
+            Workflow::Income(i) => format!("{} số {}", role.reason(), i.income_number),
             _ => role.reason().into(),
         });
     }
@@ -437,57 +547,8 @@ pub fn plan_workflow(
     })
 }
 
-/// The seal's real width in mm: the one given, else the PNG's `pHYs` when it gives a
-/// plausible seal (15–60 mm), else [`DEFAULT_SEAL_DIAMETER_MM`] with the warning
-/// [`SEAL_SIZE_ASSUMED`] (which [`plan_workflow`] passes on when it places the seal itself; in a
-/// rectangle the caller gives, the drawing is fitted to the rectangle). Only a given width
-/// outside 5–200 mm is an error.
-pub fn seal_width_mm(i: &IssuanceOptions) -> Result<(f32, Option<Reason>), SignError> {
-    if let Some(mm) = i.seal_width_mm {
-        if !GIVEN_SEAL_MM.contains(&mm) {
-            return Err(SignError::Options(format!(
-                "seal width {mm} mm is not plausible"
-            )));
-        }
-        return Ok((mm, None));
-    }
-    let d = DEFAULT_SEAL_DIAMETER_MM;
-    let advice_vi = "nếu con dấu có cỡ khác, hãy cho chiều rộng thật của nó \
-                     (--seal-width-mm, hoặc seal_width_mm trong JSON)";
-    let advice_en = "if the seal's size differs, give its real width \
-                     (--seal-width-mm, or seal_width_mm in JSON)";
-    let warning = match i.seal.size_mm() {
-        Some((mm, _)) if PHYS_SEAL_MM.contains(&mm) => return Ok((mm, None)),
-        Some((mm, _)) => Reason::warning(
-            SEAL_SIZE_ASSUMED,
-            format!(
-                "Độ phân giải ghi trong ảnh con dấu (pHYs) cho chiều rộng {mm:.0} mm, không phải \
-                 cỡ của một con dấu: con dấu được vẽ rộng {d} mm, đường kính thường gặp của con \
-                 dấu cơ quan nhà nước; {advice_vi}."
-            ),
-            format!(
-                "The resolution in the seal image (pHYs) makes it {mm:.0} mm wide, not the size \
-                 of a seal: the seal is drawn {d} mm wide, a common diameter of a state agency's \
-                 seal; {advice_en}."
-            ),
-        ),
-        None => Reason::warning(
-            SEAL_SIZE_ASSUMED,
-            format!(
-                "Ảnh con dấu không ghi kích thước thật (không có pHYs): con dấu được vẽ rộng \
-                 {d} mm, đường kính thường gặp của con dấu cơ quan nhà nước; {advice_vi}."
-            ),
-            format!(
-                "The seal image does not state its real size (no pHYs): the seal is drawn {d} mm \
-                 wide, a common diameter of a state agency's seal; {advice_en}."
-            ),
-        ),
-    };
-    Ok((d, Some(warning)))
-}
-
 /// Refuse a given rectangle that covers another visible signature on the same page.
-fn check_overlap(
+pub(super) fn check_overlap(
     existing: &[ExistingSignature],
     page: u32,
     rect: Rect,
@@ -511,119 +572,28 @@ fn check_overlap(
     Ok(())
 }
 
-type Planned = (u32, Rect, PageGeometry, AppearanceBuilder);
+pub(super) type Planned = (u32, Rect, PageGeometry, AppearanceBuilder);
 
-fn issuance(
-    doc: &Document,
-    existing: &[ExistingSignature],
-    i: &IssuanceOptions,
-    seal_width_mm: f32,
-    time: &str,
-) -> Result<Planned, SignError> {
-    let seal_w = seal_width_mm * POINTS_PER_MM;
-    let seal_h = seal_w / i.seal.aspect();
-    let lines: Vec<&str> = match &i.organization {
-        Some(org) => vec![org.as_str(), time],
-        None => Vec::new(),
-    };
-    let font = match (&i.font, lines.is_empty()) {
-        (_, true) => None,
-        (Some(f), false) => Some(f.clone()),
-        (None, false) => Some(TextFont::builtin()?),
-    };
-    let font = font.as_ref();
-    let text_w = match font {
-        Some(f) => lines
-            .iter()
-            .map(|l| f.width(l, TEXT_SIZE))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .fold(0.0, f32::max),
-        None => 0.0,
-    };
-    let text_h = lines.len() as f32 * LINE_HEIGHT;
-    let gap = if lines.is_empty() { 0.0 } else { 4.0 };
-    let box_w = seal_w + gap + text_w;
-    let box_h = seal_h.max(text_h);
-
-    // The text goes to the left of the seal (right-aligned against it), where a Decree 30
-    // layout has the free space under "Nơi nhận" and it does not cover the signature image;
-    // to the right when the page has no room on the left.
-    let mut text_left = true;
-    let (page, user_rect, g) = match i.placement.rect {
-        Some(rect) => {
-            let page = i.placement.page.unwrap_or(1);
-            check_overlap(existing, page, rect, &i.placement, Role::Issuance)?;
-            (page, rect, PageGeometry::of_page(doc, page)?)
-        }
-        None => {
-            let approval = existing
-                .iter()
-                .rev()
-                .filter(|e| i.placement.page.is_none_or(|p| p == e.page))
-                .find(|e| e.role == Some(Role::Approval))
-                .or_else(|| {
-                    // Signed by another tool: the latest visible signature without a kyso role.
-                    existing
-                        .iter()
-                        .rev()
-                        .filter(|e| i.placement.page.is_none_or(|p| p == e.page))
-                        .find(|e| e.role.is_none())
-                })
-                .ok_or_else(|| {
-                    SignError::Options(
-                        "no approval signature to place the seal on: give a rectangle".into(),
-                    )
-                })?;
-            let g = PageGeometry::of_page(doc, approval.page)?;
-            let a = g.to_visual(approval.rect);
-            // The seal's right edge at one third of the approval image, vertically centred on it.
-            let (pw, ph) = g.visual_size();
-            let seal_x = a.x + a.width / 3.0 - seal_w;
-            text_left = seal_x - gap - text_w >= 0.0;
-            let x = if text_left {
-                seal_x - gap - text_w
-            } else {
-                seal_x
-            };
-            let x = x.clamp(0.0, (pw - box_w).max(0.0));
-            let y = (a.y + a.height / 2.0 - box_h / 2.0).clamp(0.0, (ph - box_h).max(0.0));
-            let visual = Rect::new(x, y, box_w, box_h);
-            (approval.page, g.to_user(visual), g)
-        }
-    };
-    let visual = g.to_visual(user_rect);
-    let mut b = AppearanceBuilder::new(visual.width, visual.height);
-    // Scale the drawing if a given rectangle differs from the natural size.
-    let sx = visual.width / box_w;
-    let sy = visual.height / box_h;
-    let s = sx.min(sy);
-    let seal_x = if text_left { (text_w + gap) * s } else { 0.0 };
-    let seal_at = Rect::new(
-        seal_x,
-        (visual.height - seal_h * s) / 2.0,
-        seal_w * s,
-        seal_h * s,
-    );
-    b.image(&i.seal, seal_at);
-    if let Some(font) = font {
-        let top = visual.height / 2.0 + text_h * s / 2.0;
-        for (n, line) in lines.iter().enumerate() {
-            let x = if text_left {
-                (text_w - font.width(line, TEXT_SIZE)?) * s
-            } else {
-                (seal_w + gap) * s
-            };
-            let baseline = top - (n as f32 + 1.0) * LINE_HEIGHT * s + 3.0 * s;
-            b.text(font, x, baseline, TEXT_SIZE * s, line)?;
-        }
-    }
-    Ok((page, user_rect, g, b))
+/// How a text block sits on the page when it is placed automatically, and whether it is framed.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    /// At the visual top left (the incoming stamp) rather than the top right.
+    left: bool,
+    /// A frame around the lines (the incoming stamp).
+    framed: bool,
 }
 
-/// A text block, by default at the visual top right of the page, moved into blank space
-/// ([`placement::place`]: off the page's text and images and other signatures; the warning
+impl Block {
+    const TOP_RIGHT: Block = Block {
+        left: false,
+        framed: false,
+    };
+}
+
+/// A text block, by default at the visual top right (or left) of the page, moved into blank
+/// space ([`placement::place`]: off the page's text and images and other signatures; the warning
 /// [`PLACEMENT_OVERLAPS_TEXT`] when there is none).
+#[allow(clippy::too_many_arguments)]
 fn text_block(
     doc: &Document,
     existing: &[ExistingSignature],
@@ -631,6 +601,7 @@ fn text_block(
     lines: &[&str],
     placement: &Placement,
     role: Role,
+    block: Block,
     warnings: &mut Vec<Reason>,
 ) -> Result<Planned, SignError> {
     let page = placement.page.unwrap_or(1);
@@ -650,27 +621,30 @@ fn text_block(
         }
         None => {
             let (pw, ph) = g.visual_size();
-            let preferred = Rect::new(
-                (pw - RIGHT_MARGIN - box_w).max(0.0),
-                (ph - TOP_MARGIN - box_h).max(0.0),
-                box_w,
-                box_h,
-            );
-            // Into blank space: off the letterhead, the page's text and images, and the
-            // other signatures (other text blocks included).
+            let (x, corner) = if block.left {
+                (LEFT_MARGIN.min((pw - box_w).max(0.0)), Corner::TopLeft)
+            } else {
+                ((pw - RIGHT_MARGIN - box_w).max(0.0), Corner::TopRight)
+            };
+            let preferred = Rect::new(x, (ph - TOP_MARGIN - box_h).max(0.0), box_w, box_h);
+            // Into blank space: off the letterhead, the page's text and images, and the other
+            // signatures (other text blocks included).
             let signatures: Vec<Rect> = existing
                 .iter()
                 .filter(|e| e.page == page)
                 .map(|e| e.rect)
                 .collect();
             let (visual, warning) =
-                placement::place(doc, page, &g, preferred, Corner::TopRight, &signatures)?;
+                placement::place(doc, page, &g, preferred, corner, &signatures)?;
             warnings.extend(warning);
             g.to_user(visual)
         }
     };
     let visual = g.to_visual(user_rect);
     let mut b = AppearanceBuilder::new(visual.width, visual.height);
+    if block.framed {
+        b.frame(Rect::new(0.0, 0.0, visual.width, visual.height), 0.8);
+    }
     // Lines left-aligned, from the top of the box.
     for (n, line) in lines.iter().enumerate() {
         let baseline = visual.height - PADDING - (n as f32 + 1.0) * LINE_HEIGHT + 3.0;
@@ -680,86 +654,4 @@ fn text_block(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_is_shown_in_vietnam_time() {
-        // 2025-01-07T09:02:32Z is 16:02:32 in Hà Nội.
-        let t = SigningTime {
-            unix_seconds: 1_736_240_552,
-            offset_minutes: 420,
-        };
-        assert_eq!(
-            format_time(t).unwrap_or_default(),
-            "07/01/2025 16:02:32 +07:00"
-        );
-    }
-
-    fn seal(pixels_per_metre: Option<(u32, u32)>, seal_width_mm: Option<f32>) -> IssuanceOptions {
-        IssuanceOptions {
-            seal: PngImage {
-                width: 400,
-                height: 400,
-                rgb: [218, 0, 0].repeat(400 * 400),
-                alpha: None,
-                pixels_per_metre,
-            },
-            seal_width_mm,
-            placement: Placement::default(),
-            organization: None,
-            font: None,
-        }
-    }
-
-    #[test]
-    fn a_seal_without_phys_is_drawn_at_the_default_size_with_a_warning() {
-        let (mm, warning) = seal_width_mm(&seal(None, None)).unwrap_or((0.0, None));
-        assert_eq!(mm, DEFAULT_SEAL_DIAMETER_MM);
-        let warning = warning.unwrap_or_else(|| Reason::info("NONE", "", ""));
-        assert_eq!(warning.code, SEAL_SIZE_ASSUMED);
-        assert_eq!(warning.severity, kyso_policy::reason::Severity::Warning);
-        assert!(
-            warning.vi.contains("36 mm") && warning.vi.contains("pHYs"),
-            "{warning:?}"
-        );
-        assert!(
-            warning.en.contains("36 mm") && warning.en.contains("no pHYs"),
-            "{warning:?}"
-        );
-    }
-
-    #[test]
-    fn a_seal_size_from_phys_or_the_caller_needs_no_warning() {
-        // 400 px at 11111 px/m: 36 mm.
-        let (mm, warning) = seal_width_mm(&seal(Some((11_111, 11_111)), None)).unwrap_or_default();
-        assert!(
-            (mm - 36.0).abs() < 0.01 && warning.is_none(),
-            "{mm} {warning:?}"
-        );
-        // The caller's width wins over pHYs.
-        let given = seal_width_mm(&seal(Some((11_111, 11_111)), Some(42.0))).unwrap_or_default();
-        assert_eq!(given, (42.0, None));
-        // A width no seal has, given by the caller, is a mistake to report.
-        assert!(seal_width_mm(&seal(None, Some(0.5))).is_err());
-        assert!(seal_width_mm(&seal(None, Some(f32::NAN))).is_err());
-    }
-
-    #[test]
-    fn an_image_editor_resolution_is_not_taken_for_the_seal_size() {
-        // 72 dpi (2835 px/m): 400 px would be a 141 mm seal.
-        let (mm, warning) = seal_width_mm(&seal(Some((2835, 2835)), None)).unwrap_or_default();
-        assert_eq!(mm, DEFAULT_SEAL_DIAMETER_MM);
-        let warning = warning.map(|w| (w.code, w.en)).unwrap_or_default();
-        assert_eq!(warning.0, SEAL_SIZE_ASSUMED);
-        assert!(warning.1.contains("141 mm"), "{}", warning.1);
-    }
-
-    #[test]
-    fn role_names_round_trip() {
-        for r in [Role::Approval, Role::Issuance, Role::Attachment, Role::Copy] {
-            assert_eq!(Role::from_name(r.as_str()), Some(r));
-        }
-        assert_eq!(Role::from_name("certification"), None);
-    }
-}
+mod tests;
