@@ -152,12 +152,18 @@ fn the_incoming_stamp_moves_off_the_organisation_name() {
         0,
     );
     let (usual, _) = plan(&pdf("", 0), &income);
-    assert!(!covered(&letter, usual).is_empty(), "the usual place is on the header");
+    assert!(
+        !covered(&letter, usual).is_empty(),
+        "the usual place is on the header"
+    );
     let (r, warnings) = plan(&letter, &income);
     assert!(warnings.is_empty(), "{warnings:?}");
     assert!(covered(&letter, r).is_empty(), "{r:?}");
     // Still at the left margin, between the number and the body.
-    assert!((r.x - usual.x).abs() < 0.01 && r.top() < 747.0 && r.y > 662.0, "{r:?}");
+    assert!(
+        (r.x - usual.x).abs() < 0.01 && r.top() < 747.0 && r.y > 662.0,
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -190,7 +190,15 @@ impl FontMetrics {
                     .and_then(|o| number(doc, o))
                     .unwrap_or(UNKNOWN_ADVANCE),
             },
-            _ => standard(doc, font),
+            _ => {
+                let (widths, vertical) = standard(doc, font);
+                // The standard 14 fonts have no descriptor: their AFM ascender and descender.
+                if let (Some((ascent, descent)), None) = (vertical, descriptor) {
+                    out.ascent = ascent;
+                    out.descent = descent;
+                }
+                widths
+            }
         };
         out
     }
@@ -323,32 +331,39 @@ fn descendant_dw2(doc: &Document, font: &Dictionary) -> Option<f32> {
     Some(number(doc, dw2.get(1)?)?.abs())
 }
 
-/// Widths of a standard font shown without `/Widths`, from its name.
-fn standard(doc: &Document, font: &Dictionary) -> Widths {
+/// Widths of a standard font shown without `/Widths`, from its name, and its ascender and
+/// descender in em when the face is known.
+fn standard(doc: &Document, font: &Dictionary) -> (Widths, Option<(f32, f32)>) {
     let base = name(doc, font.get(b"BaseFont").ok()).unwrap_or_default();
     // A subset tag "ABCDEF+" does not change the face.
     let base = match base.iter().position(|&b| b == b'+') {
-        Some(i) if i == 6 => &base[7..],
+        Some(6) => &base[7..],
         _ => base,
     };
     let base = String::from_utf8_lossy(base).to_ascii_lowercase();
     let bold = base.contains("bold") || base.contains("black") || base.contains("heavy");
     if base.contains("courier") || base.contains("mono") {
-        Widths::Fixed(600.0)
+        (Widths::Fixed(600.0), Some((0.629, -0.157)))
     } else if base.contains("helvetica") || base.contains("arial") {
         let table = if bold { &SANS_BOLD } else { &SANS };
-        Widths::Standard {
-            table,
-            other: 556.0,
-        }
+        (
+            Widths::Standard {
+                table,
+                other: 556.0,
+            },
+            Some((0.718, -0.207)),
+        )
     } else if base.contains("times") {
         let table = if bold { &SERIF_BOLD } else { &SERIF };
-        Widths::Standard {
-            table,
-            other: 500.0,
-        }
+        (
+            Widths::Standard {
+                table,
+                other: 500.0,
+            },
+            Some((0.683, -0.217)),
+        )
     } else {
-        Widths::Fixed(UNKNOWN_ADVANCE)
+        (Widths::Fixed(UNKNOWN_ADVANCE), None)
     }
 }
 
@@ -533,6 +548,8 @@ mod tests {
         f.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
         let m = FontMetrics::of(&doc, &f);
         assert_eq!(advances(&m, b"A i"), vec![667.0, 278.0, 222.0]);
+        // No descriptor: the AFM ascender and descender.
+        assert_eq!((m.ascent, m.descent), (0.718, -0.207));
         f.set("BaseFont", Object::Name(b"Courier-Bold".to_vec()));
         assert_eq!(
             advances(&FontMetrics::of(&doc, &f), b"W."),
