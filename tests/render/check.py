@@ -18,6 +18,13 @@ the page as shown (after /Rotate); renders must be made at 72 dpi (1 pixel = 1 p
       point, grey) and the ink in each word's box compared: the accented glyph has ink, covers the
       base letter (at least 80 % of its ink), and has ink of its own above or below the base
       letter's rows (the tilde, breve, dot below...: at least 0.4 square points).
+  check.py apart SIGNED.pdf ORIGINAL.pdf PAGE CORNER
+      placement that respects the page: the words `pdftotext -bbox` finds on PAGE of SIGNED but not
+      of ORIGINAL (the signatures' text) overlap no word of ORIGINAL, and lie in the CORNER
+      quadrant of the page as shown (top-right, top-left, or any).
+  check.py rect FILE.pdf N X0,Y0,X1,Y1
+      the Nth signature widget written to FILE (file order, from 1) has /Rect X0 Y0 X1 Y1 (user
+      space, 0.01 pt tolerance): where the unchanged placement rules put it.
 Exit 0 when every check holds; 1 otherwise (each check prints ok/FAIL).
 """
 import os
@@ -84,13 +91,16 @@ def pixels(path, checks):
     return ok
 
 
-def bbox_words(pdf, page):
+def bbox_words(pdf, page, size=False):
     """(xMin, yMin, xMax, yMax, text) of every word pdftotext finds on PAGE, in points from the top
-    left of the page as shown."""
+    left of the page as shown; with SIZE, also the page's (width, height) as shown."""
     xml = subprocess.run(
         ["pdftotext", "-bbox", "-f", page, "-l", page, pdf, "-"],
         check=True, capture_output=True, text=True,
     ).stdout
+    if size:
+        w, h = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', xml).groups()
+        return bbox_words(pdf, page), (float(w), float(h))
     return [
         (float(a), float(b), float(c), float(d), html.unescape(t))
         for a, b, c, d, t in re.findall(
@@ -191,11 +201,55 @@ def text(pdf, page, vw, vh, expected):
     return ok
 
 
+def apart(signed, original, page, corner):
+    new_words, (vw, vh) = bbox_words(signed, page, size=True)
+    old = bbox_words(original, page)
+    key = lambda w: (round(w[0], 2), round(w[1], 2), w[4])
+    old_keys = {key(w) for w in old}
+    new = [w for w in new_words if key(w) not in old_keys]
+    ok = bool(new)
+    if not new:
+        print("FAIL: no new words on the page")
+    for w in new:
+        hits = [o for o in old if min(w[2], o[2]) > max(w[0], o[0]) and min(w[3], o[3]) > max(w[1], o[1])]
+        inside = {
+            "top-right": w[0] >= vw / 2 and w[3] <= vh / 2,
+            "top-left": w[2] <= vw / 2 and w[3] <= vh / 2,
+            "any": True,
+        }[corner]
+        good = not hits and inside
+        if not good:
+            print(f"FAIL: {w[4]!r} at x {w[0]:.1f}-{w[2]:.1f}, y from top {w[1]:.1f}-{w[3]:.1f}: "
+                  f"{'covers ' + repr([o[4] for o in hits]) if hits else 'outside the ' + corner}")
+        ok &= good
+    if ok:
+        top = min(w[1] for w in new)
+        print(f"ok: {len(new)} new words ({' '.join(w[4] for w in new)}), from {top:.1f} pt below "
+              f"the top, {corner}, none over the {len(old)} words of the page")
+    return ok
+
+
+def rect(pdf, n, want):
+    data = open(pdf, "rb").read()
+    rects = [[float(v) for v in m.split()] for m in re.findall(
+        rb"/FT\s*/Sig\b[^>]*?/Rect\s*\[([^\]]*)\]|/Rect\s*\[([^\]]*)\][^>]*?/FT\s*/Sig\b", data)
+        for m in m if m]
+    want = [float(v) for v in want.split(",")]
+    got = rects[n - 1] if len(rects) >= n else None
+    good = got is not None and all(abs(a - b) <= 0.01 for a, b in zip(got, want))
+    print(f"{'ok' if good else 'FAIL'}: widget {n} /Rect {got} (expected {want}; widgets: {rects})")
+    return good
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "pixels":
         good = pixels(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) >= 5 and sys.argv[1] == "glyphs":
         good = glyphs(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif len(sys.argv) == 6 and sys.argv[1] == "apart":
+        good = apart(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
+    elif len(sys.argv) == 5 and sys.argv[1] == "rect":
+        good = rect(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     elif len(sys.argv) >= 6 and sys.argv[1] == "text":
         good = text(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), sys.argv[6:])
     else:

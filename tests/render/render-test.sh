@@ -142,6 +142,11 @@ run "attachment signs" sign "$OUT/landscape.pdf" "$OUT/landscape-attachment.pdf"
   --profile attachment --doc-number "125/QĐ-UBND"
 run "attachment text at the top right" $CHECK text "$OUT/landscape-attachment.pdf" 1 842 595 \
   "125/QĐ-UBND" "$TIME_RE"
+# Where kyso put it before blank space was looked for: a page without text there is unchanged.
+run "attachment where it always was (15 mm from the right, 8 mm from the top)" $CHECK rect \
+  "$OUT/landscape-attachment.pdf" 1 680.94904,544.3228,799.4803,572.3228
+run "attachment clear of the page's words" $CHECK apart "$OUT/landscape-attachment.pdf" \
+  "$OUT/landscape.pdf" 1 top-right
 judges "$OUT/landscape-attachment.pdf" attachment
 
 echo "== 5. copy (SAO Y) on a /Rotate 270 page, attachment on /Rotate 180 with a crop box"
@@ -149,11 +154,17 @@ run "copy signs" sign "$OUT/rotate270.pdf" "$OUT/r270-copy.pdf" to-chuc.p12 \
   --profile copy --copy-type "SAO Y" --organization "Văn phòng Ủy ban nhân dân tỉnh Gia Lai"
 run "copy text at the visual top right, upright" $CHECK text "$OUT/r270-copy.pdf" 1 842 595 \
   "SAO Y" "Văn phòng Ủy ban nhân dân tỉnh Gia Lai" "$TIME_RE"
+run "rotate 270: copy where it always was" $CHECK rect "$OUT/r270-copy.pdf" 1 \
+  532.3228,42.519714,572.3228,212.0373
+run "rotate 270: copy clear of the page's words" $CHECK apart "$OUT/r270-copy.pdf" \
+  "$OUT/rotate270.pdf" 1 top-right
 judges "$OUT/r270-copy.pdf" copy
 run "attachment on rotate 180 signs" sign "$OUT/rotate180.pdf" "$OUT/r180-attachment.pdf" \
   to-chuc.p12 --profile attachment --doc-number "07/2026/TT-BKHCN"
 run "rotate 180: text at the visual top right, upright" $CHECK text "$OUT/r180-attachment.pdf" 1 \
   555 782 "07/2026/TT-BKHCN" "$TIME_RE"
+run "rotate 180: attachment where it always was" $CHECK rect "$OUT/r180-attachment.pdf" 1 \
+  62.519714,52.677185,181.05096,80.677185
 judges "$OUT/r180-attachment.pdf" attachment
 
 echo "== 6. copy (TRÍCH SAO) of a multi-page document, then an attachment block that steps below it"
@@ -163,6 +174,11 @@ run "second block signs" sign "$OUT/multipage-copy.pdf" "$OUT/multipage-copy2.pd
   --profile attachment --doc-number "Phụ lục số 12/BC-SNV đặc biệt"
 run "both blocks on page 1 at the top right" $CHECK text "$OUT/multipage-copy2.pdf" 1 595 842 \
   "TRÍCH SAO" "Sở Nội vụ tỉnh Gia Lai" "$TIME_RE" "Phụ lục số 12/BC-SNV đặc biệt"
+run "the second block 2 pt below the first, as always" bash -c "$CHECK rect '$OUT/multipage-copy2.pdf' 1 \
+  433.94904,779.3228,552.4803,819.3228 && $CHECK rect '$OUT/multipage-copy2.pdf' 2 \
+  420.98517,749.3228,552.4803,777.3228"
+run "both blocks clear of the page's words" $CHECK apart "$OUT/multipage-copy2.pdf" \
+  "$PDFS/multipage.pdf" 1 top-right
 refuse "a character the font lacks is refused, not drawn as a box" sign "$PDFS/plain.pdf" \
   "$OUT/x.pdf" ca-nhan.p12 --profile attachment --doc-number "Phụ lục Ⅰ"
 # Both blocks are the clerk's, so both carry the organisation certificate. poppler's pdfsig cannot
@@ -199,6 +215,10 @@ run "the letters extract exactly, at the top right" $CHECK text "$OUT/diacritics
   "Ụ U ỹ y Ặ A" "$TIME_RE"
 run "Ụ, ỹ, Ặ are drawn with their diacritics" $CHECK glyphs "$OUT/diacritics.pdf" 1 \
   "Ụ=U" "ỹ=y" "Ặ=A"
+# The letter's header starts 62 pt from the top: the usual place is already clear of it.
+run "above the letter's header, where it always was" $CHECK rect "$OUT/diacritics.pdf" 1 \
+  433.94904,791.3228,552.4803,819.3228
+run "clear of the letter's words" $CHECK apart "$OUT/diacritics.pdf" "$OUT/letter.pdf" 1 top-right
 run "the subset of the built-in font is embedded" bash -c \
   "grep -aq '/BaseFont */[A-Z]\{6\}+LiberationSerif' '$OUT/diacritics.pdf'"
 echo "  size: $(stat -c %s "$OUT/letter.pdf") bytes unsigned, $(stat -c %s "$OUT/diacritics.pdf") signed with the text block"
@@ -221,6 +241,67 @@ ppm=$(render "$OUT/approval-issuance-nophys.pdf" 1)
 run "seal without pHYs: red over the left third, as the 36 mm seal of case 1" $CHECK pixels "$ppm" \
   red-in:350,150,50,60 blue-in:420,150,80,60 no-red-in:402,0,193,842 none-in:0,421,595,421
 judges "$OUT/approval-issuance-nophys.pdf" approval issuance
+
+echo "== 10. placement that respects the page: a header 12 mm from the top, blocks placed without --rect"
+# letterhead.pdf (make-pdfs.py): Vietnamese text in an embedded composite font; the national title
+# and motto where the top-right block would go, the date line under them (a form XObject), the
+# organisation and number where the incoming stamp would go. Each block must land in blank space:
+# none of its words over a word of the page (pdftotext -bbox), in its corner, no warning.
+for profile in attachment copy appendix income; do
+  case $profile in
+    attachment) args=(--doc-number "125/QĐ-UBND") corner=top-right ;;
+    copy) args=(--copy-type "SAO Y" --organization "Văn phòng Ủy ban nhân dân tỉnh Gia Lai") corner=top-right ;;
+    appendix) args=(--doc-number "125/SKHCN-VP") corner=top-right ;;
+    income) args=(--organization "Sở Nội vụ tỉnh Gia Lai" --income-number 1234) corner=top-left ;;
+  esac
+  out=$OUT/letterhead-$profile.pdf
+  run "$profile on the letterhead signs, --json" sign_json "$OUT/letterhead.pdf" "$out" to-chuc.p12 \
+    "$OUT/letterhead-$profile.json" "$OUT/letterhead-$profile.err" --profile "$profile" "${args[@]}"
+  run "$profile: no word over the letterhead's words, $corner" $CHECK apart "$out" \
+    "$OUT/letterhead.pdf" 1 "$corner"
+  run "$profile: no warning" python3 -c '
+import json, sys
+w = json.load(open(sys.argv[1]))["warnings"]
+print(w)
+sys.exit(0 if w == [] else 1)' "$OUT/letterhead-$profile.json"
+done
+run "copy lines extract exactly, at the top right" $CHECK text "$OUT/letterhead-copy.pdf" 1 595 842 \
+  "SAO Y" "Văn phòng Ủy ban nhân dân tỉnh Gia Lai" "$TIME_RE"
+judges "$OUT/letterhead-attachment.pdf" attachment
+judges "$OUT/letterhead-copy.pdf" copy
+judges "$OUT/letterhead-income.pdf" income
+run "an explicit --rect is never moved, even over the letterhead" sign "$OUT/letterhead.pdf" \
+  "$OUT/letterhead-rect.pdf" to-chuc.p12 --profile attachment --doc-number "125/QĐ-UBND" \
+  --rect 420,790,130,28
+run "the given rectangle is the widget's" $CHECK rect "$OUT/letterhead-rect.pdf" 1 420,790,550,818
+
+echo "== 11. the real Government PDFs (if present): scans get the block in a blank band or a warning"
+GOV=$ROOT/../shared/corpora/vn-gov/pdf
+if [[ -d $GOV ]]; then
+  for pdf in "$GOV"/*_signed.pdf; do
+    name=$(basename "$pdf" .pdf)
+    out=$OUT/gov-$name-attachment.pdf
+    run "$name: attachment signs, --json" sign_json "$pdf" "$out" to-chuc.p12 "$OUT/gov-$name.json" \
+      "$OUT/gov-$name.err" --profile attachment --doc-number "125/QĐ-UBND"
+    # 2016 (G1): the scan leaves a 47 pt band at the top, the block fits there. 2025 (G2): the scan
+    # covers the page, so the block keeps its place and the clerk is warned.
+    case $name in
+      *2016*) want='[]' ;;
+      *) want='["PLACEMENT_OVERLAPS_TEXT"]' ;;
+    esac
+    run "$name: warnings $want" python3 -c '
+import json, sys
+w = json.load(open(sys.argv[1]))["warnings"]
+print([(x["code"], x["en"][:80]) for x in w])
+sys.exit(0 if [x["code"] for x in w] == json.loads(sys.argv[2]) else 1)' "$OUT/gov-$name.json" "$want"
+    [[ $want == '[]' ]] && run "$name: the block clear of the page's words (the signer's stamp)" \
+      $CHECK apart "$out" "$pdf" 1 top-right
+    run "$name: pdfsig finds both signature values valid" bash -c \
+      '[[ $(pdfsig -no-ocsp -nocert "$1" 2>&1 | grep -c "Signature is Valid.") -eq 2 ]]' _ "$out"
+  done
+else
+  echo "  (no Government corpus at $GOV: section skipped)"
+fi
 
 echo "render: $passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 ]]
