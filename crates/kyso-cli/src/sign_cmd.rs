@@ -78,7 +78,9 @@ pub struct SignArgs {
     /// Visible Decree 30 signature: approval (signature image), issuance (seal over the
     /// approval image), attachment, copy or appendix (text block at the top right of page 1),
     /// income (the incoming-document stamp at the top left of page 1), comment (a comment in
-    /// --rect). Without it the signature is invisible.
+    /// --rect). Without --rect, text blocks and the stamp go in blank space off the page's text
+    /// (warning PLACEMENT_OVERLAPS_TEXT when there is none). Without --profile the signature is
+    /// invisible.
     #[arg(long, value_parser = ["approval", "issuance", "attachment", "copy", "appendix", "income", "comment"])]
     profile: Option<String>,
     /// PNG: the signature image (approval) or the seal (issuance).
