@@ -116,6 +116,7 @@ for p in pdfs:
         add(t, data)
     if len(data) <= 100_000:
         add("sign_pdf", data)
+        add("placement", data)
     if len(data) <= 60_000:
         add("ffi", b"\x00" + data)
         if b"/ByteRange" in data:

@@ -32,6 +32,7 @@ pub const TARGETS: &[&str] = &[
     "timestamp",
     "dss",
     "ffi",
+    "placement",
 ];
 
 /// Run the target called `name` on `data` (for the regression test); `false` for an unknown name.
@@ -47,6 +48,7 @@ pub fn run(name: &str, data: &[u8]) -> bool {
         "timestamp" => timestamp(data),
         "dss" => dss(data),
         "ffi" => ffi(data),
+        "placement" => placement(data),
         _ => return false,
     }
     true
@@ -217,6 +219,45 @@ fn demo_signer() -> Option<&'static kyso::token::SoftwareSigner> {
     SIGNER
         .get_or_init(|| demo().and_then(|pki| pki.software_signer().ok()))
         .as_ref()
+}
+
+/// Placement in blank space: the marks of the first pages (`kyso_pdf::text_boxes`, bounded work
+/// on any content) are finite boxes, and an attachment block signed without a rectangle (placed
+/// by the search over them) keeps the input as a prefix.
+pub fn placement(data: &[u8]) {
+    let Ok(doc) = kyso_pdf::load_document(data) else {
+        return;
+    };
+    let pages = kyso_pdf::load::page_ids(&doc).len().min(4) as u32;
+    for page in 1..=pages {
+        if let Ok(content) = kyso_pdf::page_content_boxes(&doc, page) {
+            assert!(
+                content
+                    .boxes
+                    .iter()
+                    .all(|b| b.rect.iter().all(|v| v.is_finite())),
+                "a mark's box has a non-finite corner"
+            );
+        }
+    }
+    let (Some(signer), Ok(font)) = (demo_signer(), kyso::workflows::TextFont::builtin()) else {
+        return;
+    };
+    let attachment = kyso::workflows::AttachmentOptions {
+        doc_number: "125/QĐ-UBND".into(),
+        font,
+        placement: Default::default(),
+    };
+    let options = kyso::PadesOptions::new(kyso::SigningTime {
+        unix_seconds: FIXED_UNIX,
+        offset_minutes: 7 * 60,
+    });
+    if let Ok(signed) = kyso::workflows::sign_attachment(data, signer, &attachment, &options) {
+        assert!(
+            signed.bytes.starts_with(data),
+            "the signed file does not start with the original bytes"
+        );
+    }
 }
 
 /// DSS reading (`/DSS` of a parsed document) and DSS writing: append fixed validation data; the
