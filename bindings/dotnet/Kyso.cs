@@ -70,14 +70,22 @@ namespace Kyso
         [DllImport(Lib)] public static extern uint kyso_abi_version();
         [DllImport(Lib)] public static extern int kyso_verify_pdf(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
             out BufferHandle reportJsonOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_verify_certificate(byte[] cert, UIntPtr certLen,
+            byte[] optionsJson, out BufferHandle reportJsonOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_inspect_certificate(byte[] cert, UIntPtr certLen,
+            out BufferHandle infoJsonOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_sign_pdf(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
             out BufferHandle signedPdfOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_sign_pdf_with_result(byte[] pdf, UIntPtr pdfLen,
+            byte[] optionsJson, out BufferHandle signedPdfOut, out BufferHandle resultJsonOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_token_list(byte[] modulePath, out BufferHandle jsonOut,
             out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_certificate_inventory(byte[] optionsJson,
             out BufferHandle output, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_ltv_add(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
             out BufferHandle pdfOut, out BufferHandle summaryJsonOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_vgca(byte[] operation, byte[] requestJson, byte[] optionsJson,
+            out BufferHandle replyJsonOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern IntPtr kyso_buffer_data(BufferHandle buffer);
         [DllImport(Lib)] public static extern UIntPtr kyso_buffer_len(BufferHandle buffer);
         [DllImport(Lib)] public static extern void kyso_buffer_free(IntPtr buffer);
@@ -107,7 +115,8 @@ namespace Kyso
         }
     }
 
-    /// <summary>Verify and sign PDFs, and add long-term validation data.</summary>
+    /// <summary>Verify and sign PDFs, add long-term validation data, verify and inspect certificates, and run the
+    /// VGCA Sign Service operations.</summary>
     public static class Kyso
     {
         public static string Version { get { return Native.FromUtf8z(Native.kyso_version()); } }
@@ -123,6 +132,31 @@ namespace Kyso
             using (report) return Encoding.UTF8.GetString(Check(code, error, report).ToArray());
         }
 
+        /// <summary>Verify a certificate on its own, like <c>kyso cert verify</c>: its chain to the trust anchors,
+        /// revocation and the Decree 68 profile; by default also whether it may sign documents ("purpose": "any"
+        /// checks the path alone). <paramref name="cert"/> is PEM or DER (further certificates there help build the
+        /// path); the options are those of <see cref="VerifyPdf"/>. Returns the JSON report ("status",
+        /// "sub_indication", "validation_time", "path", "revocation", "reasons") whatever the status.</summary>
+        public static string VerifyCertificate(byte[] cert, string optionsJson)
+        {
+            BufferHandle report;
+            ErrorHandle error;
+            int code = Native.kyso_verify_certificate(cert, Len(cert), Native.Utf8z(optionsJson), out report,
+                out error);
+            using (report) return Encoding.UTF8.GetString(Check(code, error, report).ToArray());
+        }
+
+        /// <summary>Describe the first certificate in <paramref name="cert"/> (PEM or DER) without validating it,
+        /// like <c>kyso cert inspect --json</c>: subject, issuer, validity, key, key usages, policies, URLs, the
+        /// Decree 68 subscriber information, whether it may sign documents, and findings. Returns the JSON.</summary>
+        public static string InspectCertificate(byte[] cert)
+        {
+            BufferHandle info;
+            ErrorHandle error;
+            int code = Native.kyso_inspect_certificate(cert, Len(cert), out info, out error);
+            using (info) return Encoding.UTF8.GetString(Check(code, error, info).ToArray());
+        }
+
         /// <summary>Sign a PDF as the JSON signing options say; returns the signed file.</summary>
         public static byte[] SignPdf(byte[] pdf, string optionsJson)
         {
@@ -130,6 +164,26 @@ namespace Kyso
             ErrorHandle error;
             int code = Native.kyso_sign_pdf(pdf, Len(pdf), Native.Utf8z(optionsJson), out signed, out error);
             using (signed) return Check(code, error, signed).ToArray();
+        }
+
+        /// <summary>Like <see cref="SignPdf"/>; <paramref name="resultJson"/> receives what the signing reports
+        /// besides the file: {"field": "Signature2", "size": 23456, "warnings": [{"code", "severity", "vi", "en"}]}
+        /// ("warnings" is empty unless something was assumed on the caller's behalf, e.g. SEAL_SIZE_ASSUMED for a
+        /// seal PNG without pHYs).</summary>
+        public static byte[] SignPdfWithResult(byte[] pdf, string optionsJson, out string resultJson)
+        {
+            BufferHandle signed, result;
+            ErrorHandle error;
+            int code = Native.kyso_sign_pdf_with_result(pdf, Len(pdf), Native.Utf8z(optionsJson), out signed,
+                out result, out error);
+            // On failure both outputs are NULL (invalid handles, nothing to release).
+            using (signed)
+            using (result)
+            {
+                Check(code, error, signed);
+                resultJson = Encoding.UTF8.GetString(result.ToArray());
+                return signed.ToArray();
+            }
         }
 
         /// <summary>The tokens of a PKCS#11 module, as JSON ({"tokens": [...]}).</summary>
@@ -182,6 +236,26 @@ namespace Kyso
                 summaryJson = Encoding.UTF8.GetString(summary.ToArray());
                 return augmented.ToArray();
             }
+        }
+
+        /// <summary>Run one operation of the Government CA's VGCA Sign Service with VGCA's own JSON, like
+        /// <c>kyso vgca</c>: <paramref name="operation"/> is SignApproved, SignIssued, SignIncome, SignCopy,
+        /// SignAppendix, Comment or VerifyPDF (or its JavaScript name, e.g. vgca_sign_issued);
+        /// <paramref name="requestJson"/> is VGCA's request ({"FileName": "local path", "DocNumber", "IssuedDate",
+        /// "MetaData": [{"Key", "Value"}], "OutputFileName"}); <paramref name="optionsJson"/> the signing options of
+        /// <see cref="SignPdf"/> (the profile comes from the request), or for VerifyPDF the verification options of
+        /// <see cref="VerifyPdf"/>. The signed file is written to OutputFileName (default: NAME_signed.pdf beside
+        /// the input). Returns VGCA's JSON reply, for failures too: {"Status": 0, "Message", "FileName",
+        /// "DocumentNumber", "DocumentDate"} on success; otherwise a non-zero "Status" (2: VerifyPDF found the
+        /// document not valid, with its "Report"), a Vietnamese and English "Message" and kyso's "ErrorCode". Read
+        /// "Status": a <see cref="KysoException"/> is thrown only for a null argument or an internal error.</summary>
+        public static string Vgca(string operation, string requestJson, string optionsJson)
+        {
+            BufferHandle reply;
+            ErrorHandle error;
+            int code = Native.kyso_vgca(Native.Utf8z(operation), Native.Utf8z(requestJson), Native.Utf8z(optionsJson),
+                out reply, out error);
+            using (reply) return Encoding.UTF8.GetString(Check(code, error, reply).ToArray());
         }
 
         static UIntPtr Len(byte[] pdf)

@@ -1,6 +1,7 @@
 // Tests of the .NET binding (run by bindings/dotnet/run-tests.sh):
 //   mono kyso-test.exe OUT ROOT.pem PKCS11_MODULE AT CHAIN.pem PLAIN.pdf
-// OUT holds signed.pdf and tampered.pdf; writes OUT/parity/dotnet-{signed,tampered}.json.
+// OUT holds signed.pdf and tampered.pdf; writes OUT/parity/dotnet-{signed,tampered}.json. The test PKI's other files
+// are read next to ROOT.pem; KYSO_P12_PASSWORD is the password of its ca-nhan.p12.
 using System;
 using System.IO;
 using System.Text;
@@ -61,6 +62,62 @@ static class KysoTest
         Check(r.Contains("\"verdict\":\"VALID\"") && r.Contains("Ký từ .NET"),
             "the .NET-signed PDF verifies VALID (trust as PEM text), reason kept in UTF-8");
 
+        // Signing with the result: the field and the warnings (none: nothing was assumed).
+        string signResult;
+        byte[] srPdf = Kyso.Kyso.SignPdfWithResult(plain, signOptions, out signResult);
+        bool starts = srPdf.Length > plain.Length;
+        for (int i = 0; starts && i < plain.Length; i++) starts = srPdf[i] == plain[i];
+        Check(starts, "SignPdfWithResult: the input is a prefix of the signed PDF (" + srPdf.Length + " bytes)");
+        Check(signResult.Contains("\"warnings\":[]") && signResult.Contains("\"field\":\"Signature1\""),
+            "SignPdfWithResult result: " + signResult);
+        Check(Code(() => Kyso.Kyso.SignPdfWithResult(plain,
+            "{\"signer\":{\"p12\":{\"path\":\"x.p12\"}},\"level\":\"B-T\"}", out signResult)) == 7002,
+            "SignPdfWithResult unsupported level -> code 7002");
+
+        // Certificates on their own: the test PKI next to ROOT.pem; CHAIN.pem starts with the issuing CA.
+        string pki = Path.GetDirectoryName(Path.GetFullPath(root));
+        byte[] ca = File.ReadAllBytes(chain);
+        string certReport = Kyso.Kyso.VerifyCertificate(File.ReadAllBytes(Path.Combine(pki, "ca-nhan.fullchain.pem")),
+            options);
+        Check(certReport.Contains("\"status\":\"VALID\"")
+            && certReport.Contains("\"purpose\":\"document-signing\"") && certReport.Contains("Nguyễn Văn An"),
+            "VerifyCertificate: the signer's certificate (with its chain) is VALID for document signing");
+        certReport = Kyso.Kyso.VerifyCertificate(ca, options);
+        Check(certReport.Contains("\"status\":\"INVALID\"") && certReport.Contains("KEY_USAGE_NOT_FOR_SIGNING"),
+            "VerifyCertificate: the issuing CA may not sign documents");
+        Check(Kyso.Kyso.VerifyCertificate(ca, "{\"purpose\":\"any\"," + options.Substring(1))
+            .Contains("\"status\":\"VALID\""), "VerifyCertificate (purpose any): the issuing CA chains to the root");
+        Check(Code(() => Kyso.Kyso.VerifyCertificate(null, options)) == 7101,
+            "VerifyCertificate null certificate -> code 7101");
+        string info = Kyso.Kyso.InspectCertificate(File.ReadAllBytes(Path.Combine(pki, "ca-nhan.pem")));
+        Check(info.Contains("\"common_name\":\"Nguyễn Văn An\"") && info.Contains("\"may_sign_documents\":true"),
+            "InspectCertificate: the signer's name in UTF-8, may sign documents");
+        Check(Kyso.Kyso.InspectCertificate(ca).Contains("\"ca\":true"), "InspectCertificate: the issuing CA is a CA");
+        int garbage = Code(() => Kyso.Kyso.InspectCertificate(Encoding.ASCII.GetBytes("garbage")));
+        Check(garbage != 0, "InspectCertificate on garbage -> code " + garbage);
+
+        // The VGCA Sign Service with VGCA's JSON; the key from the PKCS#12 file next to ROOT.pem, its password in
+        // KYSO_P12_PASSWORD. Operation failures are replies, not exceptions.
+        string tmp = Path.Combine(Path.GetTempPath(), "kyso-dotnet-vgca-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(tmp);
+        string vgcaOut = Path.Combine(tmp, "phu-luc.pdf");
+        string request = "{\"FileName\":" + Json(Path.GetFullPath(args[5]))
+            + ",\"DocNumber\":\"125/QĐ-UBND\",\"OutputFileName\":" + Json(vgcaOut) + "}";
+        string vgcaOptions = "{\"signer\":{\"p12\":{\"path\":" + Json(Path.Combine(pki, "ca-nhan.p12"))
+            + ",\"password_env\":\"KYSO_P12_PASSWORD\"}}}";
+        string reply = Kyso.Kyso.Vgca("SignAppendix", request, vgcaOptions);
+        Check(reply.Contains("\"Status\":0") && reply.Contains("\"DocumentNumber\":\"125/QĐ-UBND\"")
+            && File.Exists(vgcaOut),
+            "Vgca SignAppendix -> Status 0, the signed file written: " + reply);
+        if (File.Exists(vgcaOut))
+            Check(Kyso.Kyso.VerifyPdf(File.ReadAllBytes(vgcaOut), options).Contains("\"verdict\":\"VALID\""),
+                "Vgca SignAppendix: the written PDF verifies VALID");
+        reply = Kyso.Kyso.Vgca("SignIncome", request, vgcaOptions);
+        Check(!reply.Contains("\"Status\":0") && reply.Contains("\"Status\":") && reply.Contains("\"ErrorCode\":7001"),
+            "Vgca SignIncome without MetaData -> a reply with a non-zero Status, no exception: " + reply);
+        Check(Code(() => Kyso.Kyso.Vgca(null, request, vgcaOptions)) == 7101, "Vgca null operation -> code 7101");
+        Directory.Delete(tmp, true);
+
         Check(Kyso.Kyso.TokenList(module).Contains("\"label\":\"kyso-test\""), "token list has kyso-test");
         string inventory = Kyso.Kyso.CertificateInventory("{\"pkcs11_module\":" + Json(module)
             + ",\"pin\":\"1234\",\"unit\":\"Sở KH&CN\",\"at\":\"2029-12-20T00:00:00Z\"}");
@@ -69,7 +126,6 @@ static class KysoTest
 
         // Long-term validation, offline: the test PKI's CRLs (next to ROOT.pem), one as a PEM file, one as PEM
         // text; then revocation "embedded" decides from the DSS alone.
-        string pki = Path.GetDirectoryName(Path.GetFullPath(root));
         string ltvOptions = "{\"crls\":[" + Json(Path.Combine(pki, "ca-g2.crl.pem")) + ","
             + Json(File.ReadAllText(Path.Combine(pki, "root-g2.crl.pem"))) + "],\"ca_certs\":[" + Json(root) + "]}";
         string embedded = "{\"trust\":[" + Json(pem) + "],\"revocation\":\"embedded\"}";

@@ -27,56 +27,60 @@ pub struct BuiltinCertificate {
     pub bytes: &'static [u8],
 }
 
+/// One [`BUILTIN`] entry: the file under `crates/kyso/certs/`, anchor or not, its fingerprint.
+macro_rules! builtin {
+    ($file:literal, $anchor:literal, $sha256:literal) => {
+        BuiltinCertificate {
+            file: $file,
+            anchor: $anchor,
+            sha256: $sha256,
+            bytes: include_bytes!(concat!("../certs/", $file)),
+        }
+    };
+}
+
 /// Every certificate kyso ships: the two roots first, then the issuing CAs.
 pub const BUILTIN: [BuiltinCertificate; 8] = [
-    BuiltinCertificate {
-        file: "vgca-g1/VGCA_ROOTCA_BIN.cer",
-        anchor: true,
-        sha256: "F7:BC:89:05:4C:EC:7F:12:73:0D:7B:8C:D3:EB:79:55:B1:63:83:50:87:E5:EB:87:3E:DF:B5:84:76:3B:3F:90",
-        bytes: include_bytes!("../certs/vgca-g1/VGCA_ROOTCA_BIN.cer"),
-    },
-    BuiltinCertificate {
-        file: "vgca-g2/rootcag2.crt",
-        anchor: true,
-        sha256: "F0:4B:A4:B4:59:A7:C9:A1:B9:71:AD:9B:1C:B8:33:E6:95:A8:0C:79:AE:A6:3B:17:4B:66:A7:0E:DF:E2:FD:B8",
-        bytes: include_bytes!("../certs/vgca-g2/rootcag2.crt"),
-    },
-    BuiltinCertificate {
-        file: "vgca-g1/CP_BIN.cer",
-        anchor: false,
-        sha256: "75:E9:69:C0:7B:A3:5C:29:C7:2B:BC:1B:FB:88:0F:20:F3:89:1A:61:9B:00:B7:7E:B0:2C:A6:16:07:36:A1:FE",
-        bytes: include_bytes!("../certs/vgca-g1/CP_BIN.cer"),
-    },
-    BuiltinCertificate {
-        file: "vgca-g1/BCA_BIN.cer",
-        anchor: false,
-        sha256: "EC:BF:84:28:26:6C:54:9E:B1:BF:DC:27:15:27:0D:5B:9D:FF:3B:BB:E2:D3:F0:C3:3E:0F:D9:1F:70:B2:D9:43",
-        bytes: include_bytes!("../certs/vgca-g1/BCA_BIN.cer"),
-    },
-    BuiltinCertificate {
-        file: "vgca-g1/BNG_BIN.cer",
-        anchor: false,
-        sha256: "3C:42:81:29:6F:92:D2:92:CC:95:22:95:FE:41:AD:7D:0B:37:43:8F:F1:D1:43:B5:6C:46:42:CC:1B:14:BD:93",
-        bytes: include_bytes!("../certs/vgca-g1/BNG_BIN.cer"),
-    },
-    BuiltinCertificate {
-        file: "vgca-g1/BTC_BIN.cer",
-        anchor: false,
-        sha256: "A2:62:CF:A4:89:DB:BE:66:6F:8B:89:FA:B8:32:54:78:09:87:4D:5A:06:FA:9F:7A:38:FC:22:7E:BD:F4:05:14",
-        bytes: include_bytes!("../certs/vgca-g1/BTC_BIN.cer"),
-    },
-    BuiltinCertificate {
-        file: "vgca-g1/DCS_BIN.cer",
-        anchor: false,
-        sha256: "6E:21:8B:3E:BC:2F:31:B0:D0:32:05:C6:4F:D7:E8:92:0F:B4:71:87:D3:7A:FC:DB:4C:B2:BB:41:78:BF:46:35",
-        bytes: include_bytes!("../certs/vgca-g1/DCS_BIN.cer"),
-    },
-    BuiltinCertificate {
-        file: "vgca-g2/cpcag2.crt",
-        anchor: false,
-        sha256: "D8:CA:B7:A4:AE:F9:2E:6B:B2:50:9D:7C:61:CE:E7:B4:4F:37:31:B2:D2:10:74:96:35:30:27:7B:36:6F:AE:4B",
-        bytes: include_bytes!("../certs/vgca-g2/cpcag2.crt"),
-    },
+    builtin!(
+        "vgca-g1/VGCA_ROOTCA_BIN.cer",
+        true,
+        "F7:BC:89:05:4C:EC:7F:12:73:0D:7B:8C:D3:EB:79:55:B1:63:83:50:87:E5:EB:87:3E:DF:B5:84:76:3B:3F:90"
+    ),
+    builtin!(
+        "vgca-g2/rootcag2.crt",
+        true,
+        "F0:4B:A4:B4:59:A7:C9:A1:B9:71:AD:9B:1C:B8:33:E6:95:A8:0C:79:AE:A6:3B:17:4B:66:A7:0E:DF:E2:FD:B8"
+    ),
+    builtin!(
+        "vgca-g1/CP_BIN.cer",
+        false,
+        "75:E9:69:C0:7B:A3:5C:29:C7:2B:BC:1B:FB:88:0F:20:F3:89:1A:61:9B:00:B7:7E:B0:2C:A6:16:07:36:A1:FE"
+    ),
+    builtin!(
+        "vgca-g1/BCA_BIN.cer",
+        false,
+        "EC:BF:84:28:26:6C:54:9E:B1:BF:DC:27:15:27:0D:5B:9D:FF:3B:BB:E2:D3:F0:C3:3E:0F:D9:1F:70:B2:D9:43"
+    ),
+    builtin!(
+        "vgca-g1/BNG_BIN.cer",
+        false,
+        "3C:42:81:29:6F:92:D2:92:CC:95:22:95:FE:41:AD:7D:0B:37:43:8F:F1:D1:43:B5:6C:46:42:CC:1B:14:BD:93"
+    ),
+    builtin!(
+        "vgca-g1/BTC_BIN.cer",
+        false,
+        "A2:62:CF:A4:89:DB:BE:66:6F:8B:89:FA:B8:32:54:78:09:87:4D:5A:06:FA:9F:7A:38:FC:22:7E:BD:F4:05:14"
+    ),
+    builtin!(
+        "vgca-g1/DCS_BIN.cer",
+        false,
+        "6E:21:8B:3E:BC:2F:31:B0:D0:32:05:C6:4F:D7:E8:92:0F:B4:71:87:D3:7A:FC:DB:4C:B2:BB:41:78:BF:46:35"
+    ),
+    builtin!(
+        "vgca-g2/cpcag2.crt",
+        false,
+        "D8:CA:B7:A4:AE:F9:2E:6B:B2:50:9D:7C:61:CE:E7:B4:4F:37:31:B2:D2:10:74:96:35:30:27:7B:36:6F:AE:4B"
+    ),
 ];
 
 /// The name that stands for the built-in roots in the options' `trust` list

@@ -434,61 +434,27 @@ pub fn plan_workflow(
         }
         Workflow::Attachment(a) => {
             let lines = [a.doc_number.as_str(), time.as_str()];
-            text_block(
-                &doc,
-                &existing,
-                &a.font,
-                &lines,
-                &a.placement,
-                role,
-                Block::TOP_RIGHT,
-                &mut warnings,
-            )?
+            let block = Block::top_right(&a.font, &a.placement);
+            text_block(&doc, &existing, &lines, role, block, &mut warnings)?
         }
         Workflow::Copy(c) => {
             let lines = [c.copy_type.as_str(), c.organization.as_str(), time.as_str()];
-            text_block(
-                &doc,
-                &existing,
-                &c.font,
-                &lines,
-                &c.placement,
-                role,
-                Block::TOP_RIGHT,
-                &mut warnings,
-            )?
+            let block = Block::top_right(&c.font, &c.placement);
+            text_block(&doc, &existing, &lines, role, block, &mut warnings)?
         }
         Workflow::Appendix(a) => {
             let lines = desk::appendix_lines(a, &time);
-            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-            text_block(
-                &doc,
-                &existing,
-                &a.font,
-                &lines,
-                &a.placement,
-                role,
-                Block::TOP_RIGHT,
-                &mut warnings,
-            )?
+            let block = Block::top_right(&a.font, &a.placement);
+            text_block(&doc, &existing, &lines, role, block, &mut warnings)?
         }
         Workflow::Income(i) => {
             let lines = desk::income_lines(i, options.signing_time)?;
-            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
             let block = Block {
                 left: true,
                 framed: true,
+                ..Block::top_right(&i.font, &i.placement)
             };
-            text_block(
-                &doc,
-                &existing,
-                &i.font,
-                &lines,
-                &i.placement,
-                role,
-                block,
-                &mut warnings,
-            )?
+            text_block(&doc, &existing, &lines, role, block, &mut warnings)?
         }
         Workflow::Comment(c) => {
             let page = c.placement.page.unwrap_or(1);
@@ -498,17 +464,8 @@ pub fn plan_workflow(
             let width = PageGeometry::of_page(&doc, page)?.to_visual(rect).width - 2.0 * PADDING;
             let name = c.name.as_deref().unwrap_or_default();
             let lines = desk::comment_lines(c, name, c.title.as_deref(), &time, width, TEXT_SIZE)?;
-            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-            text_block(
-                &doc,
-                &existing,
-                &c.font,
-                &lines,
-                &c.placement,
-                role,
-                Block::TOP_RIGHT,
-                &mut warnings,
-            )?
+            let block = Block::top_right(&c.font, &c.placement);
+            text_block(&doc, &existing, &lines, role, block, &mut warnings)?
         }
     };
     let appearance = builder.finish(geometry.rotation)?;
@@ -574,36 +531,42 @@ pub(super) fn check_overlap(
 
 pub(super) type Planned = (u32, Rect, PageGeometry, AppearanceBuilder);
 
-/// How a text block sits on the page when it is placed automatically, and whether it is framed.
-#[derive(Debug, Clone, Copy)]
-struct Block {
+/// A text block's font and place: where it sits when placed automatically, and whether it is
+/// framed.
+#[derive(Clone, Copy)]
+struct Block<'a> {
+    font: &'a TextFont,
+    placement: &'a Placement,
     /// At the visual top left (the incoming stamp) rather than the top right.
     left: bool,
     /// A frame around the lines (the incoming stamp).
     framed: bool,
 }
 
-impl Block {
-    const TOP_RIGHT: Block = Block {
-        left: false,
-        framed: false,
-    };
+impl<'a> Block<'a> {
+    fn top_right(font: &'a TextFont, placement: &'a Placement) -> Self {
+        Self {
+            font,
+            placement,
+            left: false,
+            framed: false,
+        }
+    }
 }
 
 /// A text block, by default at the visual top right (or left) of the page, moved into blank
 /// space ([`placement::place`]: off the page's text and images and other signatures; the warning
 /// [`PLACEMENT_OVERLAPS_TEXT`] when there is none).
-#[allow(clippy::too_many_arguments)]
 fn text_block(
     doc: &Document,
     existing: &[ExistingSignature],
-    font: &TextFont,
-    lines: &[&str],
-    placement: &Placement,
+    lines: &[impl AsRef<str>],
     role: Role,
     block: Block,
     warnings: &mut Vec<Reason>,
 ) -> Result<Planned, SignError> {
+    let (font, placement) = (block.font, block.placement);
+    let lines: Vec<&str> = lines.iter().map(AsRef::as_ref).collect();
     let page = placement.page.unwrap_or(1);
     let g = PageGeometry::of_page(doc, page)?;
     let text_w = lines

@@ -126,24 +126,35 @@ pub(super) fn certificate_by_id(s: &Session, id: &[u8]) -> Result<Option<Certifi
 /// Every X.509 certificate object on the token that decodes (the signer's, and the issuing
 /// CAs' that VGCA tokens also hold).
 pub(super) fn all_certificates(s: &Session) -> Result<Vec<Certificate>, TokenError> {
-    let handles = find(
-        s,
-        &[
-            Attribute::Class(ObjectClass::CERTIFICATE),
-            Attribute::CertificateType(CertificateType::X_509),
-        ],
-    )?;
-    let mut certs = Vec::new();
-    for h in handles {
-        let a = Attrs::read(s, h, &[AttributeType::Value])?;
+    Ok(certificate_objects(s, &[])?
+        .into_iter()
+        .map(|(_, cert)| cert)
+        .collect())
+}
+
+/// The X.509 certificate objects that decode, with their value and the `extra` attributes
+/// (a compressed or vendor-encoded object is left out: a file can supply that certificate).
+fn certificate_objects(
+    s: &Session,
+    extra: &[AttributeType],
+) -> Result<Vec<(Attrs, Certificate)>, TokenError> {
+    let template = [
+        Attribute::Class(ObjectClass::CERTIFICATE),
+        Attribute::CertificateType(CertificateType::X_509),
+    ];
+    let mut wanted = vec![AttributeType::Value];
+    wanted.extend_from_slice(extra);
+    let mut out = Vec::new();
+    for h in find(s, &template)? {
+        let a = Attrs::read(s, h, &wanted)?;
         if let Some(cert) = a
             .bytes(AttributeType::Value)
             .and_then(|der| Certificate::from_der(der).ok())
         {
-            certs.push(cert);
+            out.push((a, cert));
         }
     }
-    Ok(certs)
+    Ok(out)
 }
 
 pub(super) fn find_private_key(
@@ -248,29 +259,7 @@ pub(super) fn list_keys(s: &Session) -> Result<Vec<KeyEntry>, TokenError> {
     for h in find(s, &[Attribute::Class(ObjectClass::PUBLIC_KEY)])? {
         add(&Attrs::read(s, h, &KEY_ATTRS)?, false);
     }
-    let certs = find(
-        s,
-        &[
-            Attribute::Class(ObjectClass::CERTIFICATE),
-            Attribute::CertificateType(CertificateType::X_509),
-        ],
-    )?;
-    for h in certs {
-        let a = Attrs::read(
-            s,
-            h,
-            &[
-                AttributeType::Id,
-                AttributeType::Label,
-                AttributeType::Value,
-            ],
-        )?;
-        let Some(cert) = a
-            .bytes(AttributeType::Value)
-            .and_then(|der| Certificate::from_der(der).ok())
-        else {
-            continue;
-        };
+    for (a, cert) in certificate_objects(s, &[AttributeType::Id, AttributeType::Label])? {
         let id = a.id();
         let pk = PublicKey::from_certificate(&cert).ok();
         let (key_type, key_bits) = ck_key_type(None, pk.as_ref());

@@ -35,11 +35,73 @@ public final class Kyso {
         }
     }
 
+    /**
+     * Verify a certificate on its own, like {@code kyso cert verify}: its chain to the trust anchors, revocation
+     * and the Decree 68 profile; by default also whether it may sign documents ({@code "purpose": "any"} checks
+     * the path alone). {@code cert} is PEM or DER (further certificates there help build the path); the options
+     * are those of {@link #verifyPdf}. Returns the JSON report ({@code status}, {@code sub_indication},
+     * {@code validation_time}, {@code path}, {@code revocation}, {@code reasons}) whatever the status.
+     */
+    public static String verifyCertificate(byte[] cert, String optionsJson) throws KysoException {
+        try (KysoBuffer report = call((out, err) -> KysoNative.INSTANCE.kyso_verify_certificate(cert,
+                new KysoNative.SizeT(cert == null ? 0 : cert.length), optionsJson, out, err))) {
+            return report.text();
+        }
+    }
+
+    /**
+     * Describe the first certificate in {@code cert} (PEM or DER) without validating it, like
+     * {@code kyso cert inspect --json}: subject, issuer, validity, key, key usages, policies, URLs, the Decree 68
+     * subscriber information, whether it may sign documents, and findings. Returns the JSON.
+     */
+    public static String inspectCertificate(byte[] cert) throws KysoException {
+        try (KysoBuffer info = call((out, err) -> KysoNative.INSTANCE.kyso_inspect_certificate(cert,
+                new KysoNative.SizeT(cert == null ? 0 : cert.length), out, err))) {
+            return info.text();
+        }
+    }
+
     /** Sign a PDF as the JSON signing options say; returns the signed file. */
     public static byte[] signPdf(byte[] pdf, String optionsJson) throws KysoException {
         try (KysoBuffer signed = call((out, err) -> KysoNative.INSTANCE.kyso_sign_pdf(pdf,
                 new KysoNative.SizeT(pdf == null ? 0 : pdf.length), optionsJson, out, err))) {
             return signed.bytes();
+        }
+    }
+
+    /** Like {@link #signPdf}, with what the signing reports besides the file (the field, the warnings). */
+    public static SignResult signPdfWithResult(byte[] pdf, String optionsJson) throws KysoException {
+        PointerByReference resultOut = new PointerByReference();
+        // On failure the library sets both outputs to NULL: only the error is to be freed.
+        try (KysoBuffer signed = call((out, err) -> KysoNative.INSTANCE.kyso_sign_pdf_with_result(pdf,
+                new KysoNative.SizeT(pdf == null ? 0 : pdf.length), optionsJson, out, resultOut, err));
+                KysoBuffer result = new KysoBuffer(resultOut.getValue())) {
+            return new SignResult(signed.bytes(), result.text());
+        }
+    }
+
+    /** The result of {@link #signPdfWithResult}. */
+    public static final class SignResult {
+        private final byte[] pdf;
+        private final String resultJson;
+
+        SignResult(byte[] pdf, String resultJson) {
+            this.pdf = pdf;
+            this.resultJson = resultJson;
+        }
+
+        /** The signed PDF (the input followed by an incremental update). */
+        public byte[] pdf() {
+            return pdf.clone();
+        }
+
+        /**
+         * What the signing reports, as JSON: {@code {"field": "Signature2", "size": 23456, "warnings":
+         * [{"code", "severity", "vi", "en"}]}}; {@code warnings} is empty unless something was assumed on the
+         * caller's behalf (e.g. {@code SEAL_SIZE_ASSUMED} for a seal PNG without {@code pHYs}).
+         */
+        public String resultJson() {
+            return resultJson;
         }
     }
 
@@ -108,6 +170,29 @@ public final class Kyso {
          */
         public String summaryJson() {
             return summaryJson;
+        }
+    }
+
+    /**
+     * Run one operation of the Government CA's VGCA Sign Service with VGCA's own JSON, like {@code kyso vgca}:
+     * {@code operation} is {@code SignApproved}, {@code SignIssued}, {@code SignIncome}, {@code SignCopy},
+     * {@code SignAppendix}, {@code Comment} or {@code VerifyPDF} (or its JavaScript name, e.g.
+     * {@code vgca_sign_issued}); {@code requestJson} is VGCA's request ({@code {"FileName": "local path",
+     * "DocNumber", "IssuedDate", "MetaData": [{"Key", "Value"}], "OutputFileName"}}); {@code optionsJson} the
+     * signing options of {@link #signPdf} (the profile comes from the request), or for {@code VerifyPDF} the
+     * verification options of {@link #verifyPdf}. The signed file is written to {@code OutputFileName} (default:
+     * {@code NAME_signed.pdf} beside the input).
+     *
+     * <p>Returns VGCA's JSON reply, for failures too: {@code {"Status": 0, "Message", "FileName",
+     * "DocumentNumber", "DocumentDate"}} on success; otherwise a non-zero {@code Status} (2: {@code VerifyPDF}
+     * found the document not valid, with its {@code Report}), a Vietnamese and English {@code Message} and
+     * kyso's {@code ErrorCode}. Read {@code Status}: a {@link KysoException} is thrown only for a null argument
+     * or an internal error.
+     */
+    public static String vgca(String operation, String requestJson, String optionsJson) throws KysoException {
+        try (KysoBuffer reply = call((out, err) -> KysoNative.INSTANCE.kyso_vgca(operation, requestJson, optionsJson,
+                out, err))) {
+            return reply.text();
         }
     }
 

@@ -39,8 +39,17 @@ public interface KysoNative extends Library {
     int kyso_verify_pdf(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference reportJsonOut,
             PointerByReference errorOut);
 
+    int kyso_verify_certificate(byte[] cert, SizeT certLen, String optionsJson, PointerByReference reportJsonOut,
+            PointerByReference errorOut);
+
+    int kyso_inspect_certificate(byte[] cert, SizeT certLen, PointerByReference infoJsonOut,
+            PointerByReference errorOut);
+
     int kyso_sign_pdf(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference signedPdfOut,
             PointerByReference errorOut);
+
+    int kyso_sign_pdf_with_result(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference signedPdfOut,
+            PointerByReference resultJsonOut, PointerByReference errorOut);
 
     int kyso_token_list(String modulePath, PointerByReference jsonOut, PointerByReference errorOut);
 
@@ -48,6 +57,9 @@ public interface KysoNative extends Library {
 
     int kyso_ltv_add(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference pdfOut,
             PointerByReference summaryJsonOut, PointerByReference errorOut);
+
+    int kyso_vgca(String operation, String requestJson, String optionsJson, PointerByReference replyJsonOut,
+            PointerByReference errorOut);
 
     Pointer kyso_buffer_data(Pointer buffer);
 

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * Tests of the Java binding (run by bindings/java/run-tests.sh):
  * KysoTest OUT ROOT.pem PKCS11_MODULE AT CHAIN.pem PLAIN.pdf
- * where OUT holds signed.pdf and tampered.pdf; writes OUT/parity/java-{signed,tampered}.json.
+ * where OUT holds signed.pdf and tampered.pdf; writes OUT/parity/java-{signed,tampered}.json. The test PKI's other
+ * files are read next to ROOT.pem; KYSO_P12_PASSWORD is the password of its ca-nhan.p12.
  */
 public final class KysoTest {
     private static int passed;
@@ -62,6 +63,78 @@ public final class KysoTest {
         check(report.contains("\"verdict\":\"VALID\"") && report.contains("Ký từ Java"),
                 "the Java-signed PDF verifies VALID (trust as PEM text), reason kept in UTF-8");
 
+        // Signing with the result: the field and the warnings (none: nothing was assumed).
+        Kyso.SignResult sr = Kyso.signPdfWithResult(plain, signOptions);
+        byte[] srPdf = sr.pdf();
+        check(srPdf.length > plain.length && java.util.Arrays.equals(srPdf, 0, plain.length, plain, 0, plain.length),
+                "signPdfWithResult: the input is a prefix of the signed PDF (" + srPdf.length + " bytes)");
+        check(sr.resultJson().contains("\"warnings\":[]") && sr.resultJson().contains("\"field\":\"Signature1\""),
+                "signPdfWithResult result: " + sr.resultJson());
+        try {
+            Kyso.signPdfWithResult(plain, "{\"signer\":{\"p12\":{\"path\":\"x.p12\"}},\"profile\":\"stamp\"}");
+            check(false, "signPdfWithResult with an unsupported profile throws");
+        } catch (KysoException e) {
+            check(e.code() == 7002, "signPdfWithResult unsupported profile -> code 7002");
+        }
+
+        // Certificates on their own: the test PKI next to ROOT.pem; CHAIN.pem starts with the issuing CA.
+        Path pki = Path.of(root).toAbsolutePath().getParent();
+        byte[] leafChain = Files.readAllBytes(pki.resolve("ca-nhan.fullchain.pem"));
+        byte[] ca = Files.readAllBytes(Path.of(chain));
+        String certReport = Kyso.verifyCertificate(leafChain, options);
+        check(certReport.contains("\"status\":\"VALID\"")
+                && certReport.contains("\"purpose\":\"document-signing\"") && certReport.contains("Nguyễn Văn An"),
+                "verifyCertificate: the signer's certificate (with its chain) is VALID for document signing");
+        certReport = Kyso.verifyCertificate(ca, options);
+        check(certReport.contains("\"status\":\"INVALID\"") && certReport.contains("KEY_USAGE_NOT_FOR_SIGNING"),
+                "verifyCertificate: the issuing CA may not sign documents");
+        check(Kyso.verifyCertificate(ca, "{\"purpose\":\"any\"," + options.substring(1))
+                .contains("\"status\":\"VALID\""),
+                "verifyCertificate (purpose any): the issuing CA chains to the root");
+        try {
+            Kyso.verifyCertificate(null, options);
+            check(false, "verifyCertificate null certificate throws");
+        } catch (KysoException e) {
+            check(e.code() == 7101, "verifyCertificate null certificate -> code 7101");
+        }
+        String info = Kyso.inspectCertificate(Files.readAllBytes(pki.resolve("ca-nhan.pem")));
+        check(info.contains("\"common_name\":\"Nguyễn Văn An\"") && info.contains("\"may_sign_documents\":true"),
+                "inspectCertificate: the signer's name in UTF-8, may sign documents");
+        check(Kyso.inspectCertificate(ca).contains("\"ca\":true"), "inspectCertificate: the issuing CA is a CA");
+        try {
+            Kyso.inspectCertificate("garbage".getBytes(StandardCharsets.US_ASCII));
+            check(false, "inspectCertificate on garbage throws");
+        } catch (KysoException e) {
+            check(e.code() != 0, "inspectCertificate on garbage -> code " + e.code());
+        }
+
+        // The VGCA Sign Service with VGCA's JSON; the key from the PKCS#12 file next to ROOT.pem, its password in
+        // KYSO_P12_PASSWORD. Operation failures are replies, not exceptions.
+        Path tmp = Files.createTempDirectory("kyso-java-vgca");
+        Path vgcaOut = tmp.resolve("phu-luc.pdf");
+        String request = "{\"FileName\":" + json(Path.of(args[5]).toAbsolutePath().toString())
+                + ",\"DocNumber\":\"125/QĐ-UBND\",\"OutputFileName\":" + json(vgcaOut.toString()) + "}";
+        String vgcaOptions = "{\"signer\":{\"p12\":{\"path\":" + json(pki.resolve("ca-nhan.p12").toString())
+                + ",\"password_env\":\"KYSO_P12_PASSWORD\"}}}";
+        String reply = Kyso.vgca("SignAppendix", request, vgcaOptions);
+        check(reply.contains("\"Status\":0") && reply.contains("\"DocumentNumber\":\"125/QĐ-UBND\"")
+                && Files.isRegularFile(vgcaOut), "vgca SignAppendix -> Status 0, the signed file written: " + reply);
+        if (Files.isRegularFile(vgcaOut)) {
+            check(Kyso.verifyPdf(Files.readAllBytes(vgcaOut), options).contains("\"verdict\":\"VALID\""),
+                    "vgca SignAppendix: the written PDF verifies VALID");
+        }
+        reply = Kyso.vgca("SignIncome", request, vgcaOptions);
+        check(!reply.contains("\"Status\":0") && reply.contains("\"Status\":") && reply.contains("\"ErrorCode\":7001"),
+                "vgca SignIncome without MetaData -> a reply with a non-zero Status, no exception: " + reply);
+        try {
+            Kyso.vgca(null, request, vgcaOptions);
+            check(false, "vgca null operation throws");
+        } catch (KysoException e) {
+            check(e.code() == 7101, "vgca null operation -> code 7101");
+        }
+        Files.deleteIfExists(vgcaOut);
+        Files.deleteIfExists(tmp);
+
         check(Kyso.tokenList(module).contains("\"label\":\"kyso-test\""), "token list has kyso-test");
         String inventory = Kyso.certificateInventory("{\"pkcs11_module\":" + json(module)
                 + ",\"pin\":\"1234\",\"unit\":\"Sở KH&CN\",\"at\":\"2029-12-20T00:00:00Z\"}");
@@ -71,7 +144,6 @@ public final class KysoTest {
 
         // Long-term validation, offline: the test PKI's CRLs (next to ROOT.pem), one as a DER file, one as PEM
         // text; then revocation "embedded" decides from the DSS alone.
-        Path pki = Path.of(root).toAbsolutePath().getParent();
         String ltvOptions = "{\"crls\":[" + json(pki.resolve("ca-g2.crl.der").toString()) + ","
                 + json(Files.readString(pki.resolve("root-g2.crl.pem"))) + "]}";
         String embedded = "{\"trust\":[" + json(pem) + "],\"revocation\":\"embedded\"}";
