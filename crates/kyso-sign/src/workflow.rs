@@ -23,7 +23,7 @@
 //! [`SigningTime`]'s offset.
 
 use kyso_pdf::lopdf::{Dictionary, Document, Object, StringFormat};
-use kyso_policy::reason::Reason;
+use kyso_policy::reason::{Msg, Reason};
 use kyso_token::Signer;
 
 use crate::appearance::{AppearanceBuilder, POINTS_PER_MM, PageGeometry, PngImage, Rect, TextFont};
@@ -426,36 +426,10 @@ pub fn seal_width_mm(i: &IssuanceOptions) -> Result<(f32, Option<Reason>), SignE
         return Ok((mm, None));
     }
     let d = DEFAULT_SEAL_DIAMETER_MM;
-    let advice_vi = "nếu con dấu có cỡ khác, hãy cho chiều rộng thật của nó \
-                     (--seal-width-mm, hoặc seal_width_mm trong JSON)";
-    let advice_en = "if the seal's size differs, give its real width \
-                     (--seal-width-mm, or seal_width_mm in JSON)";
     let warning = match i.seal.size_mm() {
         Some((mm, _)) if PHYS_SEAL_MM.contains(&mm) => return Ok((mm, None)),
-        Some((mm, _)) => Reason::warning(
-            SEAL_SIZE_ASSUMED,
-            format!(
-                "Độ phân giải ghi trong ảnh con dấu (pHYs) cho chiều rộng {mm:.0} mm, không phải \
-                 cỡ của một con dấu: con dấu được vẽ rộng {d} mm, đường kính thường gặp của con \
-                 dấu cơ quan nhà nước; {advice_vi}."
-            ),
-            format!(
-                "The resolution in the seal image (pHYs) makes it {mm:.0} mm wide, not the size \
-                 of a seal: the seal is drawn {d} mm wide, a common diameter of a state agency's \
-                 seal; {advice_en}."
-            ),
-        ),
-        None => Reason::warning(
-            SEAL_SIZE_ASSUMED,
-            format!(
-                "Ảnh con dấu không ghi kích thước thật (không có pHYs): con dấu được vẽ rộng \
-                 {d} mm, đường kính thường gặp của con dấu cơ quan nhà nước; {advice_vi}."
-            ),
-            format!(
-                "The seal image does not state its real size (no pHYs): the seal is drawn {d} mm \
-                 wide, a common diameter of a state agency's seal; {advice_en}."
-            ),
-        ),
+        Some((mm, _)) => Msg::SealSizeAssumedPhys { mm: &mm, drawn: &d }.reason(),
+        None => Msg::SealSizeAssumedNoPhys { drawn: &d }.reason(),
     };
     Ok((d, Some(warning)))
 }
@@ -692,7 +666,9 @@ mod tests {
     fn a_seal_without_phys_is_drawn_at_the_default_size_with_a_warning() {
         let (mm, warning) = seal_width_mm(&seal(None, None)).unwrap_or((0.0, None));
         assert_eq!(mm, DEFAULT_SEAL_DIAMETER_MM);
-        let warning = warning.unwrap_or_else(|| Reason::info("NONE", "", ""));
+        let Some(warning) = warning else {
+            panic!("a seal without pHYs gives no warning");
+        };
         assert_eq!(warning.code, SEAL_SIZE_ASSUMED);
         assert_eq!(warning.severity, kyso_policy::reason::Severity::Warning);
         assert!(

@@ -3,7 +3,7 @@
 //! path, validity at the signing time, algorithms, revocation and the PAdES level reached.
 
 use kyso_pdf::PdfSignature;
-use kyso_policy::reason::{Reason, Severity};
+use kyso_policy::reason::{Msg, Reason, Severity};
 use kyso_policy::revocation::{CertStatus, RevocationOptions, check_path};
 use kyso_policy::time::{parse_pdf_date, rfc3339};
 use x509_cert::Certificate;
@@ -61,14 +61,7 @@ impl SignatureContext<'_> {
             Err(e) => {
                 out.report.checks.integrity = CheckStatus::Failed;
                 out.report.checks.signature = CheckStatus::Failed;
-                out.fail(
-                    "FORMAT_FAILURE",
-                    Reason::error(
-                        "CMS_MALFORMED",
-                        "Dữ liệu chữ ký (CMS) bị hỏng hoặc không đúng định dạng",
-                        format!("The signature data (CMS) is malformed: {e}"),
-                    ),
-                );
+                out.fail("FORMAT_FAILURE", Msg::CmsMalformed { error: &e }.reason());
                 return None;
             }
         };
@@ -77,14 +70,7 @@ impl SignatureContext<'_> {
             if r.code == "CONTENT_ATTACHED" {
                 // ISO 32000-1 §12.8.3.3: a PDF signature is detached; embedded content means
                 // the signed data is not (only) this document.
-                out.fail(
-                    "FORMAT_FAILURE",
-                    Reason::error(
-                        "CMS_NOT_DETACHED",
-                        "Chữ ký chứa sẵn nội dung khác thay vì ký tách rời trên tài liệu này",
-                        "The signature embeds its own content instead of signing this document detached",
-                    ),
-                );
+                out.fail("FORMAT_FAILURE", Msg::CmsNotDetached {}.reason());
                 continue;
             }
             match (r.severity, r.code.as_str()) {
@@ -131,11 +117,12 @@ impl SignatureContext<'_> {
                 .as_secs()
                 .abs_diff(st.unix_duration().as_secs());
             if diff > 300 {
-                out.report.reasons.push(Reason::warning(
-                    "SIGNING_TIME_MISMATCH",
-                    format!("Thời gian ký do máy người ký ghi lệch {} phút so với dấu thời gian; dùng thời gian của dấu thời gian", diff / 60),
-                    format!("The signing time claimed by the signer's computer differs from the time-stamp by {} minutes; the time-stamp's time is used", diff / 60),
-                ));
+                out.report.reasons.push(
+                    Msg::SigningTimeMismatch {
+                        minutes: &(diff / 60),
+                    }
+                    .reason(),
+                );
             }
         }
         SigningTime { proven, claimed }
@@ -201,11 +188,7 @@ impl SignatureContext<'_> {
         });
         if !covered {
             out.report.level = "B-T".into();
-            out.report.reasons.push(Reason::info(
-                "LTV_DATA_INCOMPLETE",
-                "Kho dữ liệu xác thực (DSS) của tài liệu không đủ chuỗi chứng thư và dữ liệu thu hồi cho chữ ký này; mức B-T",
-                "The document's security store (DSS) lacks the chain or revocation data for this signature; level B-T",
-            ));
+            out.report.reasons.push(Msg::LtvDataIncomplete {}.reason());
         }
     }
 }
@@ -220,23 +203,15 @@ fn accepted_sub_filter<'s>(sig: &'s PdfSignature, out: &mut Outcome) -> Option<&
     ) {
         out.fail(
             "FORMAT_FAILURE",
-            Reason::error(
-                "UNSUPPORTED_SUBFILTER",
-                format!("Định dạng chữ ký /SubFilter {sub_filter} không được hỗ trợ"),
-                format!("Signature format /SubFilter {sub_filter} is not supported"),
-            ),
+            Msg::UnsupportedSubfilter {
+                sub_filter: &sub_filter,
+            }
+            .reason(),
         );
         return None;
     }
     if sub_filter == "adbe.pkcs7.sha1" {
-        out.fail(
-            "FORMAT_FAILURE",
-            Reason::error(
-                "UNSUPPORTED_SUBFILTER",
-                "Định dạng adbe.pkcs7.sha1 (ký trên giá trị băm SHA-1 nhúng) không được chấp nhận",
-                "The adbe.pkcs7.sha1 format (signature over an embedded SHA-1 hash) is not accepted",
-            ),
-        );
+        out.fail("FORMAT_FAILURE", Msg::UnsupportedSubfilterSha1 {}.reason());
         return None;
     }
     Some(sub_filter)
@@ -247,11 +222,7 @@ fn signer_certificate(cms: &CmsSignature, out: &mut Outcome) -> Option<Certifica
     let Some(signer_cert) = cms.signer_certificate.clone() else {
         out.indeterminate(
             "NO_SIGNING_CERTIFICATE_FOUND",
-            Reason::error(
-                "NO_SIGNING_CERTIFICATE_FOUND",
-                "Không tìm thấy chứng thư số của người ký trong chữ ký",
-                "The signer's certificate is not in the signature",
-            ),
+            Msg::NoSigningCertificateFound {}.reason(),
         );
         return None;
     };
@@ -266,14 +237,7 @@ fn check_digest(cms: &CmsSignature, out: &mut Outcome) {
         CheckStatus::Failed
     };
     if !cms.message_digest_ok {
-        out.fail(
-            "HASH_FAILURE",
-            Reason::error(
-                "HASH_FAILURE",
-                "Nội dung tài liệu đã bị thay đổi: giá trị băm không khớp với chữ ký",
-                "The document content was changed: its digest does not match the signed digest",
-            ),
-        );
+        out.fail("HASH_FAILURE", Msg::HashFailure {}.reason());
     }
 }
 
@@ -285,14 +249,7 @@ fn check_signature_value(cms: &CmsSignature, out: &mut Outcome) {
         CheckStatus::Failed
     };
     if !cms.signature_ok {
-        out.fail(
-            "SIG_CRYPTO_FAILURE",
-            Reason::error(
-                "SIG_CRYPTO_FAILURE",
-                "Giá trị chữ ký không khớp với khóa công khai của người ký",
-                "The signature value does not verify with the signer's public key",
-            ),
-        );
+        out.fail("SIG_CRYPTO_FAILURE", Msg::SigCryptoFailure {}.reason());
     }
 }
 
@@ -318,11 +275,7 @@ fn check_validity_at_signing(signer_cert: &Certificate, time: &SigningTime, out:
             out.report.checks.validity_at_signing = CheckStatus::Failed;
             out.indeterminate(
                 "OUT_OF_BOUNDS_NO_POE",
-                Reason::error(
-                    "SIGNED_OUTSIDE_VALIDITY",
-                    "Thời gian ký nằm ngoài thời hạn hiệu lực của chứng thư số",
-                    "The claimed signing time is outside the certificate's validity period",
-                ),
+                Msg::SignedOutsideValidity {}.reason(),
             );
         }
     }

@@ -3,7 +3,7 @@
 //! (unreadable DSS entries, a repaired cross-reference table, no or unreferenced signatures).
 
 use kyso_pdf::SignatureKind;
-use kyso_policy::reason::Reason;
+use kyso_policy::reason::Msg;
 use kyso_policy::time::{parse_rfc3339, rfc3339};
 
 use super::modifications::mdp_rules;
@@ -29,24 +29,15 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
     let embedded = dss.data;
     let mut doc_reasons = Vec::new();
     if dss.skipped > 0 {
-        doc_reasons.push(Reason::warning(
-            "DSS_ENTRY_UNREADABLE",
-            format!(
-                "{} mục trong kho dữ liệu xác thực (DSS) không đọc được hoặc vượt giới hạn kích thước, đã bỏ qua",
-                dss.skipped
-            ),
-            format!(
-                "{} entries of the document security store (DSS) are unreadable or over the size bound and were ignored",
-                dss.skipped
-            ),
-        ));
+        doc_reasons.push(
+            Msg::DssEntryUnreadable {
+                count: &dss.skipped,
+            }
+            .reason(),
+        );
     }
     if doc.xref_recovery.is_some() {
-        doc_reasons.push(Reason::warning(
-            "PDF_XREF_REPAIRED",
-            "Bảng tham chiếu chéo của tệp PDF bị hỏng và đã được dựng lại khi đọc",
-            "The PDF's cross-reference data was damaged and had to be rebuilt when reading",
-        ));
+        doc_reasons.push(Msg::PdfXrefRepaired {}.reason());
     }
 
     // Document time-stamps are checked from the last one back: the last is validated at the
@@ -99,25 +90,13 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
         Verdict::Valid
     };
     if reports.is_empty() && kyso_pdf::load::find(bytes, b"/ByteRange").is_some() {
-        doc_reasons.push(Reason::error(
-            "UNREFERENCED_SIGNATURE",
-            "Tệp có dữ liệu chữ ký nhưng không gắn với trường chữ ký nào của tài liệu",
-            "The file holds signature data that no signature field of the document refers to",
-        ));
+        doc_reasons.push(Msg::UnreferencedSignature {}.reason());
     }
     if reports.is_empty() && doc.trailer.has(b"Encrypt") {
-        doc_reasons.push(Reason::error(
-            "ENCRYPTED_UNSUPPORTED",
-            "Tài liệu được mã hóa; không đọc được các trường chữ ký",
-            "The document is encrypted; its signature fields could not be read",
-        ));
+        doc_reasons.push(Msg::EncryptedUnsupported {}.reason());
     }
     if reports.is_empty() {
-        doc_reasons.push(Reason::error(
-            "NO_SIGNATURES",
-            "Tài liệu không có chữ ký số",
-            "The document carries no digital signature",
-        ));
+        doc_reasons.push(Msg::NoSignatures {}.reason());
     }
     Ok(Report {
         schema: SCHEMA,

@@ -3,7 +3,7 @@
 
 use kyso_pdf::{Coverage, PdfSignature};
 use kyso_policy::algorithms::Hasher;
-use kyso_policy::reason::Reason;
+use kyso_policy::reason::{Msg, Reason};
 
 use super::{Outcome, SignatureContext};
 use crate::report::CheckStatus;
@@ -16,17 +16,7 @@ impl SignatureContext<'_> {
         match &coverage {
             Coverage::Invalid { reason } => {
                 out.report.checks.coverage = CheckStatus::Failed;
-                out.fail(
-                    "FORMAT_FAILURE",
-                    Reason::error(
-                        "BYTE_RANGE_INVALID",
-                        format!(
-                            "Phạm vi dữ liệu được ký (/ByteRange) không hợp lệ: {}",
-                            vi_coverage(reason)
-                        ),
-                        format!("The signed byte range (/ByteRange) is invalid: {reason}"),
-                    ),
-                );
+                out.fail("FORMAT_FAILURE", byte_range_invalid(reason));
                 return None;
             }
             Coverage::EntireFile | Coverage::EntireRevision { .. } => {
@@ -61,13 +51,14 @@ impl SignatureContext<'_> {
     }
 }
 
-/// The Vietnamese for why the byte ranges are invalid (`reason`, in English).
-fn vi_coverage(reason: &str) -> &'static str {
-    if reason.contains("gap") {
-        "khoảng trống không đúng là giá trị chữ ký"
+/// `BYTE_RANGE_INVALID`, worded in Vietnamese by what kyso-pdf's `reason` (in English) says.
+fn byte_range_invalid(reason: &str) -> Reason {
+    let msg = if reason.contains("gap") {
+        Msg::ByteRangeInvalidGap { reason: &reason }
     } else if reason.contains("revision") {
-        "dữ liệu được ký không kết thúc ở cuối một phiên bản tài liệu"
+        Msg::ByteRangeInvalidRevision { reason: &reason }
     } else {
-        "phạm vi sai cấu trúc hoặc nằm ngoài tệp"
-    }
+        Msg::ByteRangeInvalidStructure { reason: &reason }
+    };
+    msg.reason()
 }

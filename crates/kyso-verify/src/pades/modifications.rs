@@ -3,7 +3,7 @@
 
 use kyso_pdf::diff::ModificationLevel;
 use kyso_pdf::{Coverage, PdfSignature};
-use kyso_policy::reason::Reason;
+use kyso_policy::reason::Msg;
 
 use super::{Outcome, SignatureContext};
 use crate::report::CheckStatus;
@@ -92,11 +92,7 @@ impl SignatureContext<'_> {
                         .join(", ");
                     out.fail(
                         "MODIFIED_AFTER_SIGNING",
-                        Reason::error(
-                            "LOCKED_FIELD_MODIFIED",
-                            format!("Trường biểu mẫu đã bị chữ ký này khóa lại bị thay đổi sau khi ký: {names}"),
-                            format!("Form fields locked by this signature were changed after signing: {names}"),
-                        ),
+                        Msg::LockedFieldModified { names: &names }.reason(),
                     );
                 }
                 if report.level > permitted {
@@ -114,23 +110,25 @@ impl SignatureContext<'_> {
                         .collect();
                     out.fail(
                         "MODIFIED_AFTER_SIGNING",
-                        Reason::error(
-                            "MODIFIED_AFTER_SIGNING",
-                            format!(
-                                "Tài liệu đã bị sửa đổi sau khi ký, vượt quá những thay đổi được phép ({} thay đổi không được phép)",
-                                report.changes.iter().filter(|c| c.level > permitted).count()
-                            ),
-                            format!("The document was modified after signing beyond what is permitted: {}", what.join("; ")),
-                        ),
+                        Msg::ModifiedAfterSigning {
+                            count: &report
+                                .changes
+                                .iter()
+                                .filter(|c| c.level > permitted)
+                                .count(),
+                            changes: &what.join("; "),
+                        }
+                        .reason(),
                     );
                 } else {
                     out.report.checks.modifications = CheckStatus::Passed;
                     if report.level > ModificationLevel::None {
-                        out.report.reasons.push(Reason::info(
-                            "PERMITTED_CHANGES_AFTER_SIGNING",
-                            "Sau chữ ký này tài liệu chỉ có các thay đổi được phép (thêm chữ ký, dữ liệu kiểm tra hiệu lực, điền biểu mẫu)",
-                            format!("After this signature only permitted changes were made ({})", report.level.as_str()),
-                        ));
+                        out.report.reasons.push(
+                            Msg::PermittedChangesAfterSigning {
+                                level: &report.level.as_str(),
+                            }
+                            .reason(),
+                        );
                     }
                 }
             }
@@ -138,11 +136,7 @@ impl SignatureContext<'_> {
                 out.report.checks.modifications = CheckStatus::Failed;
                 out.fail(
                     "FORMAT_FAILURE",
-                    Reason::error(
-                        "REVISION_UNREADABLE",
-                        "Không đọc được phiên bản tài liệu đã ký để so sánh các thay đổi",
-                        format!("The signed revision could not be read to compare changes: {e}"),
-                    ),
+                    Msg::RevisionUnreadable { error: &e }.reason(),
                 );
             }
         }

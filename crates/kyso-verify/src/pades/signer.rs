@@ -2,7 +2,7 @@
 //! from AIA), the Decree 68 profile, revocation, and the signer section of the report.
 
 use kyso_policy::path::{PathOptions, PathStatus, PathValidation, validate_path};
-use kyso_policy::reason::{Reason, Severity};
+use kyso_policy::reason::{Msg, Severity};
 use kyso_policy::time::rfc3339;
 use x509_cert::Certificate;
 
@@ -63,14 +63,7 @@ impl SignatureContext<'_> {
                     }
                 }
                 if out.failed.is_none() && out.indeterminate.is_none() {
-                    out.indeterminate(
-                        sub,
-                        Reason::error(
-                            "CHAIN_INVALID",
-                            "Chuỗi chứng thư số của người ký không hợp lệ",
-                            "The signer's certificate chain is not valid",
-                        ),
-                    );
+                    out.indeterminate(sub, Msg::ChainInvalid {}.reason());
                 }
             }
         }

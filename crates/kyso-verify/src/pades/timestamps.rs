@@ -3,7 +3,7 @@
 
 use kyso_pdf::PdfSignature;
 use kyso_policy::path::PathStatus;
-use kyso_policy::reason::Reason;
+use kyso_policy::reason::{Msg, Reason, Severity};
 use kyso_policy::time::rfc3339;
 use x509_cert::Certificate;
 
@@ -43,17 +43,13 @@ impl SignatureContext<'_> {
                         tsa_revocation = d.sources;
                         if d.failed {
                             trusted = false;
-                            out.report.reasons.push(Reason::warning(
-                                "TIMESTAMP_TSA_REVOKED",
-                                "Chứng thư số của đơn vị cấp dấu thời gian đã bị thu hồi trước thời điểm cấp dấu thời gian",
-                                "The time-stamping authority's certificate was revoked before the time-stamp was issued",
-                            ));
+                            out.report
+                                .reasons
+                                .push(Msg::TimestampTsaRevoked {}.reason());
                         } else if d.check != CheckStatus::Passed {
-                            out.report.reasons.push(Reason::info(
-                                "TIMESTAMP_TSA_REVOCATION_UNKNOWN",
-                                "Chưa xác định được tình trạng thu hồi chứng thư số của đơn vị cấp dấu thời gian",
-                                "The revocation status of the time-stamping authority's certificate could not be established",
-                            ));
+                            out.report
+                                .reasons
+                                .push(Msg::TimestampTsaRevocationUnknown {}.reason());
                         }
                     }
                     if let Err(why) = check_tsa_certificate(tsa) {
@@ -63,11 +59,9 @@ impl SignatureContext<'_> {
                     let expired = tsa.tbs_certificate().validity().not_after.to_date_time()
                         < self.options.validation_time;
                     if trusted && expired && !self.later_doc_ts {
-                        out.report.reasons.push(Reason::info(
-                            "TIMESTAMP_TSA_EXPIRED",
-                            "Chứng thư số của đơn vị cấp dấu thời gian đã hết hạn; dấu thời gian được chấp nhận tại thời điểm cấp (tài liệu không có dấu thời gian tài liệu nào sau đó để chứng minh)",
-                            "The time-stamping authority's certificate has expired since; the time-stamp is accepted at its own time (no later document time-stamp proves it existed before)",
-                        ));
+                        out.report
+                            .reasons
+                            .push(Msg::TimestampTsaExpired {}.reason());
                     }
                 }
                 let valid = ts.signature_ok && imprint_ok && trusted;
@@ -79,21 +73,10 @@ impl SignatureContext<'_> {
                     revocation: tsa_revocation,
                 });
                 if !ts.signature_ok || !imprint_ok {
-                    out.fail(
-                        "TIMESTAMP_FAILURE",
-                        Reason::error(
-                            "TIMESTAMP_INVALID",
-                            "Dấu thời gian của chữ ký không hợp lệ (chữ ký hoặc giá trị băm không khớp)",
-                            "The signature time-stamp is invalid (its signature or message imprint does not match)",
-                        ),
-                    );
+                    out.fail("TIMESTAMP_FAILURE", Msg::TimestampInvalid {}.reason());
                     None
                 } else if !trusted {
-                    out.report.reasons.push(Reason::warning(
-                        "TIMESTAMP_UNTRUSTED",
-                        "Dấu thời gian không xác minh được đến nhà cung cấp dịch vụ cấp dấu thời gian tin cậy; thời gian ký chưa được chứng minh",
-                        "The time-stamp does not chain to a trusted time-stamping authority; the signing time is not proven",
-                    ));
+                    out.report.reasons.push(Msg::TimestampUntrusted {}.reason());
                     None
                 } else {
                     Some(ts.gen_time)
@@ -102,11 +85,7 @@ impl SignatureContext<'_> {
             Err(e) => {
                 out.fail(
                     "TIMESTAMP_FAILURE",
-                    Reason::error(
-                        "TIMESTAMP_MALFORMED",
-                        "Dấu thời gian của chữ ký bị hỏng",
-                        format!("The signature time-stamp is malformed: {e}"),
-                    ),
+                    Msg::TimestampMalformed { error: &e }.reason(),
                 );
                 None
             }
@@ -159,11 +138,7 @@ impl SignatureContext<'_> {
                         out.report.checks.chain = CheckStatus::Failed;
                         out.indeterminate(
                             path.sub_indication.unwrap_or("NO_CERTIFICATE_CHAIN_FOUND"),
-                            Reason::error(
-                                "TIMESTAMP_UNTRUSTED",
-                                "Dấu thời gian tài liệu không xác minh được đến nhà cung cấp dịch vụ tin cậy",
-                                "The document time-stamp does not chain to a trusted time-stamping authority",
-                            ),
+                            Msg::TimestampUntrustedDocument {}.reason(),
                         );
                     }
                 }
@@ -178,21 +153,13 @@ impl SignatureContext<'_> {
                 if !imprint_ok {
                     out.fail(
                         "HASH_FAILURE",
-                        Reason::error(
-                            "HASH_FAILURE",
-                            "Nội dung tài liệu không khớp với dấu thời gian tài liệu",
-                            "The document content does not match the document time-stamp",
-                        ),
+                        Msg::HashFailureDocumentTimestamp {}.reason(),
                     );
                 }
                 if !ts.signature_ok {
                     out.fail(
                         "SIG_CRYPTO_FAILURE",
-                        Reason::error(
-                            "SIG_CRYPTO_FAILURE",
-                            "Chữ ký của dấu thời gian tài liệu không hợp lệ",
-                            "The document time-stamp's signature is invalid",
-                        ),
+                        Msg::SigCryptoFailureDocumentTimestamp {}.reason(),
                     );
                 }
                 out.report.checks.validity_at_signing = CheckStatus::NotApplicable;
@@ -201,11 +168,7 @@ impl SignatureContext<'_> {
             }
             Err(e) => out.fail(
                 "FORMAT_FAILURE",
-                Reason::error(
-                    "TIMESTAMP_MALFORMED",
-                    "Dấu thời gian tài liệu bị hỏng",
-                    format!("The document time-stamp is malformed: {e}"),
-                ),
+                Msg::TimestampMalformedDocument { error: &e }.reason(),
             ),
         }
     }
@@ -216,16 +179,10 @@ impl SignatureContext<'_> {
 fn tsa_binding_reason(ts: &crate::timestamp::TimestampInfo) -> Option<Reason> {
     match ts.signing_certificate_bound {
         Some(true) => None,
-        Some(false) => Some(Reason::error(
-            "TIMESTAMP_SIGNING_CERTIFICATE_MISMATCH",
-            "Thuộc tính signingCertificate của dấu thời gian không khớp với chứng thư số của đơn vị cấp dấu thời gian đi kèm",
-            "The time-stamp's signingCertificate attribute does not match the TSA certificate that came with it",
-        )),
-        None if ts.tsa_certificate.is_some() => Some(Reason::warning(
-            "TIMESTAMP_NO_SIGNING_CERTIFICATE",
-            "Dấu thời gian không có thuộc tính signingCertificate gắn với chứng thư số của đơn vị cấp (RFC 3161 §2.4.1)",
-            "The time-stamp has no signingCertificate attribute binding it to the TSA certificate (RFC 3161 §2.4.1)",
-        )),
+        Some(false) => Some(Msg::TimestampSigningCertificateMismatch {}.reason()),
+        None if ts.tsa_certificate.is_some() => {
+            Some(Msg::TimestampNoSigningCertificate {}.reason())
+        }
         None => None,
     }
 }
@@ -234,11 +191,10 @@ fn tsa_binding_reason(ts: &crate::timestamp::TimestampInfo) -> Option<Reason> {
 /// document time-stamp, a warning for a signature time-stamp (the signing time is then only
 /// claimed).
 fn tsa_usage_reason(why: &str, decisive: bool) -> Reason {
-    let vi = "Chứng thư số của đơn vị cấp dấu thời gian không dành cho việc cấp dấu thời gian";
-    let en = format!("The time-stamping authority's certificate is not for time-stamping: {why}");
+    let reason = Msg::TsaCertificateUsage { why: &why }.reason();
     if decisive {
-        Reason::error("TSA_CERTIFICATE_USAGE", vi, en)
+        reason
     } else {
-        Reason::warning("TSA_CERTIFICATE_USAGE", vi, en)
+        reason.with_severity(Severity::Warning)
     }
 }
