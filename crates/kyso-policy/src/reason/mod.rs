@@ -30,6 +30,8 @@ use serde::{Deserialize, Serialize};
 pub mod catalog;
 mod define;
 mod params;
+#[cfg(test)]
+mod tests;
 
 pub use catalog::{Msg, Term};
 pub use params::{At, Param};
@@ -73,21 +75,6 @@ impl Reason {
             vi: vi.into(),
             en: en.into(),
         }
-    }
-
-    /// An error reason.
-    pub fn error(code: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(code, Severity::Error, vi, en)
-    }
-
-    /// A warning reason.
-    pub fn warning(code: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(code, Severity::Warning, vi, en)
-    }
-
-    /// An informational reason.
-    pub fn info(code: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(code, Severity::Info, vi, en)
     }
 
     /// The same finding with another weight (where the catalog's default does not apply,
