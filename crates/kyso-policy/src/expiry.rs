@@ -9,7 +9,7 @@ use der::DateTime;
 use serde::Serialize;
 use x509_cert::Certificate;
 
-use crate::reason::Reason;
+use crate::reason::{Msg, Reason};
 use crate::subject::display_name;
 use crate::time::vn_date;
 
@@ -98,33 +98,28 @@ impl Expiry {
         let end = vn_date(self.not_after);
         match self.state {
             ExpiryState::Valid => None,
-            ExpiryState::ExpiringSoon => Some(Reason::warning(
-                "CERT_EXPIRING_SOON",
-                format!(
-                    "Chứng thư số \"{name}\" hết hạn sau {} ngày ({end}); cần đề nghị gia hạn qua cơ quan quản lý",
-                    self.days_left
-                ),
-                format!(
-                    "Certificate \"{name}\" expires in {} days ({end}); request its renewal through the managing agency",
-                    self.days_left
-                ),
-            )),
-            ExpiryState::Expired => Some(Reason::error(
-                "CERT_EXPIRED",
-                format!("Chứng thư số \"{name}\" đã hết hạn ngày {end}"),
-                format!("Certificate \"{name}\" expired on {end}"),
-            )),
-            ExpiryState::NotYetValid => Some(Reason::warning(
-                "CERT_NOT_YET_VALID",
-                format!(
-                    "Chứng thư số \"{name}\" chưa có hiệu lực (từ ngày {})",
-                    vn_date(self.not_before)
-                ),
-                format!(
-                    "Certificate \"{name}\" is not valid yet (from {})",
-                    vn_date(self.not_before)
-                ),
-            )),
+            ExpiryState::ExpiringSoon => Some(
+                Msg::CertExpiringSoon {
+                    name: &name,
+                    days: &self.days_left,
+                    end: &end,
+                }
+                .reason(),
+            ),
+            ExpiryState::Expired => Some(
+                Msg::CertExpired {
+                    name: &name,
+                    end: &end,
+                }
+                .reason(),
+            ),
+            ExpiryState::NotYetValid => Some(
+                Msg::CertNotYetValid {
+                    name: &name,
+                    start: &vn_date(self.not_before),
+                }
+                .reason(),
+            ),
         }
     }
 }

@@ -13,7 +13,7 @@ use const_oid::ObjectIdentifier;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::CertificatePolicies;
 
-use crate::reason::Reason;
+use crate::reason::{Msg, Param, Reason, Term};
 use crate::subject::{OID_O, SubscriberType, display_name, name_values, subject_info};
 
 /// The Government CA's certificate policy for public-service signatures.
@@ -103,15 +103,13 @@ pub fn certificate_findings(path: &[Certificate], profile: &Profile) -> Vec<Reas
         .saturating_sub(v.not_before.to_unix_duration().as_secs())
         / 86_400;
     if days > profile.max_subscriber_validity_days {
-        out.push(Reason::warning(
-            "PROFILE_VALIDITY_TOO_LONG",
-            format!(
-                "Chứng thư số \"{name}\" có thời hạn {days} ngày, vượt quá 5 năm (Điều 9 Nghị định 68/2024/NĐ-CP)"
-            ),
-            format!(
-                "Certificate \"{name}\" is valid for {days} days, more than five years (Decree 68/2024 Art. 9)"
-            ),
-        ));
+        out.push(
+            Msg::ProfileValidityTooLong {
+                name: &name,
+                days: &days,
+            }
+            .reason(),
+        );
     }
     if path.len() >= 2
         && let Some(anchor) = path.last()
@@ -121,17 +119,13 @@ pub fn certificate_findings(path: &[Certificate], profile: &Profile) -> Vec<Reas
             .iter()
             .any(|c| policies(c).contains(&profile.government_policy));
         if !found {
-            out.push(Reason::warning(
-                "PROFILE_POLICY_MISSING",
-                format!(
-                    "Chuỗi chứng thư số của \"{name}\" không mang chính sách chứng thư chuyên dùng Chính phủ {}",
-                    profile.government_policy
-                ),
-                format!(
-                    "The certificate path of \"{name}\" does not carry the Government certificate policy {}",
-                    profile.government_policy
-                ),
-            ));
+            out.push(
+                Msg::ProfilePolicyMissing {
+                    name: &name,
+                    policy: &profile.government_policy,
+                }
+                .reason(),
+            );
         }
     }
     out
@@ -146,30 +140,25 @@ pub fn check_role(role: &str, leaf: &Certificate, profile: &Profile) -> Option<R
         return None;
     }
     let name = display_name(leaf);
-    let (need_vi, need_en) = match rule.required {
-        SubscriberType::Organization => (
-            "chứng thư số của cơ quan, tổ chức",
-            "an organisation certificate",
-        ),
-        SubscriberType::Individual => ("chứng thư số cá nhân", "an individual's certificate"),
-        _ => ("chứng thư số phù hợp", "a suitable certificate"),
+    let need = match rule.required {
+        SubscriberType::Organization => Term::NeedOrganization,
+        SubscriberType::Individual => Term::NeedIndividual,
+        _ => Term::NeedSuitable,
     };
-    let (role_vi, role_en) = match role {
-        "approval" => ("ký phê duyệt", "An approval signature"),
-        "issuance" => ("ký ban hành (đóng dấu)", "An issuance (seal) signature"),
-        "attachment" => ("ký văn bản kèm theo", "An attachment signature"),
-        "copy" => ("ký bản sao", "A copy signature"),
-        other => (other, other),
+    let signature: &dyn Param = match role {
+        "approval" => &Term::RoleApproval,
+        "issuance" => &Term::RoleIssuance,
+        "attachment" => &Term::RoleAttachment,
+        "copy" => &Term::RoleCopy,
+        _ => &role,
     };
-    Some(Reason::error(
-        "PROFILE_ROLE_CERTIFICATE",
-        format!(
-            "Chữ ký {role_vi} phải dùng {need_vi}; chứng thư \"{name}\" là loại {}",
-            info.subscriber_type.as_str()
-        ),
-        format!(
-            "{role_en} must use {need_en}; certificate \"{name}\" is of type {}",
-            info.subscriber_type.as_str()
-        ),
-    ))
+    Some(
+        Msg::ProfileRoleCertificate {
+            role: signature,
+            need: &need,
+            name: &name,
+            kind: &info.subscriber_type.as_str(),
+        }
+        .reason(),
+    )
 }

@@ -24,7 +24,7 @@ use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, KeyUsages};
 
 use crate::algorithms::{AlgorithmPolicy, key_info};
 use crate::extensions;
-use crate::reason::{Reason, Severity};
+use crate::reason::{Msg, Reason, Severity, Term};
 use crate::subject::format_name;
 
 /// Reason code: keyUsage does not allow signing (neither digitalSignature nor nonRepudiation).
@@ -99,7 +99,7 @@ pub fn document_signer_findings(cert: &Certificate) -> Vec<Reason> {
     let ku = extensions::find_all(cert, &OID_KU);
     let eku = extensions::find_all(cert, &OID_EKU);
     if ku.len() > 1 || eku.len() > 1 {
-        out.push(malformed(&name, "xuất hiện hai lần", "appears twice"));
+        out.push(malformed(&name, Term::UsageTwice));
         return out;
     }
     if let Some(ext) = ku.first() {
@@ -108,21 +108,15 @@ pub fn document_signer_findings(cert: &Certificate) -> Vec<Reason> {
             Ok(k) if k.0.contains(KeyUsages::NonRepudiation) => {}
             Ok(k) => {
                 let listed = key_usage_names(&k);
-                out.push(Reason::error(
-                    KEY_USAGE_NOT_FOR_SIGNING,
-                    format!(
-                        "Chứng thư số \"{name}\" không được phép dùng để ký: mục đích sử dụng khóa (keyUsage) chỉ gồm {listed}, không có digitalSignature hay nonRepudiation"
-                    ),
-                    format!(
-                        "Certificate \"{name}\" may not sign: its keyUsage is {listed} only, without digitalSignature or nonRepudiation"
-                    ),
-                ));
+                out.push(
+                    Msg::KeyUsageNotForSigning {
+                        name: &name,
+                        listed: &listed,
+                    }
+                    .reason(),
+                );
             }
-            Err(_) => out.push(malformed(
-                &name,
-                "keyUsage không đọc được",
-                "keyUsage does not decode",
-            )),
+            Err(_) => out.push(malformed(&name, Term::KeyUsageUnreadable)),
         }
     }
     if let Some(ext) = eku.first() {
@@ -136,22 +130,16 @@ pub fn document_signer_findings(cert: &Certificate) -> Vec<Reason> {
                     .iter()
                     .any(|p| *p == ANY_EKU || DOCUMENT_COMPATIBLE.contains(p));
                 if service_only || (ext.critical && !fits) {
-                    out.push(Reason::error(
-                        EXTENDED_KEY_USAGE_NOT_FOR_SIGNING,
-                        format!(
-                            "Chứng thư số \"{name}\" chỉ được dùng cho mục đích khác (extendedKeyUsage: {listed}), không dùng để ký văn bản"
-                        ),
-                        format!(
-                            "Certificate \"{name}\" is restricted to other purposes (extendedKeyUsage: {listed}) and may not sign documents"
-                        ),
-                    ));
+                    out.push(
+                        Msg::ExtendedKeyUsageNotForSigning {
+                            name: &name,
+                            listed: &listed,
+                        }
+                        .reason(),
+                    );
                 }
             }
-            Err(_) if ext.critical => out.push(malformed(
-                &name,
-                "extendedKeyUsage không đọc được",
-                "extendedKeyUsage does not decode",
-            )),
+            Err(_) if ext.critical => out.push(malformed(&name, Term::EkuUnreadable)),
             // A non-critical purpose list that cannot be read restricts nothing we could
             // enforce; the keyUsage rule above still applies.
             Err(_) => {}
@@ -169,11 +157,7 @@ pub fn key_findings(
 ) -> Vec<Reason> {
     match key_info(cert.tbs_certificate().subject_public_key_info()) {
         Ok((kind, bits)) => policy.check_key(kind, bits, Some(at)),
-        Err(e) => vec![Reason::error(
-            crate::algorithms::CRYPTO_CONSTRAINTS_FAILURE,
-            format!("Khóa công khai của chứng thư số không được hỗ trợ: {e}"),
-            format!("The certificate's public key is not supported: {e}"),
-        )],
+        Err(e) => vec![Msg::CryptoConstraintsFailureUnsupportedKey { error: &e }.reason()],
     }
 }
 
@@ -184,29 +168,21 @@ pub fn validity_findings(cert: &Certificate, at: der::DateTime) -> Vec<Reason> {
     let day = crate::time::iso_date;
     let when = day(at);
     if at < nb {
-        vec![Reason::error(
-            CERTIFICATE_NOT_VALID_AT_TIME,
-            format!(
-                "Chứng thư số chưa có hiệu lực vào {when} (hiệu lực từ {})",
-                day(nb)
-            ),
-            format!(
-                "The certificate is not yet valid on {when} (valid from {})",
-                day(nb)
-            ),
-        )]
+        vec![
+            Msg::CertificateNotValidAtTimeNotYet {
+                when: &when,
+                start: &day(nb),
+            }
+            .reason(),
+        ]
     } else if at > na {
-        vec![Reason::error(
-            CERTIFICATE_NOT_VALID_AT_TIME,
-            format!(
-                "Chứng thư số đã hết hạn vào {} (thời điểm ký {when})",
-                day(na)
-            ),
-            format!(
-                "The certificate expired on {} (signing time {when})",
-                day(na)
-            ),
-        )]
+        vec![
+            Msg::CertificateNotValidAtTimeExpired {
+                end: &day(na),
+                when: &when,
+            }
+            .reason(),
+        ]
     } else {
         Vec::new()
     }
@@ -252,12 +228,12 @@ pub fn extended_key_usages(cert: &Certificate) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn malformed(name: &str, vi: &str, en: &str) -> Reason {
-    Reason::error(
-        KEY_USAGE_MALFORMED,
-        format!("Chứng thư số \"{name}\": phần mở rộng mục đích sử dụng khóa {vi}"),
-        format!("Certificate \"{name}\": its key usage extension {en}"),
-    )
+fn malformed(name: &str, problem: Term) -> Reason {
+    Msg::KeyUsageMalformed {
+        name: &name,
+        problem: &problem,
+    }
+    .reason()
 }
 
 fn key_usage_names(k: &KeyUsage) -> String {

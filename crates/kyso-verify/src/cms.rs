@@ -45,6 +45,7 @@ use der::{
     asn1::{Any, OctetString},
 };
 use kyso_policy::algorithms::{AlgorithmUse, DigestAlgorithm, verify_signature};
+use kyso_policy::reason::Msg;
 use kyso_policy::{PolicyError, Reason};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::{Certificate, ext::pkix::SubjectKeyIdentifier, time::Time};
@@ -299,17 +300,12 @@ pub(crate) fn verify_parsed(
         .next()
         .ok_or(CmsError::NoSignerInfo)?;
     if sd.signer_infos.0.len() > 1 {
-        reasons.push(Reason::error(
-            "MULTIPLE_SIGNERS",
-            format!(
-                "Chữ ký có {} người ký (SignerInfo); chỉ người ký đầu tiên được kiểm tra",
-                sd.signer_infos.0.len()
-            ),
-            format!(
-                "The signature has {} SignerInfos; only the first one was checked",
-                sd.signer_infos.0.len()
-            ),
-        ));
+        reasons.push(
+            Msg::MultipleSigners {
+                count: &sd.signer_infos.0.len(),
+            }
+            .reason(),
+        );
     }
     // The first SignerInfo in the decoded SET may not be the first in the input (DER sort);
     // find its raw attributes by matching re-encodings.
@@ -348,11 +344,7 @@ pub(crate) fn verify_parsed(
     }
     let signer = find_signer(&si.sid, &certs).cloned();
     if signer.is_none() {
-        reasons.push(Reason::error(
-            "NO_SIGNING_CERTIFICATE_FOUND",
-            "Không tìm thấy chứng thư số của người ký trong chữ ký",
-            "The signer's certificate was not found in the signature",
-        ));
+        reasons.push(Msg::NoSigningCertificateFoundCms {}.reason());
     }
 
     // Content digest.
@@ -376,36 +368,20 @@ pub(crate) fn verify_parsed(
             Some(Ok(md)) => {
                 message_digest_ok = md.as_bytes() == content_digest.as_slice();
                 if !message_digest_ok {
-                    reasons.push(Reason::error(
-                        "HASH_FAILURE",
-                        "Nội dung đã bị thay đổi sau khi ký (giá trị băm không khớp)",
-                        "The content was changed after signing (message digest mismatch)",
-                    ));
+                    reasons.push(Msg::HashFailureCms {}.reason());
                 }
             }
-            _ => reasons.push(Reason::error(
-                "NO_MESSAGE_DIGEST",
-                "Chữ ký thiếu thuộc tính messageDigest",
-                "The signature lacks the messageDigest attribute",
-            )),
+            _ => reasons.push(Msg::NoMessageDigest {}.reason()),
         }
         // contentType
         match attr_values(si, &OID_CONTENT_TYPE).map(|v| v.decode_as::<ObjectIdentifier>()) {
             Some(Ok(ct)) => {
                 content_type_ok = ct == econtent_type;
                 if !content_type_ok {
-                    reasons.push(Reason::error(
-                        "CONTENT_TYPE_MISMATCH",
-                        "Thuộc tính contentType không khớp với kiểu nội dung được ký",
-                        "The contentType attribute does not match the signed content type",
-                    ));
+                    reasons.push(Msg::ContentTypeMismatch {}.reason());
                 }
             }
-            _ => reasons.push(Reason::error(
-                "NO_CONTENT_TYPE",
-                "Chữ ký thiếu thuộc tính contentType",
-                "The signature lacks the contentType attribute",
-            )),
+            _ => reasons.push(Msg::NoContentType {}.reason()),
         }
         // signingTime
         if let Some(v) = attr_values(si, &OID_SIGNING_TIME) {
@@ -442,11 +418,7 @@ pub(crate) fn verify_parsed(
                 );
             }
             if signing_certificate_v2_ok == Some(false) {
-                reasons.push(Reason::error(
-                    "SIGNING_CERTIFICATE_MISMATCH",
-                    "Thuộc tính signingCertificate không khớp với chứng thư số của người ký",
-                    "The signingCertificate attribute does not match the signer's certificate",
-                ));
+                reasons.push(Msg::SigningCertificateMismatch {}.reason());
             }
         }
         // The signature over the signed attributes.
@@ -493,20 +465,12 @@ pub(crate) fn verify_parsed(
                 message_digest_ok = signature_ok;
                 content_type_ok = true;
             }
-            (None, _) => reasons.push(Reason::error(
-                "NO_SIGNED_ATTRIBUTES",
-                "Chữ ký không có thuộc tính được ký (signed attributes); không thể kiểm tra với giá trị băm của tài liệu",
-                "The signature has no signed attributes; it cannot be checked against the document digest",
-            )),
+            (None, _) => reasons.push(Msg::NoSignedAttributes {}.reason()),
             _ => {}
         }
     }
     if signer.is_some() && !signature_ok && (signed_attributes_present || content_bytes.is_some()) {
-        reasons.push(Reason::error(
-            "SIG_CRYPTO_FAILURE",
-            "Chữ ký số không khớp với khóa công khai của người ký",
-            "The signature does not match the signer's public key",
-        ));
+        reasons.push(Msg::SigCryptoFailureCms {}.reason());
     }
 
     // Unsigned attribute: signature time-stamp token.
@@ -578,24 +542,15 @@ pub fn verify_detached_with_certificates(
         ContentSource::Callback(content_digest),
     )?;
     if parsed.signed_data.encap_content_info.econtent.is_some() {
-        checked.sig.reasons.push(Reason::warning(
-            "CONTENT_ATTACHED",
-            "Chữ ký có nội dung đính kèm nhưng được kiểm tra như chữ ký tách rời",
-            "The signature embeds content but was checked as a detached signature",
-        ));
+        checked.sig.reasons.push(Msg::ContentAttached {}.reason());
     }
     if checked.econtent_type != OID_DATA {
-        checked.sig.reasons.push(Reason::warning(
-            "CONTENT_TYPE_NOT_DATA",
-            format!(
-                "Kiểu nội dung được ký là {}, không phải id-data",
-                checked.econtent_type
-            ),
-            format!(
-                "The signed content type is {}, not id-data",
-                checked.econtent_type
-            ),
-        ));
+        checked.sig.reasons.push(
+            Msg::ContentTypeNotData {
+                oid: &checked.econtent_type,
+            }
+            .reason(),
+        );
     }
     Ok(checked.sig)
 }

@@ -22,7 +22,7 @@
 use std::sync::Arc;
 
 use der::Decode;
-use kyso_policy::reason::{Reason, Severity};
+use kyso_policy::reason::{Msg, Reason, Severity};
 use kyso_policy::revocation::{
     CertStatus, RevocationCheck, RevocationData, RevocationFetcher, RevocationOptions,
     RevocationStatus, aia_urls, check_path, fetch_revocation_data,
@@ -98,14 +98,6 @@ pub struct RevocationSource {
     pub origin: Option<&'static str>,
 }
 
-fn unavailable_without_chain() -> Reason {
-    Reason::warning(
-        "REVOCATION_UNAVAILABLE",
-        "Không xác định được tình trạng thu hồi của chứng thư số tại thời điểm ký (không có chuỗi chứng thư hợp lệ để kiểm tra CRL/OCSP); cần kiểm tra lại sau",
-        "The certificate's revocation status at the signing time could not be obtained (no valid chain to check CRL/OCSP against); check again later",
-    )
-}
-
 /// Decide revocation for a signature whose chain is `chain` (leaf first, anchor last; `None`
 /// when no valid chain was found), at `time`, with the caller's data
 /// ([`VerifyOptions::revocation_data`]) and the document's `embedded` data (its DSS).
@@ -125,11 +117,7 @@ pub fn decide(
             sub_indication: None,
             failed: false,
             decisive: Vec::new(),
-            notes: vec![Reason::warning(
-                "REVOCATION_SKIPPED",
-                "Không kiểm tra tình trạng thu hồi của chứng thư số (theo yêu cầu); chưa khẳng định được chứng thư không bị thu hồi tại thời điểm ký",
-                "Certificate revocation was not checked (as requested); it is not established that the certificate was unrevoked at the signing time",
-            )],
+            notes: vec![Msg::RevocationSkipped {}.reason()],
             details: None,
             sources: Vec::new(),
         };
@@ -139,7 +127,7 @@ pub fn decide(
             check: CheckStatus::Indeterminate,
             sub_indication: Some("TRY_LATER"),
             failed: false,
-            decisive: vec![unavailable_without_chain()],
+            decisive: vec![Msg::RevocationUnavailableNoChain {}.reason()],
             notes: Vec::new(),
             details: None,
             sources: Vec::new(),
@@ -157,17 +145,12 @@ pub fn decide(
         ropts.nonce = fetched.nonce.clone();
         data.extend(fetched.data);
         if !fetched.errors.is_empty() {
-            notes.push(Reason::info(
-                "REVOCATION_FETCH_FAILED",
-                format!(
-                    "Không tải được một số dữ liệu thu hồi: {}",
-                    fetched.errors.join("; ")
-                ),
-                format!(
-                    "Some revocation data could not be fetched: {}",
-                    fetched.errors.join("; ")
-                ),
-            ));
+            notes.push(
+                Msg::RevocationFetchFailed {
+                    errors: &fetched.errors.join("; "),
+                }
+                .reason(),
+            );
         }
     }
     let check = check_path(chain, &data, &ropts);
@@ -197,11 +180,7 @@ pub fn decide(
             decision.failed = false;
             decision.check = CheckStatus::Indeterminate;
             decision.sub_indication = Some("REVOKED_NO_POE");
-            decision.notes.push(Reason::warning(
-                "REVOKED_NO_POE",
-                "Thời gian ký được khai trước thời điểm thu hồi nhưng không có dấu thời gian chứng minh",
-                "The claimed signing time precedes the revocation, but no time-stamp proves it",
-            ));
+            decision.notes.push(Msg::RevokedNoPoe {}.reason());
         }
     }
     for r in &check.reasons {

@@ -39,6 +39,7 @@ use der::{
     asn1::{Any, Int, OctetString},
 };
 use kyso_policy::algorithms::{AlgorithmUse, DigestAlgorithm};
+use kyso_policy::reason::Msg;
 use kyso_policy::{Reason, subject::format_name};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::{
@@ -218,18 +219,10 @@ pub fn read_timestamp(
         && checked.sig.message_digest_ok
         && signing_certificate_bound != Some(false);
     if signing_certificate_bound.is_none() && checked.sig.signer_certificate.is_some() {
-        reasons.push(Reason::warning(
-            "TST_NO_SIGNING_CERTIFICATE",
-            "Dấu thời gian không có thuộc tính signingCertificate gắn với chứng thư số của đơn vị cấp",
-            "The time-stamp token has no signingCertificate attribute binding it to the TSA certificate",
-        ));
+        reasons.push(Msg::TstNoSigningCertificate {}.reason());
     }
     if !checked.sig.signed_attributes_present {
-        reasons.push(Reason::warning(
-            "TST_NO_SIGNED_ATTRIBUTES",
-            "Dấu thời gian không có thuộc tính được ký",
-            "The time-stamp token has no signed attributes",
-        ));
+        reasons.push(Msg::TstNoSignedAttributes {}.reason());
     }
 
     let imprint_algorithm = tst.message_imprint.hash_algorithm.oid;
@@ -239,28 +232,21 @@ pub fn read_timestamp(
             |v| match DigestAlgorithm::from_oid_lenient(&imprint_algorithm) {
                 Ok(alg) => alg.hash(v) == imprint,
                 Err(_) => {
-                    reasons.push(Reason::error(
-                "TST_IMPRINT_ALGORITHM",
-                format!("Thuật toán băm của dấu thời gian không được hỗ trợ: {imprint_algorithm}"),
-                format!("Unsupported time-stamp imprint hash algorithm: {imprint_algorithm}"),
-            ));
+                    reasons.push(
+                        Msg::TstImprintAlgorithm {
+                            oid: &imprint_algorithm,
+                        }
+                        .reason(),
+                    );
                     false
                 }
             },
         );
     if imprint_ok == Some(false) {
-        reasons.push(Reason::error(
-            "TST_IMPRINT_MISMATCH",
-            "Dấu thời gian không gắn với chữ ký này (message imprint không khớp)",
-            "The time-stamp does not belong to this signature (message imprint mismatch)",
-        ));
+        reasons.push(Msg::TstImprintMismatch {}.reason());
     }
     if !signature_ok {
-        reasons.push(Reason::error(
-            "TST_SIGNATURE_INVALID",
-            "Chữ ký của dấu thời gian không hợp lệ",
-            "The time-stamp token's signature is invalid",
-        ));
+        reasons.push(Msg::TstSignatureInvalid {}.reason());
     }
 
     let tsa_name = match &tst.tsa {

@@ -5,7 +5,7 @@
 //! so that a certificate `cert verify` calls VALID also makes valid signatures.
 
 use kyso_policy::path::{PathOptions, PathStatus, validate_path_stored};
-use kyso_policy::reason::{Reason, Severity};
+use kyso_policy::reason::{Msg, Reason, Severity};
 use kyso_policy::revocation::{
     RevocationOptions, RevocationStatus, aia_urls, check_path, fetch_revocation_data,
 };
@@ -116,11 +116,9 @@ pub fn verify_certificate(
 
     if path.status == PathStatus::Valid {
         if options.revocation == RevocationMode::Off {
-            report.reasons.push(Reason::warning(
-                "REVOCATION_SKIPPED",
-                "Không kiểm tra tình trạng thu hồi của chứng thư số (theo yêu cầu)",
-                "Certificate revocation was not checked (as requested)",
-            ));
+            report
+                .reasons
+                .push(Msg::RevocationSkippedCertificate {}.reason());
         } else {
             let mut data = options.revocation_data.clone();
             let mut ropts = RevocationOptions::at(time);
@@ -129,11 +127,9 @@ pub fn verify_certificate(
                 ropts.nonce = fetched.nonce;
                 data.extend(fetched.data);
                 for e in fetched.errors {
-                    report.reasons.push(Reason::info(
-                        "REVOCATION_FETCH_FAILED",
-                        format!("Không tải được dữ liệu thu hồi: {e}"),
-                        format!("Revocation data could not be fetched: {e}"),
-                    ));
+                    report
+                        .reasons
+                        .push(Msg::RevocationFetchFailedCertificate { error: &e }.reason());
                 }
             }
             let check = check_path(&path.path, &data, &ropts);

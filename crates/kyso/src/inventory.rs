@@ -5,7 +5,7 @@
 //! (`kyso.inventory/1`) or CSV for a spreadsheet.
 
 use kyso_policy::expiry::{ExpiryState, expiry};
-use kyso_policy::reason::Reason;
+use kyso_policy::reason::{Msg, Reason};
 use kyso_policy::subject::{format_name, subject_info};
 use kyso_policy::time::rfc3339;
 use kyso_policy::time::vn_date;
@@ -504,11 +504,13 @@ impl InventoryConfig {
             })?;
             for l in &listing {
                 if let Some(e) = &l.error {
-                    inventory.reasons.push(Reason::warning(
-                        "TOKEN_UNREADABLE",
-                        format!("Không đọc được thiết bị \"{}\": {e}", l.token.label),
-                        format!("Token \"{}\" cannot be read: {e}", l.token.label),
-                    ));
+                    inventory.reasons.push(
+                        Msg::TokenUnreadable {
+                            label: &l.token.label,
+                            error: &e,
+                        }
+                        .reason(),
+                    );
                 }
                 inventory.add_token(&l.token, &l.keys);
             }

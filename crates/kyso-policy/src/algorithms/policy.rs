@@ -3,7 +3,7 @@
 
 use super::digests::DigestAlgorithm;
 use super::signatures::{AlgorithmUse, KeyKind, SignatureScheme};
-use crate::reason::Reason;
+use crate::reason::{Msg, Reason};
 
 /// Algorithm constraints as data (Thông tư 15/2025: RSA ≥ 2048 with PKCS#1 v1.5 or PSS,
 /// ECDSA ≥ 256, SHA-2/SHA-3; SHA-1 and short RSA only for legacy signatures proven to exist
@@ -62,35 +62,20 @@ impl AlgorithmPolicy {
     ) -> Vec<Reason> {
         let mut out = Vec::new();
         if digest.is_legacy() {
-            if self.legacy_ok(proven_time) {
-                out.push(Reason::warning(
-                    CRYPTO_LEGACY_ALGORITHM,
-                    format!(
-                        "Thuật toán băm {} đã lỗi thời, chỉ chấp nhận vì chữ ký được chứng minh tồn tại trước {}",
-                        digest.name(),
-                        self.cutoff_text()
-                    ),
-                    format!(
-                        "Digest algorithm {} is legacy; accepted only because the signature is proven to exist before {}",
-                        digest.name(),
-                        self.cutoff_text()
-                    ),
-                ));
+            let (digest, cutoff) = (digest.name(), self.cutoff_text());
+            out.push(if self.legacy_ok(proven_time) {
+                Msg::CryptoLegacyAlgorithmDigest {
+                    digest: &digest,
+                    cutoff: &cutoff,
+                }
+                .reason()
             } else {
-                out.push(Reason::error(
-                    CRYPTO_CONSTRAINTS_FAILURE,
-                    format!(
-                        "Thuật toán băm {} không đạt yêu cầu (chỉ chấp nhận cho chữ ký có dấu thời gian trước {})",
-                        digest.name(),
-                        self.cutoff_text()
-                    ),
-                    format!(
-                        "Digest algorithm {} does not meet the constraints (accepted only for signatures time-stamped before {})",
-                        digest.name(),
-                        self.cutoff_text()
-                    ),
-                ));
-            }
+                Msg::CryptoConstraintsFailureDigest {
+                    digest: &digest,
+                    cutoff: &cutoff,
+                }
+                .reason()
+            });
         }
         out
     }
@@ -120,57 +105,39 @@ impl AlgorithmPolicy {
         match key {
             KeyKind::Rsa => {
                 if key_bits < self.min_rsa_bits {
+                    let min = self.min_rsa_bits;
                     if key_bits >= self.legacy_min_rsa_bits && self.legacy_ok(proven_time) {
-                        out.push(Reason::warning(
-                            CRYPTO_LEGACY_ALGORITHM,
-                            format!(
-                                "Khóa RSA {} bit ngắn hơn {} bit, chỉ chấp nhận vì chữ ký được chứng minh tồn tại trước {}",
-                                key_bits,
-                                self.min_rsa_bits,
-                                self.cutoff_text()
-                            ),
-                            format!(
-                                "RSA key of {} bits is shorter than {} bits; accepted only because the signature is proven to exist before {}",
-                                key_bits,
-                                self.min_rsa_bits,
-                                self.cutoff_text()
-                            ),
-                        ));
+                        out.push(
+                            Msg::CryptoLegacyAlgorithmRsaKey {
+                                bits: &key_bits,
+                                min: &min,
+                                cutoff: &self.cutoff_text(),
+                            }
+                            .reason(),
+                        );
                     } else {
-                        out.push(Reason::error(
-                            CRYPTO_CONSTRAINTS_FAILURE,
-                            format!(
-                                "Khóa RSA {} bit ngắn hơn mức tối thiểu {} bit",
-                                key_bits, self.min_rsa_bits
-                            ),
-                            format!(
-                                "RSA key of {} bits is shorter than the minimum of {} bits",
-                                key_bits, self.min_rsa_bits
-                            ),
-                        ));
+                        out.push(
+                            Msg::CryptoConstraintsFailureRsaKey {
+                                bits: &key_bits,
+                                min: &min,
+                            }
+                            .reason(),
+                        );
                     }
                 }
             }
             KeyKind::EcP256 | KeyKind::EcP384 => {
                 if key_bits < self.min_ec_bits {
-                    out.push(Reason::error(
-                        CRYPTO_CONSTRAINTS_FAILURE,
-                        format!(
-                            "Khóa ECDSA {} bit ngắn hơn mức tối thiểu {} bit",
-                            key_bits, self.min_ec_bits
-                        ),
-                        format!(
-                            "ECDSA key of {} bits is shorter than the minimum of {} bits",
-                            key_bits, self.min_ec_bits
-                        ),
-                    ));
+                    out.push(
+                        Msg::CryptoConstraintsFailureEcKey {
+                            bits: &key_bits,
+                            min: &self.min_ec_bits,
+                        }
+                        .reason(),
+                    );
                 }
             }
-            KeyKind::Unknown => out.push(Reason::error(
-                CRYPTO_CONSTRAINTS_FAILURE,
-                "Không xác định được thuật toán khóa công khai của chữ ký",
-                "The public-key algorithm of the signature could not be determined",
-            )),
+            KeyKind::Unknown => out.push(Msg::CryptoConstraintsFailureUnknownKey {}.reason()),
         }
         out
     }

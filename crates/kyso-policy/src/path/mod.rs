@@ -47,7 +47,7 @@ use const_oid::ObjectIdentifier;
 use x509_cert::Certificate;
 
 use crate::algorithms::{AlgorithmPolicy, AlgorithmUse};
-use crate::reason::Reason;
+use crate::reason::{Msg, Reason};
 use crate::subject::format_name;
 use crate::trust::{StoredCertificate, TrustStore, same_entity};
 use building::{Builder, Node, make_node};
@@ -294,30 +294,21 @@ pub fn validate_path_stored(
         }
     };
     if builder.exhausted && result.status != PathStatus::Valid {
-        result.reasons.push(Reason::warning(
-            "PATH_BUILDING_BUDGET",
-            format!(
-                "Đã dừng tìm chuỗi chứng thư số sau {} lần thử (giới hạn)",
-                options.max_work
-            ),
-            format!(
-                "Path building stopped after {} issuer candidates (the limit)",
-                options.max_work
-            ),
-        ));
+        result.reasons.push(
+            Msg::PathBuildingBudget {
+                max: &options.max_work,
+            }
+            .reason(),
+        );
     }
     if ignored > 0 {
-        result.reasons.push(Reason::warning(
-            "PATH_CANDIDATES_LIMIT",
-            format!(
-                "{ignored} chứng thư số kèm theo không được xét khi tìm chuỗi (giới hạn {} chứng thư số)",
-                options.max_candidates
-            ),
-            format!(
-                "{ignored} supplied certificates were not considered for path building (limit {} certificates)",
-                options.max_candidates
-            ),
-        ));
+        result.reasons.push(
+            Msg::PathCandidatesLimit {
+                ignored: &ignored,
+                max: &options.max_candidates,
+            }
+            .reason(),
+        );
     }
     result
 }
@@ -332,25 +323,19 @@ fn rank(s: PathStatus) -> u8 {
 
 fn no_chain(path: Vec<Certificate>, missing_issuer: &str, options: &PathOptions) -> PathValidation {
     let _ = options;
-    let detail_vi = if missing_issuer.is_empty() {
-        String::new()
+    let reason = if missing_issuer.is_empty() {
+        Msg::NoCertificateChainFound {}.reason()
     } else {
-        format!(" (không có chứng thư số của đơn vị cấp: {missing_issuer})")
-    };
-    let detail_en = if missing_issuer.is_empty() {
-        String::new()
-    } else {
-        format!(" (missing issuer certificate: {missing_issuer})")
+        Msg::NoCertificateChainFoundIssuer {
+            issuer: &missing_issuer,
+        }
+        .reason()
     };
     PathValidation {
         status: PathStatus::Indeterminate,
         sub_indication: Some(si::NO_CERTIFICATE_CHAIN_FOUND),
         path,
-        reasons: vec![Reason::error(
-            si::NO_CERTIFICATE_CHAIN_FOUND,
-            format!("Không tìm thấy chuỗi chứng thư số đến gốc tin cậy{detail_vi}"),
-            format!("No certificate chain to a trusted root was found{detail_en}"),
-        )],
+        reasons: vec![reason],
         algorithms: Vec::new(),
     }
 }

@@ -1,15 +1,14 @@
-//! The bilingual findings of [`super::check_path`], one per certificate of the path: not
-//! revoked, revoked or suspended before or after the signing time, status unavailable.
+//! The findings of [`super::check_path`], one per certificate of the path: not revoked,
+//! revoked or suspended before or after the signing time, status unavailable. The texts are
+//! in the [reason catalog](crate::reason::catalog).
 
 use super::{CrlReason, Source};
-use crate::reason::Reason;
-use crate::time::{rfc3339, vn_utc_text};
+use crate::reason::{At, Msg, Param, Reason, Term};
 
 /// The certificate a finding is about: its role in the path, its display name and where its
 /// status came from.
 pub(super) struct Who<'a> {
-    role_vi: &'static str,
-    role_en: &'static str,
+    role: Term,
     name: &'a str,
     src: &'static str,
 }
@@ -18,40 +17,28 @@ impl<'a> Who<'a> {
     /// The certificate at `index` in the path (0: the signer's), named `name`, whose status
     /// came from `source`.
     pub(super) fn new(index: usize, name: &'a str, source: Option<Source>) -> Self {
-        let (role_vi, role_en) = if index == 0 {
-            ("của người ký", "signer's")
+        let role = if index == 0 {
+            Term::SignerCertificate
         } else {
-            ("của tổ chức cấp trung gian", "intermediate CA")
+            Term::IntermediateCertificate
         };
         let src = match source {
             Some(Source::Crl) => "CRL",
             Some(Source::Ocsp) => "OCSP",
             None => "",
         };
-        Self {
-            role_vi,
-            role_en,
-            name,
-            src,
-        }
+        Self { role, name, src }
     }
 }
 
 /// `REVOCATION_GOOD`: not revoked at the signing time.
 pub(super) fn good(who: &Who<'_>) -> Reason {
-    let Who {
-        role_vi,
-        role_en,
-        name,
-        src,
-    } = who;
-    Reason::info(
-        "REVOCATION_GOOD",
-        format!("Chứng thư số {role_vi} \"{name}\" không bị thu hồi tại thời điểm ký (theo {src})"),
-        format!(
-            "The {role_en} certificate \"{name}\" was not revoked at the signing time (per {src})"
-        ),
-    )
+    Msg::RevocationGood {
+        role: &who.role,
+        name: &who.name,
+        source: &who.src,
+    }
+    .reason()
 }
 
 /// `CERT_REVOKED` (revoked at `time`, at or `before` the signing time `t`) or
@@ -63,43 +50,30 @@ pub(super) fn revoked(
     t: der::DateTime,
     before: bool,
 ) -> Reason {
-    let Who {
-        role_vi,
-        role_en,
-        name,
-        src,
-    } = who;
-    let (r_vi, r_en) = reason
-        .map(|r| (r.vi(), r.as_str()))
-        .unwrap_or(("không nêu lý do", "no reason given"));
+    let reason: &dyn Param = match &reason {
+        Some(r) => r,
+        None => &Term::NoReasonGiven,
+    };
+    let (role, name, time, signing) = (&who.role, &who.name, &At(time), &At(t));
     if before {
-        Reason::error(
-            "CERT_REVOKED",
-            format!(
-                "Chứng thư số {role_vi} \"{name}\" đã bị thu hồi lúc {} (lý do: {r_vi}), trước thời điểm ký {} (theo {src})",
-                vn_utc_text(time),
-                vn_utc_text(t)
-            ),
-            format!(
-                "The {role_en} certificate \"{name}\" was revoked at {} (reason: {r_en}), before the signing time {} (per {src})",
-                rfc3339(time),
-                rfc3339(t)
-            ),
-        )
+        Msg::CertRevoked {
+            role,
+            name,
+            time,
+            reason,
+            signing,
+            source: &who.src,
+        }
+        .reason()
     } else {
-        Reason::info(
-            "CERT_REVOKED_AFTER_SIGNING",
-            format!(
-                "Chứng thư số {role_vi} \"{name}\" bị thu hồi lúc {} (lý do: {r_vi}), sau thời điểm ký {}; chữ ký vẫn có giá trị",
-                vn_utc_text(time),
-                vn_utc_text(t)
-            ),
-            format!(
-                "The {role_en} certificate \"{name}\" was revoked at {} (reason: {r_en}), after the signing time {}; the signature stays valid",
-                rfc3339(time),
-                rfc3339(t)
-            ),
-        )
+        Msg::CertRevokedAfterSigning {
+            role,
+            name,
+            time,
+            reason,
+            signing,
+        }
+        .reason()
     }
 }
 
@@ -111,64 +85,39 @@ pub(super) fn suspended(
     t: der::DateTime,
     before: bool,
 ) -> Reason {
-    let Who {
-        role_vi,
-        role_en,
-        name,
-        src,
-    } = who;
+    let (role, name, time, signing) = (&who.role, &who.name, &At(time), &At(t));
     if before {
-        Reason::error(
-            "CERT_SUSPENDED",
-            format!(
-                "Chứng thư số {role_vi} \"{name}\" đang bị tạm dừng từ {}, trước thời điểm ký {} (theo {src}); chưa thể khẳng định hiệu lực, cần kiểm tra lại sau",
-                vn_utc_text(time),
-                vn_utc_text(t)
-            ),
-            format!(
-                "The {role_en} certificate \"{name}\" has been suspended (on hold) since {}, before the signing time {} (per {src}); validity cannot be established, check again later",
-                rfc3339(time),
-                rfc3339(t)
-            ),
-        )
+        Msg::CertSuspended {
+            role,
+            name,
+            time,
+            signing,
+            source: &who.src,
+        }
+        .reason()
     } else {
-        Reason::info(
-            "CERT_SUSPENDED_AFTER_SIGNING",
-            format!(
-                "Chứng thư số {role_vi} \"{name}\" bị tạm dừng từ {}, sau thời điểm ký {}",
-                vn_utc_text(time),
-                vn_utc_text(t)
-            ),
-            format!(
-                "The {role_en} certificate \"{name}\" was suspended (on hold) at {}, after the signing time {}",
-                rfc3339(time),
-                rfc3339(t)
-            ),
-        )
+        Msg::CertSuspendedAfterSigning {
+            role,
+            name,
+            time,
+            signing,
+        }
+        .reason()
     }
 }
 
 /// `REVOCATION_UNAVAILABLE`: no usable CRL or OCSP response; `rejected` says why the data at
 /// hand was not used.
 pub(super) fn unavailable(who: &Who<'_>, rejected: &[String]) -> Reason {
-    let Who {
-        role_vi,
-        role_en,
-        name,
-        ..
-    } = who;
     let why = if rejected.is_empty() {
         String::new()
     } else {
         format!(" ({})", rejected.join("; "))
     };
-    Reason::warning(
-        "REVOCATION_UNAVAILABLE",
-        format!(
-            "Không xác định được tình trạng thu hồi của chứng thư số {role_vi} \"{name}\" tại thời điểm ký (không có CRL/OCSP dùng được); theo Thông tư 15/2025/TT-BKHCN chưa thể khẳng định chữ ký hợp lệ, cần kiểm tra lại sau"
-        ),
-        format!(
-            "The revocation status of the {role_en} certificate \"{name}\" at the signing time could not be obtained (no usable CRL/OCSP){why}; check again later"
-        ),
-    )
+    Msg::RevocationUnavailable {
+        role: &who.role,
+        name: &who.name,
+        why: &why,
+    }
+    .reason()
 }

@@ -16,7 +16,7 @@
 
 use kyso_pdf::lopdf::Document;
 use kyso_pdf::text_boxes::{BoxKind, page_content_boxes};
-use kyso_policy::reason::Reason;
+use kyso_policy::reason::{Msg, Reason};
 
 use super::{POINTS_PER_MM, PageGeometry, Rect};
 use crate::SignError;
@@ -238,19 +238,7 @@ pub fn place(
 
 /// The warning [`PLACEMENT_OVERLAPS_TEXT`] for page `page`.
 pub fn overlap_warning(page: u32) -> Reason {
-    Reason::warning(
-        PLACEMENT_OVERLAPS_TEXT,
-        format!(
-            "Không tìm được chỗ trống ở phần trên trang {page} cho khối chữ của chữ ký: khối được \
-             đặt ở vị trí thường lệ, đè lên chữ hoặc hình ảnh có sẵn trên trang (trang quét là \
-             một hình ảnh); hãy chọn vị trí bằng --rect (hoặc rect trong JSON)."
-        ),
-        format!(
-            "No blank space in the top part of page {page} for the signature's block: it is \
-             drawn at its usual place, over text or images already on the page (a scanned page \
-             is one image); choose the place with --rect (or rect in JSON)."
-        ),
-    )
+    Msg::PlacementOverlapsText { page: &page }.reason()
 }
 
 #[cfg(test)]

@@ -2,11 +2,11 @@
 //! the left third of the approval image, with the organisation's name and the time beside it.
 
 use kyso_pdf::lopdf::Document;
-use kyso_policy::reason::Reason;
+use kyso_policy::reason::{Msg, Reason};
 
 use super::{
     DEFAULT_SEAL_DIAMETER_MM, ExistingSignature, GIVEN_SEAL_MM, IssuanceOptions, LINE_HEIGHT,
-    PHYS_SEAL_MM, Planned, Role, SEAL_SIZE_ASSUMED, TEXT_SIZE, check_overlap,
+    PHYS_SEAL_MM, Planned, Role, TEXT_SIZE, check_overlap,
 };
 use crate::SignError;
 use crate::appearance::{AppearanceBuilder, POINTS_PER_MM, PageGeometry, Rect, TextFont};
@@ -26,36 +26,10 @@ pub fn seal_width_mm(i: &IssuanceOptions) -> Result<(f32, Option<Reason>), SignE
         return Ok((mm, None));
     }
     let d = DEFAULT_SEAL_DIAMETER_MM;
-    let advice_vi = "nếu con dấu có cỡ khác, hãy cho chiều rộng thật của nó \
-                     (--seal-width-mm, hoặc seal_width_mm trong JSON)";
-    let advice_en = "if the seal's size differs, give its real width \
-                     (--seal-width-mm, or seal_width_mm in JSON)";
     let warning = match i.seal.size_mm() {
         Some((mm, _)) if PHYS_SEAL_MM.contains(&mm) => return Ok((mm, None)),
-        Some((mm, _)) => Reason::warning(
-            SEAL_SIZE_ASSUMED,
-            format!(
-                "Độ phân giải ghi trong ảnh con dấu (pHYs) cho chiều rộng {mm:.0} mm, không phải \
-                 cỡ của một con dấu: con dấu được vẽ rộng {d} mm, đường kính thường gặp của con \
-                 dấu cơ quan nhà nước; {advice_vi}."
-            ),
-            format!(
-                "The resolution in the seal image (pHYs) makes it {mm:.0} mm wide, not the size \
-                 of a seal: the seal is drawn {d} mm wide, a common diameter of a state agency's \
-                 seal; {advice_en}."
-            ),
-        ),
-        None => Reason::warning(
-            SEAL_SIZE_ASSUMED,
-            format!(
-                "Ảnh con dấu không ghi kích thước thật (không có pHYs): con dấu được vẽ rộng \
-                 {d} mm, đường kính thường gặp của con dấu cơ quan nhà nước; {advice_vi}."
-            ),
-            format!(
-                "The seal image does not state its real size (no pHYs): the seal is drawn {d} mm \
-                 wide, a common diameter of a state agency's seal; {advice_en}."
-            ),
-        ),
+        Some((mm, _)) => Msg::SealSizeAssumedPhys { mm: &mm, drawn: &d }.reason(),
+        None => Msg::SealSizeAssumedNoPhys { drawn: &d }.reason(),
     };
     Ok((d, Some(warning)))
 }

@@ -36,7 +36,9 @@ fn seal(pixels_per_metre: Option<(u32, u32)>, seal_width_mm: Option<f32>) -> Iss
 fn a_seal_without_phys_is_drawn_at_the_default_size_with_a_warning() {
     let (mm, warning) = seal_width_mm(&seal(None, None)).unwrap_or((0.0, None));
     assert_eq!(mm, DEFAULT_SEAL_DIAMETER_MM);
-    let warning = warning.unwrap_or_else(|| Reason::info("NONE", "", ""));
+    let Some(warning) = warning else {
+        panic!("a seal without pHYs gives no warning");
+    };
     assert_eq!(warning.code, SEAL_SIZE_ASSUMED);
     assert_eq!(warning.severity, kyso_policy::reason::Severity::Warning);
     assert!(

@@ -1,0 +1,112 @@
+//! The document as a whole: its signatures checked from the last back (document time-stamps
+//! prove the time of the earlier ones), the verdict, and the findings about the file itself
+//! (unreadable DSS entries, a repaired cross-reference table, no or unreferenced signatures).
+
+use kyso_pdf::SignatureKind;
+use kyso_policy::reason::Msg;
+use kyso_policy::time::{parse_rfc3339, rfc3339};
+
+use super::modifications::mdp_rules;
+use super::{SignatureContext, VerifyOptions};
+use crate::VerifyError;
+use crate::report::{Indication, Report, SCHEMA, Verdict};
+
+/// Verify every signature of the PDF in `bytes` with the fetcher as given (the crate's
+/// [`crate::verify_pdf`] applies the network policy first, and is the only way in).
+pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
+    let doc = kyso_pdf::load_document(bytes)?;
+    let signatures = kyso_pdf::find_signatures(&doc);
+    let revision_ends = kyso_pdf::load::revision_ends(bytes);
+    let revisions = kyso_pdf::diff::Revisions::new(bytes);
+    let mdp = mdp_rules(&doc, &signatures);
+    let has_dss = kyso_pdf::load::catalog(&doc)
+        .map(|(_, c)| c.has(b"DSS"))
+        .unwrap_or(false);
+    // Revocation data embedded in the document (DSS) is used with what the caller supplied.
+    // (With revocation off it is not used for revocation, but still completes chains and
+    // tells which level the document reaches.)
+    let dss = crate::revocation::read_dss(&doc);
+    let embedded = dss.data;
+    let mut doc_reasons = Vec::new();
+    if dss.skipped > 0 {
+        doc_reasons.push(
+            Msg::DssEntryUnreadable {
+                count: &dss.skipped,
+            }
+            .reason(),
+        );
+    }
+    if doc.xref_recovery.is_some() {
+        doc_reasons.push(Msg::PdfXrefRepaired {}.reason());
+    }
+
+    // Document time-stamps are checked from the last one back: the last is validated at the
+    // validation time; each earlier one at the time of the next valid one, which proves it
+    // existed then (the archive chain of EN 319 102-1 §5.6.3). Reports stay in document order.
+    let mut reports = Vec::new();
+    let mut poe = options.validation_time;
+    for (index, sig) in signatures.iter().enumerate().rev() {
+        let later_doc_ts = signatures[index + 1..]
+            .iter()
+            .any(|s| s.kind == SignatureKind::DocTimeStamp);
+        let ctx = SignatureContext {
+            bytes,
+            options,
+            mdp: &mdp,
+            has_dss,
+            embedded: &embedded,
+            later_doc_ts,
+            doc_ts_time: poe,
+            revision_ends: &revision_ends,
+            revisions: &revisions,
+        };
+        let report = ctx.verify(sig);
+        if sig.kind == SignatureKind::DocTimeStamp
+            && report.indication == Indication::TotalPassed
+            && let Some(t) = report
+                .signing_time
+                .as_ref()
+                .and_then(|t| parse_rfc3339(&t.value))
+        {
+            poe = t;
+        }
+        reports.push(report);
+    }
+    reports.reverse();
+
+    let verdict = if reports.is_empty() {
+        Verdict::NoSignatures
+    } else if reports
+        .iter()
+        .any(|r| r.indication == Indication::TotalFailed)
+    {
+        Verdict::Invalid
+    } else if reports
+        .iter()
+        .any(|r| r.indication == Indication::Indeterminate)
+    {
+        Verdict::Indeterminate
+    } else {
+        Verdict::Valid
+    };
+    if reports.is_empty() && kyso_pdf::load::find(bytes, b"/ByteRange").is_some() {
+        doc_reasons.push(Msg::UnreferencedSignature {}.reason());
+    }
+    if reports.is_empty() && doc.trailer.has(b"Encrypt") {
+        doc_reasons.push(Msg::EncryptedUnsupported {}.reason());
+    }
+    if reports.is_empty() {
+        doc_reasons.push(Msg::NoSignatures {}.reason());
+    }
+    Ok(Report {
+        schema: SCHEMA,
+        verdict,
+        file: options.file_name.clone(),
+        validation_time: rfc3339(options.validation_time),
+        revocation: options.revocation.as_str().into(),
+        revisions: revision_ends.len(),
+        signatures: reports,
+        reasons: doc_reasons,
+        fetched: Vec::new(),
+    })
+}
