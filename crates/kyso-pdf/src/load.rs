@@ -117,6 +117,22 @@ pub fn catalog(doc: &Document) -> Result<(ObjectId, &Dictionary), PdfError> {
     }
 }
 
+/// A page attribute (`/Resources`, `/MediaBox`, `/CropBox`, `/Rotate`), inherited from the
+/// page tree (ISO 32000-1 §7.7.3.4); the walk up `/Parent` is bounded.
+pub fn inherited<'a>(doc: &'a Document, mut id: ObjectId, key: &[u8]) -> Option<&'a Object> {
+    for _ in 0..64 {
+        let dict = doc.objects.get(&id)?.as_dict().ok()?;
+        if let Ok(v) = dict.get(key) {
+            return Some(v);
+        }
+        match dict.get(b"Parent") {
+            Ok(Object::Reference(parent)) => id = *parent,
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Page object ids in page order (1-based index = position + 1), walked with loop protection.
 pub fn page_ids(doc: &Document) -> Vec<ObjectId> {
     let mut pages = Vec::new();

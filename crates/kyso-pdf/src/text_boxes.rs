@@ -125,7 +125,7 @@ pub fn page_content_boxes_with(
         let Some(page) = doc.objects.get(&page_id).and_then(|o| o.as_dict().ok()) else {
             return false;
         };
-        let resources = inherited(doc, page_id, b"Resources").and_then(|o| resolve_dict(doc, o));
+        let resources = crate::load::inherited(doc, page_id, b"Resources").and_then(|o| resolve_dict(doc, o));
         let content = reader.page_content(page);
         reader.run(&content, resources, GState::default(), 0);
         reader.complete
@@ -632,20 +632,6 @@ fn next_line(text: &mut Text, gs: &GState) {
     text.tm = text.tlm;
 }
 
-/// A page attribute, inherited from the page tree (ISO 32000-1 §7.7.3.4).
-fn inherited<'a>(doc: &'a Document, mut id: ObjectId, key: &[u8]) -> Option<&'a Object> {
-    for _ in 0..64 {
-        let dict = doc.objects.get(&id)?.as_dict().ok()?;
-        if let Ok(v) = dict.get(key) {
-            return Some(v);
-        }
-        match dict.get(b"Parent") {
-            Ok(Object::Reference(parent)) => id = *parent,
-            _ => return None,
-        }
-    }
-    None
-}
 
 #[cfg(test)]
 mod tests;

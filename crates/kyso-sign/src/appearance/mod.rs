@@ -14,7 +14,7 @@ mod image;
 pub mod placement;
 
 use kyso_pdf::Appearance;
-use kyso_pdf::lopdf::{Dictionary, Document, Object, ObjectId};
+use kyso_pdf::lopdf::{Dictionary, Document, Object};
 
 pub use font::{TextFont, VIETNAMESE_LETTERS};
 pub use image::PngImage;
@@ -149,13 +149,13 @@ impl PageGeometry {
                 page,
                 count: pages.len() as u32,
             })?;
-        let bbox = inherited(doc, id, b"CropBox")
-            .or_else(|| inherited(doc, id, b"MediaBox"))
+        let bbox = kyso_pdf::load::inherited(doc, id, b"CropBox")
+            .or_else(|| kyso_pdf::load::inherited(doc, id, b"MediaBox"))
             .and_then(|o| number_array(doc, o))
             .map(Rect::from_corners)
             .filter(|r| r.width > 0.0 && r.height > 0.0)
             .unwrap_or(Rect::new(0.0, 0.0, 595.276, 841.89));
-        let rotation = inherited(doc, id, b"Rotate")
+        let rotation = kyso_pdf::load::inherited(doc, id, b"Rotate")
             .and_then(|o| kyso_pdf::load::resolve(doc, o))
             .and_then(|o| o.as_i64().ok())
             .map(Rotation::from_degrees)
@@ -218,19 +218,6 @@ impl PageGeometry {
     }
 }
 
-fn inherited<'a>(doc: &'a Document, mut id: ObjectId, key: &[u8]) -> Option<&'a Object> {
-    for _ in 0..64 {
-        let dict = doc.objects.get(&id)?.as_dict().ok()?;
-        if let Ok(v) = dict.get(key) {
-            return Some(v);
-        }
-        match dict.get(b"Parent") {
-            Ok(Object::Reference(parent)) => id = *parent,
-            _ => return None,
-        }
-    }
-    None
-}
 
 fn number_array(doc: &Document, o: &Object) -> Option<[f32; 4]> {
     let items = kyso_pdf::load::resolve(doc, o)?.as_array().ok()?;
