@@ -12,6 +12,9 @@ the page as shown (after /Rotate); renders must be made at 72 dpi (1 pixel = 1 p
       every LINE (exact text, or a Python regex when it starts with "re:") is a line of words
       found by `pdftotext -bbox` on PAGE, horizontal (upright: at most 14 pt high) and lying wholly
       in the top-right quadrant.
+  check.py within FILE.pdf PAGE X,Y,W,H LINE...
+      every LINE (exact, or "re:" regex) is a line of words on PAGE lying wholly inside the visual
+      rectangle X,Y,W,H (origin bottom-left, 1 pt tolerance).
   check.py glyphs FILE.pdf PAGE ACCENTED=BASE...
       the diacritics are drawn, not only extracted: each ACCENTED and BASE (e.g. Ụ=U) is a word of
       its own found by `pdftotext -bbox` on PAGE; the page is rendered at 432 dpi (6 pixels per
@@ -168,6 +171,40 @@ def glyphs(pdf, page, pairs):
     return ok
 
 
+def find_lines(words):
+    """Words on the same baseline, each starting close after the previous one."""
+    lines = []
+    for wd in sorted(words, key=lambda t: (round(t[1], 1), t[0])):
+        last = lines[-1] if lines else None
+        if last and abs(last[-1][1] - wd[1]) < 0.5 and 0 <= wd[0] - last[-1][2] < 6:
+            last.append(wd)
+        else:
+            lines.append([wd])
+    return lines
+
+
+def within(pdf, page, rect, expected):
+    x, y, w, h = (float(v) for v in rect.split(","))
+    # bbox_words gives y from the top of the page as shown.
+    words, (_, vh) = bbox_words(pdf, page, size=True)
+    lines = find_lines(words)
+    ok = True
+    for exp in expected:
+        match = next((ln for ln in lines if (exp.startswith("re:") and re.fullmatch(exp[3:], " ".join(t[4] for t in ln)))
+                      or " ".join(t[4] for t in ln) == exp), None)
+        if match is None:
+            print(f"FAIL: line {exp!r} not found; lines: {[' '.join(t[4] for t in l) for l in lines]}")
+            ok = False
+            continue
+        x0, x1 = min(t[0] for t in match), max(t[2] for t in match)
+        top, bottom = vh - min(t[1] for t in match), vh - max(t[3] for t in match)
+        inside = x0 >= x - 1 and x1 <= x + w + 1 and bottom >= y - 1 and top <= y + h + 1
+        print(f"{'ok' if inside else 'FAIL'}: {exp!r} at x {x0:.1f}-{x1:.1f}, y {bottom:.1f}-{top:.1f} "
+              f"(inside {rect} expected)")
+        ok &= inside
+    return ok
+
+
 def text(pdf, page, vw, vh, expected):
     words = bbox_words(pdf, page)
     # Lines: words on the same baseline, each starting close after the previous one.
@@ -244,6 +281,8 @@ def rect(pdf, n, want):
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "pixels":
         good = pixels(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) >= 6 and sys.argv[1] == "within":
+        good = within(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
     elif len(sys.argv) >= 5 and sys.argv[1] == "glyphs":
         good = glyphs(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif len(sys.argv) == 6 and sys.argv[1] == "apart":

@@ -303,5 +303,23 @@ else
   echo "  (no Government corpus at $GOV: section skipped)"
 fi
 
+echo "== 12. a comment in its rectangle, and the issuance text with the number and date"
+run "comment signs" sign "$OUT/letterhead.pdf" "$OUT/letterhead-comment.pdf" ca-nhan.p12 \
+  --profile comment --rect 70,300,260,70 \
+  --text "Đồng ý với dự thảo; giao Văn phòng hoàn thiện, trình ký trong ngày. Ụ ỹ Ặ"
+run "comment: the text wrapped inside the rectangle, the commenter's name and title" $CHECK within \
+  "$OUT/letterhead-comment.pdf" 1 70,300,260,70 "Đồng ý với dự thảo; giao Văn phòng hoàn thiện, trình ký trong" \
+  "ngày. Ụ ỹ Ặ" "Nguyễn Văn An, Giám đốc" "$TIME_RE"
+refuse "a comment that does not fit its rectangle is refused, not cut" sign "$OUT/letterhead.pdf" \
+  "$OUT/x.pdf" ca-nhan.p12 --profile comment --rect 70,300,260,30 --text "Đồng ý với dự thảo; giao Văn phòng hoàn thiện."
+judges "$OUT/letterhead-comment.pdf" comment
+run "issuance with number and date signs" sign "$OUT/approval.pdf" "$OUT/issuance-number.pdf" \
+  to-chuc.p12 --profile issuance --image "$OUT/seal.png" --organization "UBND tỉnh Gia Lai" \
+  --doc-number "125/QĐ-UBND" --issued-date "07/01/2025"
+run "issuance: organisation, number and date beside the seal" bash -c "pdftotext -f 1 -l 1 \
+  '$OUT/issuance-number.pdf' - | tr -s ' ' | grep -qx 'Số: 125/QĐ-UBND' && pdftotext -f 1 -l 1 \
+  '$OUT/issuance-number.pdf' - | grep -qx 'Ngày ban hành: 07/01/2025'"
+judges "$OUT/issuance-number.pdf" approval issuance
+
 echo "render: $passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 ]]

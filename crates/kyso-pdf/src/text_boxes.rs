@@ -125,7 +125,8 @@ pub fn page_content_boxes_with(
         let Some(page) = doc.objects.get(&page_id).and_then(|o| o.as_dict().ok()) else {
             return false;
         };
-        let resources = crate::load::inherited(doc, page_id, b"Resources").and_then(|o| resolve_dict(doc, o));
+        let resources =
+            crate::load::inherited(doc, page_id, b"Resources").and_then(|o| resolve_dict(doc, o));
         let content = reader.page_content(page);
         reader.run(&content, resources, GState::default(), 0);
         reader.complete
@@ -631,7 +632,6 @@ fn next_line(text: &mut Text, gs: &GState) {
     text.tlm = mul(&translate(0.0, -gs.leading), &text.tlm);
     text.tm = text.tlm;
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -218,7 +218,6 @@ impl PageGeometry {
     }
 }
 
-
 fn number_array(doc: &Document, o: &Object) -> Option<[f32; 4]> {
     let items = kyso_pdf::load::resolve(doc, o)?.as_array().ok()?;
     let mut out = [0.0; 4];

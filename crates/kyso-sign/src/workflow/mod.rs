@@ -464,6 +464,15 @@ pub fn plan_workflow(
             let width = PageGeometry::of_page(&doc, page)?.to_visual(rect).width - 2.0 * PADDING;
             let name = c.name.as_deref().unwrap_or_default();
             let lines = desk::comment_lines(c, name, c.title.as_deref(), &time, width, TEXT_SIZE)?;
+            let needed = lines.len() as f32 * LINE_HEIGHT + 2.0 * PADDING;
+            let height = PageGeometry::of_page(&doc, page)?.to_visual(rect).height;
+            if needed > height + 0.5 {
+                return Err(SignError::Options(format!(
+                    "the comment needs {} lines, {needed:.0} pt high: the rectangle is {height:.0} pt \
+                     high (make it taller or wider)",
+                    lines.len()
+                )));
+            }
             let block = Block::top_right(&c.font, &c.placement);
             text_block(&doc, &existing, &lines, role, block, &mut warnings)?
         }
