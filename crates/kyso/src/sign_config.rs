@@ -485,18 +485,28 @@ impl SignConfig {
         &self,
         bytes: &[u8],
     ) -> Result<(SignedPdf, Option<crate::ltv::LtvSummary>), SignConfigError> {
+        let workflow = self.workflow()?;
+        self.sign_in(bytes, workflow.as_ref())
+    }
+
+    /// Like [`SignConfig::sign`], in `workflow` (already built, e.g. from a VGCA request)
+    /// instead of the profile these options describe.
+    pub fn sign_in(
+        &self,
+        bytes: &[u8],
+        workflow: Option<&crate::workflows::Workflow>,
+    ) -> Result<(SignedPdf, Option<crate::ltv::LtvSummary>), SignConfigError> {
         let options = self.pades_options()?;
         let level = self.level()?;
         let stamper = self.ltv.stamper()?;
         let ltv = self.ltv.options()?;
         crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
-        let workflow = self.workflow()?;
         let signer = self.open_signer()?;
         Ok(crate::ltv::sign_document(
             bytes,
             signer.as_ref(),
             &options,
-            workflow.as_ref(),
+            workflow,
             level,
             &ltv,
             stamper.as_ref(),

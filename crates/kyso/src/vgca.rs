@@ -344,23 +344,9 @@ pub fn run_json(operation: &str, request_json: &str, options_json: &str) -> Repl
         let workflow = profile.map(|p| p.workflow()).transpose()?;
         let input = crate::files::read(Path::new(&request.file_name))?;
         let output = request.output_path(None);
-        let options = config.pades_options()?;
-        let level = config.level()?;
-        let stamper = config.ltv.stamper()?;
-        let ltv = config.ltv.options()?;
-        crate::ltv::options_for_level(&options, level, stamper.as_ref())?;
-        let signer = config.open_signer()?;
-        let (signed, _) = crate::ltv::sign_document(
-            &input,
-            signer.as_ref(),
-            &options,
-            workflow.as_ref(),
-            level,
-            &ltv,
-            stamper.as_ref(),
-        )?;
+        let (signed, _) = config.sign_in(&input, workflow.as_ref())?;
         crate::files::write_atomic(&output, &signed.bytes)?;
-        Ok(request.signed_reply(op, &output, signing_date(options.signing_time)))
+        Ok(request.signed_reply(op, &output, signing_date(crate::signing_time_now())))
     })();
     result.unwrap_or_else(|e| Reply::failed(file, e.code(), &e.to_string()))
 }
