@@ -45,10 +45,10 @@ fn offset_text(offset_minutes: i32, separator: &str, end: &str) -> String {
     format!("{sign}{:02}{separator}{:02}{end}", off / 60, off % 60)
 }
 
-/// RFC 3339 in UTC: `2025-01-07T09:02:32Z`.
-pub fn rfc3339(t: DateTime) -> String {
+/// `YYYY-MM-DD{sep}hh:mm:ss`, the ISO 8601 date and time of `t` as it stands.
+fn iso_date_time(t: &DateTime, separator: char) -> String {
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}{separator}{:02}:{:02}:{:02}",
         t.year(),
         t.month(),
         t.day(),
@@ -58,18 +58,18 @@ pub fn rfc3339(t: DateTime) -> String {
     )
 }
 
+/// RFC 3339 in UTC: `2025-01-07T09:02:32Z`.
+pub fn rfc3339(t: DateTime) -> String {
+    format!("{}Z", iso_date_time(&t, 'T'))
+}
+
 /// RFC 3339 at `offset_minutes` from UTC: `2025-01-07T16:02:32+07:00`. A time whose local
 /// form would fall outside 1970–9999 is given in UTC (`…Z`), which names the same instant.
 pub fn rfc3339_at(t: DateTime, offset_minutes: i32) -> String {
     match at_offset(t.unix_duration().as_secs(), offset_minutes) {
         Ok(l) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}",
-            l.year(),
-            l.month(),
-            l.day(),
-            l.hour(),
-            l.minutes(),
-            l.seconds(),
+            "{}{}",
+            iso_date_time(&l, 'T'),
             offset_text(offset_minutes, ":", "")
         ),
         Err(_) => rfc3339(t),
@@ -88,15 +88,7 @@ pub fn iso_date(t: DateTime) -> String {
 
 /// UTC date and time for English messages: `2025-01-07 09:02:32 UTC`.
 pub fn utc_text(t: DateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minutes(),
-        t.seconds()
-    )
+    format!("{} UTC", iso_date_time(&t, ' '))
 }
 
 /// UTC date and time in the Vietnamese order: `07/01/2025 09:02:32 UTC`.

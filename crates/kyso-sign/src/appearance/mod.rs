@@ -179,6 +179,7 @@ impl PageGeometry {
             width: w,
             height: h,
         } = self.bbox;
+        // The inverse of point_to_visual, case by case.
         match self.rotation {
             Rotation::R0 => (x0 + u, y0 + v),
             Rotation::R90 => (x0 + w - v, y0 + u),

@@ -232,50 +232,46 @@ pub(super) fn ck_key_type(a: Option<&Attrs>, pk: Option<&PublicKey>) -> (KeyType
 pub(super) fn list_keys(s: &Session) -> Result<Vec<KeyEntry>, TokenError> {
     // Keyed by CKA_ID; BTreeMap for a stable order.
     let mut entries: BTreeMap<Vec<u8>, KeyEntry> = BTreeMap::new();
-    let mut add = |a: &Attrs, private: bool| {
-        let id = a.id();
-        let pk = a.public_key();
-        let (key_type, key_bits) = ck_key_type(Some(a), pk.as_ref());
-        let entry = entries.entry(id.clone()).or_insert_with(|| KeyEntry {
-            label: a.label(),
-            id: hex::encode(&id),
-            key_type,
-            key_bits,
-            certificate: None,
-            has_private_key: false,
-        });
-        if private {
-            entry.has_private_key = true;
-            entry.label = a.label();
+    for (class, private) in [
+        (ObjectClass::PRIVATE_KEY, true),
+        (ObjectClass::PUBLIC_KEY, false),
+    ] {
+        for h in find(s, &[Attribute::Class(class)])? {
+            let a = Attrs::read(s, h, &KEY_ATTRS)?;
+            let pk = a.public_key();
+            let entry = key_entry(&mut entries, &a, ck_key_type(Some(&a), pk.as_ref()));
+            if private {
+                entry.has_private_key = true;
+                entry.label = a.label();
+            }
         }
-        if entry.key_bits.is_none() {
-            entry.key_type = key_type;
-            entry.key_bits = key_bits;
-        }
-    };
-    for h in find(s, &[Attribute::Class(ObjectClass::PRIVATE_KEY)])? {
-        add(&Attrs::read(s, h, &KEY_ATTRS)?, true);
-    }
-    for h in find(s, &[Attribute::Class(ObjectClass::PUBLIC_KEY)])? {
-        add(&Attrs::read(s, h, &KEY_ATTRS)?, false);
     }
     for (a, cert) in certificate_objects(s, &[AttributeType::Id, AttributeType::Label])? {
-        let id = a.id();
         let pk = PublicKey::from_certificate(&cert).ok();
-        let (key_type, key_bits) = ck_key_type(None, pk.as_ref());
-        let entry = entries.entry(id.clone()).or_insert_with(|| KeyEntry {
-            label: a.label(),
-            id: hex::encode(&id),
-            key_type,
-            key_bits,
-            certificate: None,
-            has_private_key: false,
-        });
-        entry.certificate = Some(cert);
-        if entry.key_bits.is_none() {
-            entry.key_type = key_type;
-            entry.key_bits = key_bits;
-        }
+        key_entry(&mut entries, &a, ck_key_type(None, pk.as_ref())).certificate = Some(cert);
     }
     Ok(entries.into_values().collect())
+}
+
+/// The entry for the object's CKA_ID (made on first sight), its key type and size filled in
+/// when an earlier object of the same id did not give them.
+fn key_entry<'a>(
+    entries: &'a mut BTreeMap<Vec<u8>, KeyEntry>,
+    a: &Attrs,
+    (key_type, key_bits): (KeyType, Option<usize>),
+) -> &'a mut KeyEntry {
+    let id = a.id();
+    let entry = entries.entry(id.clone()).or_insert_with(|| KeyEntry {
+        label: a.label(),
+        id: hex::encode(&id),
+        key_type,
+        key_bits,
+        certificate: None,
+        has_private_key: false,
+    });
+    if entry.key_bits.is_none() {
+        entry.key_type = key_type;
+        entry.key_bits = key_bits;
+    }
+    entry
 }
