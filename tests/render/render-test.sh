@@ -270,6 +270,9 @@ run "copy lines extract exactly, at the top right" $CHECK text "$OUT/letterhead-
 judges "$OUT/letterhead-attachment.pdf" attachment
 judges "$OUT/letterhead-copy.pdf" copy
 judges "$OUT/letterhead-income.pdf" income
+judges "$OUT/letterhead-appendix.pdf" appendix
+run "appendix lines extract exactly, at the top right" $CHECK text "$OUT/letterhead-appendix.pdf" 1 595 842 \
+  "Phụ lục kèm theo văn bản số 125/SKHCN-VP" "$TIME_RE"
 run "an explicit --rect is never moved, even over the letterhead" sign "$OUT/letterhead.pdf" \
   "$OUT/letterhead-rect.pdf" to-chuc.p12 --profile attachment --doc-number "125/QĐ-UBND" \
   --rect 420,790,130,28
