@@ -33,7 +33,7 @@ table() {
       fi
       secs=$((secs + s)) runs=$((runs + r)) n=$((n + 1))
     done
-    crashes=$(find "artifacts/$t" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) 2> /dev/null | wc -l)
+    crashes=$( (find "artifacts/$t" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) 2> /dev/null || true) | wc -l)
     printf '%s\t%d\t%d\t%.2f\t%d\t%d\n' "$t" "$n" "$secs" "$(bc -l <<< "$secs/3600")" "$runs" "$crashes"
   done
 }

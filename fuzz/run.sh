@@ -47,10 +47,11 @@ echo "run: $TARGET for ${SECONDS_}s, log $FUZZ/$LOG"
 # -rss_limit_mb: an input needing more than 2 GB is a bug (bounded decompression, budgets).
 # Build first (its time is not fuzzing), then run the binary under GNU time, whose user + system
 # seconds end the log as `cpu_seconds: N` (fuzz/hours.sh sums them per target).
-if [[ -z ${FUZZ_NO_BUILD:-} ]]; then
+BIN=target/x86_64-unknown-linux-gnu/release/$TARGET
+# In a loop the targets were built at its start; a target added since is built now.
+if [[ -z ${FUZZ_NO_BUILD:-} || ! -x $BIN ]]; then
   cargo +nightly fuzz build "$TARGET" > "$LOG" 2>&1
 fi
-BIN=target/x86_64-unknown-linux-gnu/release/$TARGET
 set +e
 nice -n "${FUZZ_NICE:-10}" /usr/bin/time -f '%U %S' -o "$LOG.time" \
   "$BIN" "corpus/$TARGET" "seeds/$TARGET" -artifact_prefix="artifacts/$TARGET/" \
