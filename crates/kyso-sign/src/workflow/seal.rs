@@ -13,7 +13,7 @@ use crate::appearance::{AppearanceBuilder, POINTS_PER_MM, PageGeometry, Rect, Te
 
 /// The seal's real width in mm: the one given, else the PNG's `pHYs` when it gives a
 /// plausible seal (15–60 mm), else [`DEFAULT_SEAL_DIAMETER_MM`] with the warning
-/// [`SEAL_SIZE_ASSUMED`] (which [`plan_workflow`](super::plan_workflow) passes on when it places
+/// [`SEAL_SIZE_ASSUMED`](super::SEAL_SIZE_ASSUMED) (which [`plan_workflow`](super::plan_workflow) passes on when it places
 /// the seal itself; in a rectangle the caller gives, the drawing is fitted to the rectangle).
 /// Only a given width outside 5–200 mm is an error.
 pub fn seal_width_mm(i: &IssuanceOptions) -> Result<(f32, Option<Reason>), SignError> {
