@@ -36,6 +36,15 @@ pub enum PdfError {
     /// Vietnamese and English.
     #[error("{0}")]
     NotPermitted(String),
+    /// The file declares more objects than kyso parses (a few thousand is usual; a million
+    /// tiny objects would cost the parser about a gigabyte).
+    #[error("the PDF has about {count} objects; more than {limit} are not read")]
+    TooManyObjects {
+        /// Objects counted before parsing (`obj` keywords and object-stream sizes).
+        count: usize,
+        /// The bound ([`crate::load::MAX_OBJECTS`]).
+        limit: usize,
+    },
     /// The signature value is larger than the space reserved for it.
     #[error("signature of {needed} bytes does not fit the {reserved} bytes reserved in /Contents")]
     ContentsTooSmall {
@@ -56,6 +65,7 @@ impl PdfError {
             Self::NoSuchPage { .. } => 1004,
             Self::ContentsTooSmall { .. } => 1005,
             Self::NotPermitted(_) => 1006,
+            Self::TooManyObjects { .. } => 1008,
         }
     }
 

@@ -11,6 +11,56 @@ use crate::PdfError;
 /// few megabytes, so this stops a decompression bomb long before it costs memory.
 pub const MAX_LOAD_STREAM: usize = 32 * 1024 * 1024;
 
+/// Objects a document may have. Real documents have thousands (a 200-page scan: about 1,000;
+/// long text documents: tens of thousands); lopdf holds each parsed object in memory, about
+/// 800 bytes for the smallest (docs/PARSER.md: a million tiny objects cost 805 MiB), so this
+/// bounds what parsing a hostile file may cost to a few hundred megabytes.
+pub const MAX_OBJECTS: usize = 400_000;
+
+/// An upper bound of the objects lopdf would create for `bytes`, counted before parsing: each
+/// `obj` keyword (indirect objects written out) plus the `/N` of each object stream's
+/// dictionary (objects packed inside; lopdf reads exactly `/N` of them). Bytes inside strings or
+/// streams that happen to spell ` obj` only make the count larger.
+pub fn object_count_bound(bytes: &[u8]) -> usize {
+    let written = memchr::memmem::find_iter(bytes, b" obj").count();
+    let mut packed = 0usize;
+    for at in memchr::memmem::find_iter(bytes, b"/ObjStm") {
+        // The stream dictionary around the type: from the nearest "<<" before it to the
+        // nearest ">>" after it (object stream dictionaries hold no nested dictionaries).
+        let start = memchr::memmem::rfind(&bytes[at.saturating_sub(4096)..at], b"<<")
+            .map_or(at, |p| at.saturating_sub(4096) + p);
+        let end = memchr::memmem::find(&bytes[at..bytes.len().min(at + 4096)], b">>")
+            .map_or(bytes.len().min(at + 4096), |p| at + p);
+        packed = packed.saturating_add(declared_n(&bytes[start..end]));
+    }
+    written.saturating_add(packed)
+}
+
+/// The integer after `/N` in a dictionary's text (0 when absent or not a number).
+fn declared_n(dict: &[u8]) -> usize {
+    let mut rest = dict;
+    while let Some(p) = memchr::memmem::find(rest, b"/N") {
+        let after = &rest[p + 2..];
+        // `/N` itself, not `/Names` or `/Next`.
+        if after.first().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            rest = after;
+            continue;
+        }
+        let digits: Vec<u8> = after
+            .iter()
+            .skip_while(|c| c.is_ascii_whitespace())
+            .take_while(|c| c.is_ascii_digit())
+            .take(12)
+            .copied()
+            .collect();
+        return std::str::from_utf8(&digits)
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
+    }
+    0
+}
+
 /// Parse a whole PDF (or a prefix of one ending at a revision's `%%EOF`).
 ///
 /// lopdf is tolerant, which is what a reader of real-world files needs; it is also not
@@ -23,6 +73,13 @@ pub fn load_document(bytes: &[u8]) -> Result<Document, PdfError> {
         return Err(PdfError::Malformed {
             message: "no %PDF- header".into(),
             offset: Some(0),
+        });
+    }
+    let count = object_count_bound(bytes);
+    if count > MAX_OBJECTS {
+        return Err(PdfError::TooManyObjects {
+            count,
+            limit: MAX_OBJECTS,
         });
     }
     let options = lopdf::LoadOptions {
@@ -175,6 +232,43 @@ mod tests {
     fn finds_revision_ends() {
         let b = b"%PDF-1.4\n...%%EOF\nmore%%EOF\r\n";
         assert_eq!(revision_ends(b), vec![18, 29]);
+    }
+
+    #[test]
+    fn objects_are_counted_before_parsing() {
+        // Written objects, and objects packed in object streams as their /N declares.
+        let mut pdf = b"%PDF-1.7\n1 0 obj null endobj\n2 0 obj null endobj\n".to_vec();
+        pdf.extend_from_slice(b"3 0 obj << /Type /ObjStm /N 250 /First 9 /Length 5 >> stream\n");
+        pdf.extend_from_slice(b"x\nendstream endobj\n4 0 obj << /Names [] /N 7 >> endobj\n");
+        assert_eq!(object_count_bound(&pdf), 4 + 250);
+        assert_eq!(declared_n(b"<< /Next 3 /N 12 >>"), 12);
+        assert_eq!(declared_n(b"<< /Names 3 >>"), 0);
+    }
+
+    #[test]
+    fn a_million_tiny_objects_are_refused_before_parsing() {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        for n in 1..=(MAX_OBJECTS + 1) {
+            pdf.extend_from_slice(format!("{n} 0 obj 0 endobj\n").as_bytes());
+        }
+        match load_document(&pdf) {
+            Err(PdfError::TooManyObjects { count, limit }) => {
+                assert_eq!((count, limit), (MAX_OBJECTS + 1, MAX_OBJECTS));
+            }
+            other => panic!("expected TooManyObjects, got {:?}", other.map(|_| ())),
+        }
+        // Packed in one object stream that declares them: refused as well.
+        let mut packed =
+            b"%PDF-1.7\n1 0 obj << /Type /ObjStm /N 2000000 /First 10 /Length 1 >> stream\n"
+                .to_vec();
+        packed.extend_from_slice(b"x\nendstream endobj\n");
+        assert!(matches!(
+            load_document(&packed),
+            Err(PdfError::TooManyObjects {
+                count: 2_000_001,
+                ..
+            })
+        ));
     }
 
     #[test]
