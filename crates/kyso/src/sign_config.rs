@@ -485,6 +485,8 @@ impl SignConfig {
         &self,
         bytes: &[u8],
     ) -> Result<(SignedPdf, Option<crate::ltv::LtvSummary>), SignConfigError> {
+        // Unsupported values keep their own code (7002): checked before the profile is built.
+        self.pades_options()?;
         let workflow = self.workflow()?;
         self.sign_in(bytes, workflow.as_ref())
     }
@@ -562,6 +564,16 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn an_unsupported_profile_keeps_its_code_through_sign() {
+        let e = sign_pdf_json(
+            b"%PDF-1.7",
+            r#"{"signer":{"p12":{"path":"x.p12"}},"profile":"stamp"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), 7002, "{e}");
     }
 
     #[test]
