@@ -50,7 +50,7 @@ pub(crate) fn order_chain(leaf: &Certificate, mut others: Vec<Certificate>) -> V
     let mut current = leaf.clone();
     loop {
         // A self-issued certificate ends the path.
-        if current.tbs_certificate().issuer() == current.tbs_certificate().subject() {
+        if is_self_issued(&current) {
             break;
         }
         let Some(pos) = others
@@ -91,21 +91,27 @@ pub fn issuing_chain(leaf: &Certificate, candidates: &[Certificate]) -> Vec<Cert
     chain
 }
 
-fn is_self_issued(cert: &Certificate) -> bool {
+/// Whether `cert` names itself as its issuer (a root, or a CA's self-issued certificate).
+pub fn is_self_issued(cert: &Certificate) -> bool {
     cert.tbs_certificate().subject() == cert.tbs_certificate().issuer()
+}
+
+/// Whether `cert` is a CA certificate (basicConstraints cA).
+pub fn is_ca(cert: &Certificate) -> bool {
+    use x509_cert::ext::pkix::BasicConstraints;
+    matches!(
+        cert.tbs_certificate().get_extension::<BasicConstraints>(),
+        Ok(Some((_, bc))) if bc.ca
+    )
 }
 
 /// Whether `ca` may be the issuer of `cert`: names, CA flag and key identifiers.
 fn issues(ca: &Certificate, cert: &Certificate) -> bool {
-    use x509_cert::ext::pkix::{AuthorityKeyIdentifier, BasicConstraints, SubjectKeyIdentifier};
+    use x509_cert::ext::pkix::{AuthorityKeyIdentifier, SubjectKeyIdentifier};
     let ca_tbs = ca.tbs_certificate();
     if ca_tbs.subject() != cert.tbs_certificate().issuer() {
         return false;
     }
-    let is_ca = matches!(
-        ca_tbs.get_extension::<BasicConstraints>(),
-        Ok(Some((_, bc))) if bc.ca
-    );
     let aki = cert
         .tbs_certificate()
         .get_extension::<AuthorityKeyIdentifier>()
@@ -121,7 +127,7 @@ fn issues(ca: &Certificate, cert: &Certificate) -> bool {
         (Some(aki), Some(ski)) => aki == ski,
         _ => true,
     };
-    is_ca && keys_agree
+    is_ca(ca) && keys_agree
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub mod keygen;
 pub mod pkcs11;
 pub mod software;
 
-pub use certs::{issuing_chain, load_certificates, parse_certificates};
+pub use certs::{is_ca, is_self_issued, issuing_chain, load_certificates, parse_certificates};
 pub use error::{PinState, Pkcs11Failure, TokenError};
 pub use pin::{PinCallback, PinSource};
 pub use signer::{DigestAlgorithm, KeyType, SignatureScheme, Signer};

@@ -213,7 +213,7 @@ impl Inventory {
             };
             // The CA certificates a VGCA token carries for the chain are not the unit's
             // certificates: they have no key there and are the CA's to renew.
-            if !key.has_private_key && is_ca(cert) {
+            if !key.has_private_key && kyso_token::is_ca(cert) {
                 continue;
             }
             self.add_certificate(cert, Location::Token { token, key });
@@ -570,15 +570,6 @@ fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
         }
     }
     out.push_str("\r\n");
-}
-
-/// Whether `cert` is a CA certificate (basicConstraints cA).
-fn is_ca(cert: &x509_cert::Certificate) -> bool {
-    matches!(
-        cert.tbs_certificate()
-            .get_extension::<x509_cert::ext::pkix::BasicConstraints>(),
-        Ok(Some((_, bc))) if bc.ca
-    )
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ use kyso_policy::trust::{TrustStore, parse_certificates};
 pub use kyso_sign::TimeStamper;
 use kyso_sign::ltv::{DssUpdate, VriEntry, add_dss, timestamp_pdf};
 use kyso_sign::{PadesOptions, SharedTimeStamper, SignedPdf};
-use kyso_token::Signer;
+use kyso_token::{Signer, is_self_issued};
 use kyso_verify::FetchRecord;
 use kyso_verify::network::{NetworkPolicy, guard};
 use kyso_verify::revocation::Fetcher;
@@ -307,12 +307,12 @@ pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, L
         for c in &check.certificates {
             // A root needs no status; the last certificate of a chain that stops short of one
             // does (its issuer, and so its status, is missing).
-            let root = c.index + 1 == chain.len() && chain.last().is_some_and(self_issued);
+            let root = c.index + 1 == chain.len() && chain.last().is_some_and(is_self_issued);
             if c.status == CertStatus::Unknown && !root {
                 summary.uncovered.push(c.subject.clone());
             }
         }
-        if !chain.last().is_some_and(self_issued)
+        if !chain.last().is_some_and(is_self_issued)
             && let Some(last) = chain.last()
         {
             summary.uncovered.push(format!(
@@ -349,10 +349,6 @@ pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, L
         summary.fetched = log.records();
     }
     Ok((update, summary))
-}
-
-fn self_issued(cert: &Certificate) -> bool {
-    cert.tbs_certificate().subject() == cert.tbs_certificate().issuer()
 }
 
 /// Whether `chain` (leaf first) validates at `time` to an anchor of `store`: only then do the
@@ -466,7 +462,7 @@ pub fn complete_level(
         // The signer's own chain: its root is an anchor for fetching the signer's validation
         // data (the URLs are its CA's). A certificate the store rejects (not a CA) simply does
         // not help build chains.
-        let _ = if self_issued(c) {
+        let _ = if is_self_issued(c) {
             ltv.certificates.add_anchor(c.clone())
         } else {
             ltv.certificates.add_intermediate(c.clone())

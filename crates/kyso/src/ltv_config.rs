@@ -192,8 +192,7 @@ fn add_ca_certs(
     bytes: &[u8],
 ) -> Result<(), kyso_policy::PolicyError> {
     for stored in kyso_policy::trust::parse_certificates(bytes)? {
-        let tbs = stored.certificate.tbs_certificate();
-        if tbs.subject() == tbs.issuer() {
+        if kyso_token::is_self_issued(&stored.certificate) {
             store.add_anchor(stored.certificate)?;
         } else {
             store.add_intermediate(stored.certificate)?;

@@ -339,7 +339,10 @@ pub fn run_json(operation: &str, request_json: &str, options_json: &str) -> Repl
             let options = crate::VerifyConfig::from_json(options_json)?.build()?;
             return Ok(request.verify(&options)?);
         }
-        let config = crate::SignConfig::from_json(options_json)?;
+        let mut config = crate::SignConfig::from_json(options_json)?;
+        // MetaData's Reason and Location, as `kyso vgca` takes them, unless the options set them.
+        config.reason = config.reason.or_else(|| request.meta(&["Reason"]));
+        config.location = config.location.or_else(|| request.meta(&["Location"]));
         let profile = request.profile(op)?;
         let workflow = profile.map(|p| p.workflow()).transpose()?;
         let input = crate::files::read(Path::new(&request.file_name))?;
