@@ -64,7 +64,9 @@ namespace Kyso
     /// <summary>The raw declarations. Use <see cref="Kyso"/> instead.</summary>
     public static class Native
     {
-        const string Lib = "kyso_ffi";
+        // "kyso": libkyso.so on Linux, kyso.dll on Windows. The NuGet package (bindings/windows/build.sh)
+        // carries both under runtimes/{linux-x64,win-x64}/native/, where .NET finds them by RID.
+        const string Lib = "kyso";
 
         [DllImport(Lib)] public static extern IntPtr kyso_version();
         [DllImport(Lib)] public static extern uint kyso_abi_version();

@@ -43,6 +43,11 @@ echo "header up to date"
 step "build kyso-ffi and the CLI (debug)"
 cargo build -q -p kyso-ffi -p kyso-cli
 LIBDIR=$TARGET/debug
+# Java and .NET load the library by its packaged name, kyso (libkyso.so here, kyso.dll on Windows);
+# cargo names the cdylib after the crate, libkyso_ffi.so.
+NATIVE=$OUT/native
+mkdir -p "$NATIVE"
+ln -sf "$LIBDIR/libkyso_ffi.so" "$NATIVE/libkyso.so"
 KYSO=$TARGET/debug/kyso
 
 step "fixtures: a kyso-signed PDF and a tampered copy"
@@ -79,12 +84,12 @@ echo "statically linked program wrote the C reports"
 
 if [[ -d bindings/java ]]; then
   step "Java (JNA $(readlink -f /usr/share/java/jna.jar | sed 's/.*jna-//;s/.jar//'), $(javac -version 2>&1))"
-  bash bindings/java/run-tests.sh "$OUT" "$LIBDIR" "$ROOT_PEM" "$MODULE" "$AT" "$CHAIN" "$PLAIN"
+  bash bindings/java/run-tests.sh "$OUT" "$NATIVE" "$ROOT_PEM" "$MODULE" "$AT" "$CHAIN" "$PLAIN"
 fi
 
 if [[ -d bindings/dotnet ]]; then
   step "C# (Mono $(mono --version | head -1 | sed 's/.*version \([^ ]*\).*/\1/'))"
-  bash bindings/dotnet/run-tests.sh "$OUT" "$LIBDIR" "$ROOT_PEM" "$MODULE" "$AT" "$CHAIN" "$PLAIN"
+  bash bindings/dotnet/run-tests.sh "$OUT" "$NATIVE" "$ROOT_PEM" "$MODULE" "$AT" "$CHAIN" "$PLAIN"
 fi
 
 step "WASM: build (profile wasm-release), bind (wasm-bindgen $(wasm-bindgen --version | cut -d' ' -f2)), shrink (wasm-opt)"

@@ -66,6 +66,30 @@ pub enum TokenError {
         #[source]
         source: cryptoki::error::Error,
     },
+    /// No file at the PKCS#11 module's path.
+    #[cfg(feature = "pkcs11")]
+    #[error(
+        "PKCS#11 module not found: {path} (the token vendor's middleware installs it, on Windows in \
+         System32: eTPKCS11.dll for SafeNet eToken, bit4xpki.dll for bit4id)"
+    )]
+    ModuleNotFound {
+        /// The path looked at.
+        path: PathBuf,
+    },
+    /// The module was built for another architecture than this process (a 32-bit DLL in a 64-bit
+    /// process: Windows keeps the vendors' 32-bit modules in SysWOW64, the 64-bit ones in System32).
+    #[cfg(feature = "pkcs11")]
+    #[error(
+        "PKCS#11 module {path} is {module}, this program is {process}: use the vendor's {process} module"
+    )]
+    ModuleArchitecture {
+        /// The module path.
+        path: PathBuf,
+        /// The module's architecture.
+        module: &'static str,
+        /// This process's architecture.
+        process: &'static str,
+    },
     /// A PKCS#11 function failed.
     #[error("PKCS#11 error: {failure}")]
     Pkcs11 {
@@ -215,6 +239,10 @@ impl TokenError {
         match self {
             #[cfg(feature = "pkcs11")]
             Self::ModuleLoad { .. } => 4001,
+            #[cfg(feature = "pkcs11")]
+            Self::ModuleNotFound { .. } => 4004,
+            #[cfg(feature = "pkcs11")]
+            Self::ModuleArchitecture { .. } => 4005,
             Self::Pkcs11 { .. } => 4002,
             #[cfg(feature = "pkcs11")]
             Self::Cryptoki { .. } => 4003,

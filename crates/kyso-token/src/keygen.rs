@@ -11,6 +11,7 @@ use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5912;
 use cryptoki::mechanism::{Mechanism, MechanismType};
 use cryptoki::object::{Attribute, CertificateType, ObjectClass};
+use cryptoki::types::Ulong;
 use der::asn1::{BitString, Ia5StringRef, PrintableStringRef, SetOfVec, Utf8StringRef};
 use der::{Any, Decode, Encode};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
@@ -109,7 +110,7 @@ pub fn generate_key_pair(
     };
     let (mechanism, mech_type, spec_attrs) = match spec {
         KeySpec::Rsa2048 | KeySpec::Rsa3072 | KeySpec::Rsa4096 => {
-            let bits: u64 = match spec {
+            let bits: u32 = match spec {
                 KeySpec::Rsa3072 => 3072,
                 KeySpec::Rsa4096 => 4096,
                 _ => 2048,
@@ -118,7 +119,8 @@ pub fn generate_key_pair(
                 Mechanism::RsaPkcsKeyPairGen,
                 MechanismType::RSA_PKCS_KEY_PAIR_GEN,
                 vec![
-                    Attribute::ModulusBits(bits.into()),
+                    // CK_ULONG (c_ulong) is 32-bit on Windows, 64-bit on Linux.
+                    Attribute::ModulusBits(Ulong::new(std::ffi::c_ulong::from(bits))),
                     Attribute::PublicExponent(vec![0x01, 0x00, 0x01]),
                 ],
             )

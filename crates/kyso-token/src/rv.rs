@@ -101,7 +101,14 @@ pub(crate) fn ckr(rv: RvError) -> (&'static str, u64) {
         RvError::PublicKeyInvalid => ("CKR_PUBLIC_KEY_INVALID", 441),
         RvError::FunctionRejected => ("CKR_FUNCTION_REJECTED", 512),
         RvError::UnwrappingKeyTypeInconsistent => ("CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT", 242),
-        RvError::VendorDefined(code) => ("CKR_VENDOR_DEFINED", code),
-        RvError::UnknownErrorCode(code) => ("CKR_UNKNOWN", code),
+        RvError::VendorDefined(code) => ("CKR_VENDOR_DEFINED", widen(code)),
+        RvError::UnknownErrorCode(code) => ("CKR_UNKNOWN", widen(code)),
     }
+}
+
+/// PKCS#11's `CK_ULONG` is C's `unsigned long`: 64-bit on Linux, 32-bit on Windows; the codes are
+/// reported as `u64` on both.
+#[allow(clippy::useless_conversion)]
+fn widen(code: std::ffi::c_ulong) -> u64 {
+    u64::from(code)
 }

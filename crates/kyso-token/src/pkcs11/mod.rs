@@ -23,6 +23,7 @@ use x509_cert::Certificate;
 use crate::keys::PublicKey;
 use crate::{PinSource, PinState, SignatureScheme, TokenError};
 
+mod module_path;
 mod objects;
 mod signer;
 
@@ -64,27 +65,30 @@ impl Module {
     /// Load the module at `path` and call `C_Initialize` (once per process and path).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, TokenError> {
         static CACHE: OnceLock<Mutex<HashMap<PathBuf, Pkcs11>>> = OnceLock::new();
-        let path = path.as_ref();
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = module_path::resolve(path.as_ref());
+        // The cache key only: the module is loaded by the path given (canonical Windows paths are
+        // `\\?\` verbatim paths, which read badly in messages).
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         let mut cache = lock(CACHE.get_or_init(Default::default));
         if let Some(ctx) = cache.get(&key) {
             return Ok(Self {
-                path: key,
+                path,
                 ctx: ctx.clone(),
             });
         }
+        module_path::check(&path)?;
         let load_err = |source| TokenError::ModuleLoad {
-            path: key.clone(),
+            path: path.clone(),
             source,
         };
-        let ctx = Pkcs11::new(&key).map_err(load_err)?;
+        let ctx = Pkcs11::new(&path).map_err(load_err)?;
         match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
             // Someone else in the process (another library) initialised it: usable as is.
             Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
             Err(e) => return Err(load_err(e)),
         }
-        cache.insert(key.clone(), ctx.clone());
-        Ok(Self { path: key, ctx })
+        cache.insert(key, ctx.clone());
+        Ok(Self { path, ctx })
     }
 
     /// The module named by `KYSO_PKCS11_MODULE`, else SoftHSM2's.
@@ -94,7 +98,7 @@ impl Module {
         Self::open(path)
     }
 
-    /// The module's path (canonicalised when possible).
+    /// The module's path, as given (a bare file name on Windows: the one in System32).
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -8,6 +8,7 @@ use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsPssParams};
 use cryptoki::mechanism::{Mechanism, MechanismType};
 use cryptoki::object::ObjectHandle;
 use cryptoki::session::Session;
+use cryptoki::types::Ulong;
 use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 
@@ -86,7 +87,8 @@ pub(super) fn pss_params() -> PkcsPssParams {
     PkcsPssParams {
         hash_alg: MechanismType::SHA256,
         mgf: PkcsMgfType::MGF1_SHA256,
-        s_len: 32u64.into(),
+        // CK_ULONG (c_ulong) is 32-bit on Windows, 64-bit on Linux.
+        s_len: Ulong::new(std::ffi::c_ulong::from(32u32)),
     }
 }
 

@@ -15,8 +15,13 @@ import java.util.Map;
  * NUL-terminated UTF-8.
  */
 public interface KysoNative extends Library {
-    /** The library, found as {@code libkyso_ffi.so} on {@code jna.library.path} or the system path. */
-    KysoNative INSTANCE = Native.load("kyso_ffi", KysoNative.class,
+    /**
+     * The library, named {@code kyso} on every platform: {@code libkyso.so} on Linux, {@code kyso.dll} on
+     * Windows. JNA looks on {@code jna.library.path}, the system path, then in the class path under its
+     * platform folder ({@code linux-x86-64/}, {@code win32-x86-64/}), where the packaged {@code kyso.jar}
+     * carries both (bindings/windows/build.sh).
+     */
+    KysoNative INSTANCE = Native.load("kyso", KysoNative.class,
             Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
     /** C {@code size_t}. */
