@@ -96,6 +96,7 @@ fn pe_machine_name(machine: u16) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     /// The smallest header `pe_machine` reads: `MZ`, e_lfanew = 0x40, `PE\0\0`, Machine.
