@@ -283,6 +283,8 @@ int main(int argc, char **argv) {
     char pki_dir[2048], ca_crl[2200], root_crl[2200];
     snprintf(pki_dir, sizeof pki_dir, "%s", root_path);
     char *slash = strrchr(pki_dir, '/');
+    char *backslash = strrchr(pki_dir, '\\'); /* a Windows path (the suite under Wine) */
+    if (backslash && (!slash || backslash > slash)) slash = backslash;
     if (slash) {
       *slash = 0;
     } else {

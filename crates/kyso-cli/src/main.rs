@@ -99,9 +99,12 @@ enum LtvCommand {
 
 #[derive(Args)]
 struct VerifyArgs {
-    /// PDF files to verify.
+    /// PDF files to verify; a directory stands for the .pdf files in it.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Documents verified at once (default: one per core). Reports keep the order of the files.
+    #[arg(long, short = 'j', default_value_t = 0)]
+    jobs: usize,
     #[command(flatten)]
     validation: validation_args::ValidationArgs,
     /// One JSON report per file, one per line.
@@ -151,27 +154,40 @@ fn main() -> ExitCode {
 fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
     let config = args.validation.config();
     let options = config.build()?;
+    let files = expand_directories(&args.files)?;
+    let jobs = if args.jobs == 0 {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        args.jobs
+    };
     let mut all_valid = true;
-    for file in &args.files {
-        let report = match kyso::verify_pdf_file(file, &options) {
-            Ok(r) => r,
-            Err(e @ Error::Io { .. }) => return Err(e),
-            Err(e) => {
-                // An unreadable PDF is refused, with the reason, like an invalid one.
-                all_valid = false;
-                if args.json {
-                    print_line(&human::error_json(file, &e));
-                } else {
-                    print_line(&human::error_text(file, &e));
+    // Batches of a few documents per thread: reports are printed in order as each batch ends, and
+    // only a batch's reports are held in memory.
+    for batch in files.chunks(jobs.saturating_mul(8).max(1)) {
+        for (file, result) in batch
+            .iter()
+            .zip(kyso::verify_pdf_files(batch, &options, jobs))
+        {
+            let report = match result {
+                Ok(r) => r,
+                Err(e @ Error::Io { .. }) => return Err(e),
+                Err(e) => {
+                    // An unreadable PDF is refused, with the reason, like an invalid one.
+                    all_valid = false;
+                    if args.json {
+                        print_line(&human::error_json(file, &e));
+                    } else {
+                        print_line(&human::error_text(file, &e));
+                    }
+                    continue;
                 }
-                continue;
+            };
+            all_valid &= report.verdict == Verdict::Valid;
+            if args.json {
+                print_line(&report.to_json());
+            } else {
+                print_line(&human::report_text(&report));
             }
-        };
-        all_valid &= report.verdict == Verdict::Valid;
-        if args.json {
-            print_line(&report.to_json());
-        } else {
-            print_line(&human::report_text(&report));
         }
     }
     Ok(if all_valid {
@@ -179,6 +195,36 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The files to verify: a directory argument stands for the `.pdf` files in it (any case, not
+/// its subdirectories), in name order.
+fn expand_directories(args: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for arg in args {
+        if !arg.is_dir() {
+            files.push(arg.clone());
+            continue;
+        }
+        let io = |source| Error::Io {
+            path: arg.clone(),
+            source,
+        };
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(arg).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+            {
+                found.push(path);
+            }
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
 }
 
 /// Print a line of the report; a reader that went away (`kyso verify … | head`) ends the

@@ -115,6 +115,29 @@ pub fn verify_pdf_file(path: &Path, options: &VerifyOptions) -> Result<Report, E
     Ok(report)
 }
 
+/// Verify many PDF files on `jobs` threads (`0`: one per core), with one set of options (the trust
+/// store and revocation data are parsed once, shared by every thread). Each report names its file;
+/// the results come back in the order of `paths`.
+#[cfg(feature = "parallel")]
+pub fn verify_pdf_files(
+    paths: &[std::path::PathBuf],
+    options: &VerifyOptions,
+    jobs: usize,
+) -> Vec<Result<Report, Error>> {
+    use rayon::prelude::*;
+    let verify_all = || {
+        paths
+            .par_iter()
+            .map(|p| verify_pdf_file(p, options))
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(pool) => pool.install(verify_all),
+        // No threads to be had (a restricted process): one at a time.
+        Err(_) => paths.iter().map(|p| verify_pdf_file(p, options)).collect(),
+    }
+}
+
 /// Sign a PDF held in memory; returns the new file's bytes (the input is their prefix). The
 /// signature carries the signer's chain, completed with the Government CA's issuing CAs
 /// ([`trust::known_intermediates`]) where the signer's certificate is theirs.

@@ -1,0 +1,127 @@
+//! `kyso verify DIR --jobs N`: a directory stands for its `.pdf` files (any case, not its
+//! subdirectories), verified in parallel, reported in name order exactly as one thread reports
+//! them. Uses the test PKI and fixtures of `tests/run.sh` (`KYSO_TEST_WORK`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn work() -> PathBuf {
+    match std::env::var_os("KYSO_TEST_WORK") {
+        Some(p) => PathBuf::from(p),
+        None => panic!("KYSO_TEST_WORK is not set: run the tests with `bash tests/run.sh`"),
+    }
+}
+
+fn kyso(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args(args)
+        .env("KYSO_TEST_P12_PASSWORD", "kyso-test")
+        .output()
+        .unwrap()
+}
+
+fn verify(dir: &Path, jobs: &str) -> Output {
+    let root = work().join("pki").join("root-g2.pem");
+    kyso(&[
+        "verify".as_ref(),
+        "--json".as_ref(),
+        "--trust".as_ref(),
+        root.as_os_str(),
+        "--no-revocation".as_ref(),
+        "--at".as_ref(),
+        "2026-06-01T00:00:00Z".as_ref(),
+        "--jobs".as_ref(),
+        jobs.as_ref(),
+        dir.as_os_str(),
+    ])
+}
+
+#[test]
+fn a_directory_is_verified_in_parallel_in_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let signed = dir.path().join("signed-once.pdf");
+    let p12 = work().join("pki").join("ca-nhan.p12");
+    let out = kyso(&[
+        "sign".as_ref(),
+        work().join("pdf").join("plain.pdf").as_os_str(),
+        "-o".as_ref(),
+        signed.as_os_str(),
+        "--p12".as_ref(),
+        p12.as_os_str(),
+        "--password-env".as_ref(),
+        "KYSO_TEST_P12_PASSWORD".as_ref(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&signed).unwrap();
+    std::fs::remove_file(&signed).unwrap();
+
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(inbox.join("archive")).unwrap();
+    let mut names = Vec::new();
+    for i in 0..40 {
+        let name = format!("letter-{i:02}.pdf");
+        std::fs::write(inbox.join(&name), &bytes).unwrap();
+        names.push(name);
+    }
+    // One altered letter: a byte of the signed page changed.
+    let mut tampered = bytes.clone();
+    let at = tampered
+        .windows(9)
+        .position(|w| w == b"/MediaBox")
+        .expect("a MediaBox")
+        + 14;
+    tampered[at] ^= 1;
+    std::fs::write(inbox.join("letter-17.pdf"), &tampered).unwrap();
+    // An upper-case extension counts; other files and subdirectories do not.
+    std::fs::write(inbox.join("SCAN.PDF"), &bytes).unwrap();
+    names.push("SCAN.PDF".into());
+    std::fs::write(inbox.join("ghi-chu.txt"), b"not a PDF").unwrap();
+    std::fs::write(inbox.join("archive").join("old.pdf"), &bytes).unwrap();
+    names.sort();
+
+    let one = verify(&inbox, "1");
+    let four = verify(&inbox, "4");
+    assert_eq!(
+        one.status.code(),
+        Some(1),
+        "one altered letter: not all VALID"
+    );
+    assert_eq!(four.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&four.stdout),
+        "the parallel reports are the sequential ones, in the same order"
+    );
+    let reports: Vec<serde_json::Value> = String::from_utf8(four.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let files: Vec<String> = reports
+        .iter()
+        .map(|r| {
+            Path::new(r["file"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(files, names, "every .pdf of the directory, in name order");
+    for r in &reports {
+        let expected = if r["file"].as_str().unwrap().ends_with("letter-17.pdf") {
+            "INVALID"
+        } else {
+            "VALID"
+        };
+        assert_eq!(r["verdict"], expected, "{}", r["file"]);
+    }
+
+    std::fs::remove_file(inbox.join("letter-17.pdf")).unwrap();
+    assert_eq!(verify(&inbox, "0").status.code(), Some(0), "all VALID");
+}
