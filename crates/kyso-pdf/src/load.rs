@@ -129,14 +129,14 @@ pub fn last_startxref(bytes: &[u8]) -> Option<usize> {
     digits.parse().ok()
 }
 
-/// First occurrence of `needle` in `hay`.
+/// First occurrence of `needle` in `hay` (memchr's SIMD search: these scans run over whole files).
 pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// Last occurrence of `needle` in `hay`.
 pub fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
+    memchr::memmem::rfind(hay, needle)
 }
 
 /// Follow a reference (bounded, against reference cycles).

@@ -18,6 +18,7 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
     let signatures = kyso_pdf::find_signatures(&doc);
     let revision_ends = kyso_pdf::load::revision_ends(bytes);
     let revisions = kyso_pdf::diff::Revisions::new(bytes);
+    let digests = super::range_digests::RangeDigests::new(bytes, &signatures);
     let mdp = mdp_rules(&doc, &signatures);
     let has_dss = kyso_pdf::load::catalog(&doc)
         .map(|(_, c)| c.has(b"DSS"))
@@ -59,6 +60,7 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
             doc_ts_time: poe,
             revision_ends: &revision_ends,
             revisions: &revisions,
+            digests: &digests,
         };
         let report = ctx.verify(sig);
         if sig.kind == SignatureKind::DocTimeStamp

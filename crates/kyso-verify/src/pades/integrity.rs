@@ -2,7 +2,7 @@
 //! exactly /Contents, and the digest of those ranges is what the signature signs.
 
 use kyso_pdf::{Coverage, PdfSignature};
-use kyso_policy::algorithms::Hasher;
+use kyso_policy::algorithms::DigestAlgorithm;
 use kyso_policy::reason::{Msg, Reason};
 
 use super::{Outcome, SignatureContext};
@@ -38,16 +38,7 @@ impl SignatureContext<'_> {
         sig: &PdfSignature,
         oid: &const_oid::ObjectIdentifier,
     ) -> Result<Vec<u8>, kyso_policy::PolicyError> {
-        let mut h = Hasher::new(oid)?;
-        if let Some(ranges) = sig.ranges() {
-            for (start, len) in ranges {
-                // Coverage was checked, so the ranges lie inside the file.
-                if let Some(part) = self.bytes.get(start..start + len) {
-                    h.update(part);
-                }
-            }
-        }
-        Ok(h.finalize())
+        Ok(self.digests.digest(sig, DigestAlgorithm::from_oid(oid)?))
     }
 }
 

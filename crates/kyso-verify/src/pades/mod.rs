@@ -19,6 +19,7 @@ mod cms_signature;
 mod document;
 mod integrity;
 mod modifications;
+mod range_digests;
 mod signer;
 mod timestamps;
 
@@ -109,6 +110,8 @@ struct SignatureContext<'a> {
     revision_ends: &'a [usize],
     /// Revisions parsed once for all signatures' modification analysis.
     revisions: &'a kyso_pdf::diff::Revisions<'a>,
+    /// The byte-range digests, hashing the signatures' common prefix once.
+    digests: &'a range_digests::RangeDigests<'a>,
 }
 
 /// Accumulates one signature's findings; the indication is derived from them at the end.
