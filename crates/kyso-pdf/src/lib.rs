@@ -24,7 +24,7 @@ pub use error::PdfError;
 pub use incremental::{
     Appearance, PreparedSignature, SignatureDictionary, SignatureRequest, prepare_signature,
 };
-pub use load::load_document;
+pub use load::{load_document, load_document_for_verification};
 pub use lopdf;
 pub use signatures::{Coverage, PdfSignature, SignatureKind, find_signatures};
 pub use text_boxes::{BoxKind, ContentBox, PageContent, page_content_boxes};

@@ -82,8 +82,53 @@ pub fn load_document(bytes: &[u8]) -> Result<Document, PdfError> {
             limit: MAX_OBJECTS,
         });
     }
+    load_with(bytes, None)
+}
+
+/// Parse a PDF for verification: as [`load_document`], with the data of every image XObject
+/// above 4 KiB replaced by its SHA-256 digest. Verification never reads image data, and the
+/// modification analysis compares objects: equal data gives equal digests, changed data
+/// changed ones. Scanned pages then cost their dictionaries, not their megabytes, in each
+/// revision held in memory.
+pub fn load_document_for_verification(bytes: &[u8]) -> Result<Document, PdfError> {
+    let doc = load_with(bytes, Some(image_data_to_digest))?;
+    // lopdf rebuilds a damaged file's unreadable page tree only in an unfiltered load: such a
+    // file is read again as a whole, so that both loads see the same document.
+    if doc.xref_recovery.is_some() || page_ids(&doc).is_empty() {
+        return load_document(bytes);
+    }
+    Ok(doc)
+}
+
+/// Image data larger than this is replaced by its digest when loading for verification.
+const IMAGE_DIGEST_ABOVE: usize = 4096;
+
+/// What replaces image data: a marker no image data begins with by accident, then the digest.
+const IMAGE_DIGEST_MARKER: &[u8] = b"%kyso:sha256-of-image-data:";
+
+/// The load filter of [`load_document_for_verification`] (lopdf 0.47 keeps the object as the
+/// filter left it and drops it only on `None`).
+fn image_data_to_digest(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    use sha2::Digest;
+    if let Object::Stream(stream) = object
+        && stream.content.len() > IMAGE_DIGEST_ABOVE
+        && stream
+            .dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|n| n == b"Image")
+    {
+        let mut digest = IMAGE_DIGEST_MARKER.to_vec();
+        digest.extend_from_slice(&sha2::Sha256::digest(&stream.content));
+        stream.content = digest;
+    }
+    Some((id, Object::Null))
+}
+
+fn load_with(bytes: &[u8], filter: Option<lopdf::FilterFunc>) -> Result<Document, PdfError> {
     let options = lopdf::LoadOptions {
         max_decompressed_size: Some(MAX_LOAD_STREAM),
+        filter,
         ..Default::default()
     };
     match catch_unwind(AssertUnwindSafe(|| {

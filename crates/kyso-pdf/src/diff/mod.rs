@@ -33,7 +33,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::PdfError;
-use crate::load::{catalog, load_document, page_ids, resolve, resolve_dict};
+use crate::load::{catalog, load_document_for_verification, page_ids, resolve, resolve_dict};
 
 /// How much a later revision changed, from harmless to not allowed. Ordered by severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,7 +127,7 @@ impl<'a> Revisions<'a> {
 
     /// The document as it was at byte `end`, parsed on first use.
     fn at(&self, end: usize) -> Result<std::borrow::Cow<'_, Document>, PdfError> {
-        let load = || load_document(&self.file[..end]).map_err(|e| e.to_string());
+        let load = || load_document_for_verification(&self.file[..end]).map_err(|e| e.to_string());
         match self.parsed.iter().find(|(e, _)| *e == end) {
             Some((_, cell)) => match cell.get_or_init(load) {
                 Ok(doc) => Ok(std::borrow::Cow::Borrowed(doc)),

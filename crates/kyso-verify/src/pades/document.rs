@@ -14,7 +14,7 @@ use crate::report::{Indication, Report, SCHEMA, Verdict};
 /// Verify every signature of the PDF in `bytes` with the fetcher as given (the crate's
 /// [`crate::verify_pdf`] applies the network policy first, and is the only way in).
 pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
-    let doc = kyso_pdf::load_document(bytes)?;
+    let doc = kyso_pdf::load_document_for_verification(bytes)?;
     let signatures = kyso_pdf::find_signatures(&doc);
     let revision_ends = kyso_pdf::load::revision_ends(bytes);
     let revisions = kyso_pdf::diff::Revisions::new(bytes);
