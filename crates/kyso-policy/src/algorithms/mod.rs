@@ -15,6 +15,7 @@
 mod digests;
 pub mod oids;
 mod policy;
+mod signature_cache;
 mod signatures;
 
 pub use digests::{DigestAlgorithm, Hasher, SigningDigest, digest};

@@ -8,7 +8,7 @@ use serde::Serialize;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 use super::digests::{DigestAlgorithm, Hasher};
-use super::oids;
+use super::{oids, signature_cache};
 use crate::error::PolicyError;
 
 /// The signature scheme that was used.
@@ -301,7 +301,34 @@ fn ec_curve(spki: &SubjectPublicKeyInfoOwned) -> Result<KeyKind, PolicyError> {
 ///
 /// Returns `Ok` with `valid: false` for a wrong signature (including malformed signature
 /// bytes); `Err` only when the algorithm or key is unsupported or malformed.
+///
+/// Results are remembered across calls (`signature_cache`): the certificates of an inbox's
+/// documents are checked once.
 pub fn verify_signature(
+    spki: &SubjectPublicKeyInfoOwned,
+    sig_alg: &AlgorithmIdentifierOwned,
+    digest_alg: Option<&ObjectIdentifier>,
+    msg: &[u8],
+    sig: &[u8],
+) -> Result<SignatureCheck, PolicyError> {
+    use der::Encode;
+    let encoded = (msg.len() <= signature_cache::MAX_MESSAGE)
+        .then(|| Some((spki.to_der().ok()?, sig_alg.to_der().ok()?)))
+        .flatten();
+    let Some((spki_der, alg_der)) = encoded else {
+        return verify_signature_uncached(spki, sig_alg, digest_alg, msg, sig);
+    };
+    let digest_oid = digest_alg.map(|o| o.as_bytes()).unwrap_or_default();
+    let key = signature_cache::key(&[&spki_der, &alg_der, digest_oid, msg, sig]);
+    if let Some(check) = signature_cache::get(&key) {
+        return Ok(check);
+    }
+    let check = verify_signature_uncached(spki, sig_alg, digest_alg, msg, sig)?;
+    signature_cache::put(key, &check);
+    Ok(check)
+}
+
+fn verify_signature_uncached(
     spki: &SubjectPublicKeyInfoOwned,
     sig_alg: &AlgorithmIdentifierOwned,
     digest_alg: Option<&ObjectIdentifier>,
