@@ -208,6 +208,20 @@ fn a_gigabyte_flate_bomb_as_an_object_stream() {
 }
 
 #[test]
+fn two_million_objects_declared_in_an_object_stream() {
+    // Refused before parsing (1008), on the verification path as in every load.
+    let f = fixture();
+    let mut pdf = f.signed.clone();
+    pdf.extend_from_slice(b"\n6000 0 obj\n");
+    pdf.extend_from_slice(&stream_object("/Type /ObjStm /N 2000000 /First 10", b"x"));
+    pdf.extend_from_slice(b"\nendobj\n");
+    let (code, out) = verify_limited(&pdf, "declared-objects");
+    assert_eq!(code, 1, "{out}");
+    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(report["error"]["code"], 1008, "{out}");
+}
+
+#[test]
 fn fifty_thousand_nested_arrays() {
     let f = fixture();
     let (root, cat) = catalog(&f.signed);

@@ -67,6 +67,13 @@ fn declared_n(dict: &[u8]) -> usize {
 /// hardened against every hostile input, so a panic inside it is turned into an error here
 /// rather than allowed to reach the caller (the C ABI and WASM must never see one).
 pub fn load_document(bytes: &[u8]) -> Result<Document, PdfError> {
+    check_before_parsing(bytes)?;
+    load_with(bytes, None)
+}
+
+/// What every load checks before lopdf sees the bytes: a header, and an object count lopdf's
+/// memory can afford.
+fn check_before_parsing(bytes: &[u8]) -> Result<(), PdfError> {
     // Readers accept junk before the header; a file with no header at all is not a PDF.
     if !bytes.starts_with(b"%PDF-") && find(&bytes[..bytes.len().min(1 << 16)], b"%PDF-").is_none()
     {
@@ -82,7 +89,7 @@ pub fn load_document(bytes: &[u8]) -> Result<Document, PdfError> {
             limit: MAX_OBJECTS,
         });
     }
-    load_with(bytes, None)
+    Ok(())
 }
 
 /// Parse a PDF for verification: as [`load_document`], with the data of every image XObject
@@ -91,6 +98,7 @@ pub fn load_document(bytes: &[u8]) -> Result<Document, PdfError> {
 /// changed ones. Scanned pages then cost their dictionaries, not their megabytes, in each
 /// revision held in memory.
 pub fn load_document_for_verification(bytes: &[u8]) -> Result<Document, PdfError> {
+    check_before_parsing(bytes)?;
     let doc = load_with(bytes, Some(image_data_to_digest))?;
     // lopdf rebuilds a damaged file's unreadable page tree only in an unfiltered load: such a
     // file is read again as a whole, so that both loads see the same document.
@@ -296,11 +304,13 @@ mod tests {
         for n in 1..=(MAX_OBJECTS + 1) {
             pdf.extend_from_slice(format!("{n} 0 obj 0 endobj\n").as_bytes());
         }
-        match load_document(&pdf) {
-            Err(PdfError::TooManyObjects { count, limit }) => {
-                assert_eq!((count, limit), (MAX_OBJECTS + 1, MAX_OBJECTS));
+        for load in [load_document, load_document_for_verification] {
+            match load(&pdf) {
+                Err(PdfError::TooManyObjects { count, limit }) => {
+                    assert_eq!((count, limit), (MAX_OBJECTS + 1, MAX_OBJECTS));
+                }
+                other => panic!("expected TooManyObjects, got {:?}", other.map(|_| ())),
             }
-            other => panic!("expected TooManyObjects, got {:?}", other.map(|_| ())),
         }
         // Packed in one object stream that declares them: refused as well.
         let mut packed =
@@ -319,6 +329,7 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(load_document(b"hello").is_err());
+        assert!(load_document_for_verification(b"hello").is_err());
         assert!(load_document(b"%PDF-1.7\n1 0 obj <<").is_err());
     }
 }
