@@ -23,18 +23,9 @@ if [[ -z $PY ]] || ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
   PKGS+=(python3 python3-venv)
   PY=/usr/bin/python3
 fi
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  say "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
-else
-  say "Debian packages present: ${PKGS[*]}"
-fi
+# shellcheck source=lib/debian.sh
+source "$HERE/lib/debian.sh"
+debian_packages tests "${PKGS[@]}"
 
 # ---- Python venv with the judges; rebuilt only when requirements.txt changes ----
 req_hash=$(sha256sum "$REQ" | cut -d' ' -f1)

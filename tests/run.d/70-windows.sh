@@ -98,7 +98,8 @@ JAVA
 javac -cp "$JNA" -d "$BIND/java-build/probe" "$BIND/java-build/probe/WinPrefix.java"
 WINPREFIX_JNA=$(java -cp "$BIND/java-build/probe:$JNA" com.sun.jna.WinPrefix)
 check "the jar holds kyso.dll under JNA's Windows x64 resource prefix ($WINPREFIX_JNA/)" \
-  bash -c "unzip -l '$DIST/java/kyso.jar' | grep -q ' $WINPREFIX_JNA/kyso.dll\$'"
+  python3 -c 'import sys, zipfile; sys.exit(sys.argv[2] not in zipfile.ZipFile(sys.argv[1]).namelist())' \
+  "$DIST/java/kyso.jar" "$WINPREFIX_JNA/kyso.dll"
 
 step "Wine prefix ($(/usr/lib/wine/wine64 --version 2>/dev/null || wine64 --version))"
 eval "$(bash bindings/windows/wine-prefix.sh "$OUT/wine")"

@@ -6,13 +6,6 @@
 # Needs root for apt-get (CI runs as root).
 set -euo pipefail
 
-pkgs=()
-for p in poppler-utils python3 util-linux; do
-  dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || pkgs+=("$p")
-done
-if [[ ${#pkgs[@]} -gt 0 ]]; then
-  echo "setup(render): installing Debian packages: ${pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
-fi
+# shellcheck source=../lib/debian.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/debian.sh"
+debian_packages render poppler-utils python3 util-linux

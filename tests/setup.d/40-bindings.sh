@@ -11,20 +11,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 say() { echo "setup(bindings): $*"; }
 
 # ---- Debian packages ----
-pkgs=()
+pkgs=(libjna-java mono-mcs chromium)
 command -v javac > /dev/null || pkgs+=(default-jdk-headless)
 command -v npm > /dev/null || pkgs+=(nodejs npm)
-for p in libjna-java mono-mcs chromium; do
-  dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || pkgs+=("$p")
-done
-if [[ ${#pkgs[@]} -gt 0 ]]; then
-  say "installing Debian packages: ${pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${pkgs[@]}" > /dev/null
-else
-  say "Debian packages present (javac, libjna-java, mono-mcs, chromium)"
-fi
+# shellcheck source=../lib/debian.sh
+source "$ROOT/tests/lib/debian.sh"
+debian_packages bindings "${pkgs[@]}"
 
 # ---- cargo-installed tools, pinned ----
 cargo_tool() { # binary version install-args...

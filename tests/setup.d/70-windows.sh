@@ -8,18 +8,9 @@
 set -euo pipefail
 say() { echo "setup(windows): $*"; }
 
-pkgs=()
-for p in gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine64 nuget bsdutils perl make; do
-  dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || pkgs+=("$p")
-done
-if [[ ${#pkgs[@]} -gt 0 ]]; then
-  say "installing Debian packages: ${pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${pkgs[@]}" > /dev/null
-else
-  say "Debian packages present (mingw-w64 gcc and g++, wine64, nuget, bsdutils, perl, make)"
-fi
+# shellcheck source=../lib/debian.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/debian.sh"
+debian_packages windows gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine64 nuget bsdutils perl make
 
 if rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
   say "rust target x86_64-pc-windows-gnu present"

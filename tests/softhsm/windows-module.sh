@@ -133,6 +133,19 @@ fetch_orig() {
 	echo "$orig"
 }
 
+# unpack TARBALL MARKER -> prints the tree BUILD/<name-version>, unpacked (through a temporary
+# directory, so that an interrupted run starts again) unless MARKER is already in it.
+unpack() {
+	local d
+	d=$BUILD/$(basename "$1" .orig.tar.gz | tr _ -)
+	if ! [ -f "$d/$2" ]; then
+		rm -rf "$d.tmp" && mkdir -p "$d.tmp"
+		tar -xzf "$1" -C "$d.tmp" --strip-components=1
+		mv "$d.tmp" "$d"
+	fi
+	echo "$d"
+}
+
 bins_done=0
 [ -f "$BIN/softhsm2.dll" ] && [ -f "$BIN/softhsm2-util.exe" ] && bins_done=1
 if [ $bins_done = 0 ]; then
@@ -158,12 +171,7 @@ fi
 if [ $bins_done = 0 ] && ! [ -f "$OSSL/lib/libcrypto.a" ]; then
 	log "step 2: OpenSSL libcrypto.a for mingw64 ($OSSL_TGZ)"
 	t0=$SECONDS
-	d=$BUILD/$(basename "$OSSL_TGZ" .orig.tar.gz | tr _ -)
-	if ! [ -f "$d/Configure" ]; then
-		rm -rf "$d.tmp" && mkdir -p "$d.tmp"
-		tar -xzf "$OSSL_TGZ" -C "$d.tmp" --strip-components=1
-		mv "$d.tmp" "$d"
-	fi
+	d=$(unpack "$OSSL_TGZ" Configure)
 	cd "$d"
 	if ! [ -f Makefile ]; then
 		# CFLAGS= replaces the target's "-Wall -O3" (its -m64 stays).
@@ -196,12 +204,7 @@ OSSL_LIBS="-lws2_32 -lgdi32 -lcrypt32 -ladvapi32 -luser32"  # what OpenSSL's min
 if [ $bins_done = 0 ]; then
 	log "step 3: SoftHSM2 ($SHSM_TGZ)"
 	t0=$SECONDS
-	d=$BUILD/$(basename "$SHSM_TGZ" .orig.tar.gz | tr _ -)
-	if ! [ -f "$d/src/lib/main.cpp" ]; then
-		rm -rf "$d.tmp" && mkdir -p "$d.tmp"
-		tar -xzf "$SHSM_TGZ" -C "$d.tmp" --strip-components=1
-		mv "$d.tmp" "$d"
-	fi
+	d=$(unpack "$SHSM_TGZ" src/lib/main.cpp)
 	cd "$d"
 	# version numbers as configure.ac defines them: define([SOFTHSM_VERSION_MAJOR], [2])
 	vpart() { sed -n "s/^define(\[SOFTHSM_VERSION_$1\], *\[\([0-9]*\)\]).*/\1/p" configure.ac; }

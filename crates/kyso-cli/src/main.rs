@@ -155,41 +155,30 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
     let config = args.validation.config();
     let options = config.build()?;
     let files = expand_directories(&args.files)?;
-    let jobs = if args.jobs == 0 {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    } else {
-        args.jobs
-    };
     let mut all_valid = true;
-    // Batches of a few documents per thread: reports are printed in order as each batch ends, and
-    // only a batch's reports are held in memory.
-    for batch in files.chunks(jobs.saturating_mul(8).max(1)) {
-        for (file, result) in batch
-            .iter()
-            .zip(kyso::verify_pdf_files(batch, &options, jobs))
-        {
-            let report = match result {
-                Ok(r) => r,
-                Err(e @ Error::Io { .. }) => return Err(e),
-                Err(e) => {
-                    // An unreadable PDF is refused, with the reason, like an invalid one.
-                    all_valid = false;
-                    if args.json {
-                        print_line(&human::error_json(file, &e));
-                    } else {
-                        print_line(&human::error_text(file, &e));
-                    }
-                    continue;
+    kyso::verify_pdf_files(&files, &options, args.jobs, |file, result| {
+        let report = match result {
+            Ok(r) => r,
+            Err(e @ Error::Io { .. }) => return Err(e),
+            Err(e) => {
+                // An unreadable PDF is refused, with the reason, like an invalid one.
+                all_valid = false;
+                if args.json {
+                    print_line(&human::error_json(file, &e));
+                } else {
+                    print_line(&human::error_text(file, &e));
                 }
-            };
-            all_valid &= report.verdict == Verdict::Valid;
-            if args.json {
-                print_line(&report.to_json());
-            } else {
-                print_line(&human::report_text(&report));
+                return Ok(());
             }
+        };
+        all_valid &= report.verdict == Verdict::Valid;
+        if args.json {
+            print_line(&report.to_json());
+        } else {
+            print_line(&human::report_text(&report));
         }
-    }
+        Ok(())
+    })?;
     Ok(if all_valid {
         ExitCode::SUCCESS
     } else {

@@ -103,7 +103,7 @@ pub fn load_document_for_verification(bytes: &[u8]) -> Result<Document, PdfError
     // lopdf rebuilds a damaged file's unreadable page tree only in an unfiltered load: such a
     // file is read again as a whole, so that both loads see the same document.
     if doc.xref_recovery.is_some() || page_ids(&doc).is_empty() {
-        return load_document(bytes);
+        return load_with(bytes, None);
     }
     Ok(doc)
 }

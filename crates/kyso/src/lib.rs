@@ -116,26 +116,39 @@ pub fn verify_pdf_file(path: &Path, options: &VerifyOptions) -> Result<Report, E
 }
 
 /// Verify many PDF files on `jobs` threads (`0`: one per core), with one set of options (the trust
-/// store and revocation data are parsed once, shared by every thread). Each report names its file;
-/// the results come back in the order of `paths`.
+/// store and revocation data are parsed once, shared by every thread). `each` receives every
+/// file's result in the order of `paths`, as soon as the batch holding it is done (a few files per
+/// thread, so that only a batch's reports are held); its first error stops the run and is returned.
 #[cfg(feature = "parallel")]
-pub fn verify_pdf_files(
+pub fn verify_pdf_files<E>(
     paths: &[std::path::PathBuf],
     options: &VerifyOptions,
     jobs: usize,
-) -> Vec<Result<Report, Error>> {
+    mut each: impl FnMut(&Path, Result<Report, Error>) -> Result<(), E>,
+) -> Result<(), E> {
     use rayon::prelude::*;
-    let verify_all = || {
-        paths
-            .par_iter()
-            .map(|p| verify_pdf_file(p, options))
-            .collect()
-    };
-    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(pool) => pool.install(verify_all),
-        // No threads to be had (a restricted process): one at a time.
-        Err(_) => paths.iter().map(|p| verify_pdf_file(p, options)).collect(),
+    // No threads to be had (a restricted process): one file at a time.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .ok();
+    let batch_len = pool.as_ref().map_or(1, |p| p.current_num_threads() * 8);
+    for batch in paths.chunks(batch_len) {
+        let verify = || -> Vec<_> {
+            batch
+                .par_iter()
+                .map(|p| verify_pdf_file(p, options))
+                .collect()
+        };
+        let results = match &pool {
+            Some(pool) => pool.install(verify),
+            None => batch.iter().map(|p| verify_pdf_file(p, options)).collect(),
+        };
+        for (path, result) in batch.iter().zip(results) {
+            each(path, result)?;
+        }
     }
+    Ok(())
 }
 
 /// Sign a PDF held in memory; returns the new file's bytes (the input is their prefix). The

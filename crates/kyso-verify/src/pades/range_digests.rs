@@ -47,16 +47,24 @@ impl<'a> RangeDigests<'a> {
         };
         let mut h = match ranges[0] {
             (0, b) if self.cuts.binary_search(&b).is_ok() => self.prefix_state(alg, b),
-            _ => self.hash_from_scratch(alg, &ranges[..1]),
+            first => {
+                let mut h = Hasher::for_algorithm(alg);
+                self.update(&mut h, first);
+                h
+            }
         };
-        let (start, len) = ranges[1];
+        self.update(&mut h, ranges[1]);
+        h.finalize()
+    }
+
+    /// Hash `len` bytes from `start`, if the file has them.
+    fn update(&self, h: &mut Hasher, (start, len): (usize, usize)) {
         if let Some(part) = start
             .checked_add(len)
             .and_then(|end| self.bytes.get(start..end))
         {
             h.update(part);
         }
-        h.finalize()
     }
 
     /// The hash state after `bytes[..cut]`, continued from the nearest saved state before it;
@@ -74,24 +82,9 @@ impl<'a> RangeDigests<'a> {
         let from = pos;
         for &next in self.cuts.iter().filter(|&&c| c > from && c <= cut) {
             // Cuts lie inside the file (`new`), in ascending order.
-            if let Some(part) = self.bytes.get(pos..next) {
-                h.update(part);
-            }
+            self.update(&mut h, (pos, next - pos));
             pos = next;
             saved.insert(next, h.clone());
-        }
-        h
-    }
-
-    fn hash_from_scratch(&self, alg: DigestAlgorithm, ranges: &[(usize, usize)]) -> Hasher {
-        let mut h = Hasher::for_algorithm(alg);
-        for &(start, len) in ranges {
-            if let Some(part) = start
-                .checked_add(len)
-                .and_then(|end| self.bytes.get(start..end))
-            {
-                h.update(part);
-            }
         }
         h
     }
