@@ -144,10 +144,16 @@ fn certs_then_rest<'a>(
 // ---------------------------------------------------------------------------------------------
 // PDF
 
-/// Whole-document verification at the fixed time, no trust anchor: a report or an error.
+/// Whole-document verification at the fixed time, no trust anchor: a report or an error; then
+/// the same input read as a file is (by positioned reads and a sparse copy without large image
+/// data), which must never find VALID what the whole bytes do not.
 pub fn verify_pdf(data: &[u8]) {
     let options = kyso::VerifyOptions::new(TrustStore::new(), fixed_time());
-    let _ = kyso::verify_pdf(data, &options);
+    let whole = kyso::verify_pdf(data, &options).map(|r| r.verdict);
+    let sparse = kyso_verify::verify_pdf_source(&data, &options).map(|r| r.verdict);
+    if matches!(sparse, Ok(kyso::Verdict::Valid)) {
+        assert!(matches!(whole, Ok(kyso::Verdict::Valid)), "sparse VALID, whole {whole:?}");
+    }
 }
 
 /// Revisions and modification analysis: every revision end (each `%%EOF`, the signatures'
@@ -155,7 +161,8 @@ pub fn verify_pdf(data: &[u8]) {
 ///
 /// [`Revisions`]: kyso_pdf::diff::Revisions
 pub fn revisions(data: &[u8]) {
-    let revisions = kyso_pdf::diff::Revisions::new(data);
+    let view = kyso_pdf::PdfView::whole(data);
+    let revisions = kyso_pdf::diff::Revisions::new(&view);
     let mut ends = kyso_pdf::load::revision_ends(data);
     if let Ok(doc) = kyso_pdf::load_document(data) {
         for sig in kyso_pdf::find_signatures(&doc).iter().take(8) {

@@ -1,7 +1,7 @@
 //! Errors of the PDF layer (codes 1000–1999).
 
 /// Why a PDF could not be read or updated.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum PdfError {
     /// The file is not a PDF kyso can read (no header, no cross-reference data, broken syntax).

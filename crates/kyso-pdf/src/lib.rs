@@ -6,7 +6,8 @@
 //! - [`dss`]: appending validation data (the document security store) as an incremental update;
 //! - [`diff`]: what later revisions changed after a signature;
 //! - [`serialize`]: writing PDF objects;
-//! - [`text_boxes`]: where a page already carries text, images and graphics.
+//! - [`text_boxes`]: where a page already carries text, images and graphics;
+//! - [`source`], [`sparse`], [`view`]: reading a file for verification without its image data.
 #![forbid(unsafe_code)]
 
 pub mod diff;
@@ -16,7 +17,10 @@ pub mod incremental;
 pub mod load;
 pub mod serialize;
 pub mod signatures;
+pub mod source;
+pub mod sparse;
 pub mod text_boxes;
+pub mod view;
 
 pub use diff::{ModificationLevel, ModificationReport, analyse_modifications};
 pub use dss::{DssUpdate, VriEntry, append_dss};
@@ -27,4 +31,6 @@ pub use incremental::{
 pub use load::{load_document, load_document_for_verification};
 pub use lopdf;
 pub use signatures::{Coverage, PdfSignature, SignatureKind, find_signatures};
+pub use source::ByteSource;
 pub use text_boxes::{BoxKind, ContentBox, PageContent, page_content_boxes};
+pub use view::PdfView;

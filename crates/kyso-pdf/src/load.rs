@@ -67,13 +67,13 @@ fn declared_n(dict: &[u8]) -> usize {
 /// hardened against every hostile input, so a panic inside it is turned into an error here
 /// rather than allowed to reach the caller (the C ABI and WASM must never see one).
 pub fn load_document(bytes: &[u8]) -> Result<Document, PdfError> {
-    check_before_parsing(bytes)?;
+    check_before_parsing(bytes, object_count_bound(bytes))?;
     load_with(bytes, None)
 }
 
-/// What every load checks before lopdf sees the bytes: a header, and an object count lopdf's
-/// memory can afford.
-fn check_before_parsing(bytes: &[u8]) -> Result<(), PdfError> {
+/// What every load checks before lopdf sees the bytes: a header, and an object count (from
+/// [`object_count_bound`]) lopdf's memory can afford.
+pub(crate) fn check_before_parsing(bytes: &[u8], count: usize) -> Result<(), PdfError> {
     // Readers accept junk before the header; a file with no header at all is not a PDF.
     if !bytes.starts_with(b"%PDF-") && find(&bytes[..bytes.len().min(1 << 16)], b"%PDF-").is_none()
     {
@@ -82,7 +82,6 @@ fn check_before_parsing(bytes: &[u8]) -> Result<(), PdfError> {
             offset: Some(0),
         });
     }
-    let count = object_count_bound(bytes);
     if count > MAX_OBJECTS {
         return Err(PdfError::TooManyObjects {
             count,
@@ -98,7 +97,12 @@ fn check_before_parsing(bytes: &[u8]) -> Result<(), PdfError> {
 /// changed ones. Scanned pages then cost their dictionaries, not their megabytes, in each
 /// revision held in memory.
 pub fn load_document_for_verification(bytes: &[u8]) -> Result<Document, PdfError> {
-    check_before_parsing(bytes)?;
+    check_before_parsing(bytes, object_count_bound(bytes))?;
+    load_checked_for_verification(bytes)
+}
+
+/// [`load_document_for_verification`] once [`check_before_parsing`] has passed.
+pub(crate) fn load_checked_for_verification(bytes: &[u8]) -> Result<Document, PdfError> {
     let doc = load_with(bytes, Some(image_data_to_digest))?;
     // lopdf rebuilds a damaged file's unreadable page tree only in an unfiltered load: such a
     // file is read again as a whole, so that both loads see the same document.
@@ -118,17 +122,20 @@ const IMAGE_DIGEST_MARKER: &[u8] = b"%kyso:sha256-of-image-data:";
 /// filter left it and drops it only on `None`).
 fn image_data_to_digest(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
     use sha2::Digest;
-    if let Object::Stream(stream) = object
-        && stream.content.len() > IMAGE_DIGEST_ABOVE
-        && stream
+    if let Object::Stream(stream) = object {
+        let is_image = stream
             .dict
             .get(b"Subtype")
             .and_then(Object::as_name)
-            .is_ok_and(|n| n == b"Image")
-    {
-        let mut digest = IMAGE_DIGEST_MARKER.to_vec();
-        digest.extend_from_slice(&sha2::Sha256::digest(&stream.content));
-        stream.content = digest;
+            .is_ok_and(|n| n == b"Image");
+        // Image data a sparse copy left out holds a marker instead (crate::sparse).
+        if let Some(settled) = crate::sparse::settle_marker(&stream.content, is_image) {
+            stream.content = settled;
+        } else if is_image && stream.content.len() > IMAGE_DIGEST_ABOVE {
+            let mut digest = IMAGE_DIGEST_MARKER.to_vec();
+            digest.extend_from_slice(&sha2::Sha256::digest(&stream.content));
+            stream.content = digest;
+        }
     }
     Some((id, Object::Null))
 }

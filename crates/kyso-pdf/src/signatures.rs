@@ -123,6 +123,12 @@ impl PdfSignature {
     /// two ranges from offset 0, the gap between them is exactly this signature's `/Contents`
     /// hex string, and the second ends at the end of a revision.
     pub fn coverage(&self, file: &[u8]) -> Coverage {
+        self.coverage_within(file, &revision_ends(file))
+    }
+
+    /// [`PdfSignature::coverage`] with the file's revision ends already found
+    /// ([`revision_ends`]).
+    pub fn coverage_within(&self, file: &[u8], ends: &[usize]) -> Coverage {
         let invalid = |reason: &str| Coverage::Invalid {
             reason: reason.to_owned(),
         };
@@ -157,7 +163,6 @@ impl PdfSignature {
             // Tolerate trailing whitespace some writers leave after the final %%EOF line.
             return Coverage::EntireFile;
         }
-        let ends = revision_ends(file);
         if !ends.contains(&end) {
             return invalid("the signed bytes do not end at the end of a revision (%%EOF)");
         }

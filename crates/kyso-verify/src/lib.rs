@@ -20,16 +20,62 @@ pub use report::{Indication, Report, Verdict};
 /// Verify every signature of the PDF in `bytes`, fetching in online mode
 /// only within `options.network` ([`network`]); the report lists what was fetched.
 pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
-    if let Some(limit) = options.max_input_bytes
-        && bytes.len() > limit
-    {
-        return Err(VerifyError::TooLarge {
-            size: bytes.len(),
-            limit,
-        });
+    check_size(bytes.len() as u64, options)?;
+    verify_view(&kyso_pdf::PdfView::whole(bytes), &bytes, options)
+}
+
+/// [`verify_pdf`] for a document read by positioned reads (a file): the structure is parsed
+/// from a sparse copy without the data of large images, and the byte ranges are hashed from
+/// the source, so memory stays flat whatever the file's size. A file whose copy does not read
+/// as the file does ([`kyso_pdf::sparse`]) is verified again from its whole bytes.
+pub fn verify_pdf_source(
+    source: &dyn kyso_pdf::ByteSource,
+    options: &VerifyOptions,
+) -> Result<Report, VerifyError> {
+    check_size(source.size(), options)?;
+    let sparse = kyso_pdf::PdfView::sparse(source).map_err(VerifyError::Read)?;
+    if sparse.is_sparse() {
+        let report = verify_view(&sparse, source, options);
+        if sparse.matched() {
+            return report;
+        }
+    } else {
+        // Nothing was left out: the copy is the file.
+        return verify_view(&sparse, &sparse.bytes(), options);
     }
+    drop(sparse);
+    let size = usize::try_from(source.size()).map_err(|_| VerifyError::TooLarge {
+        size: usize::MAX,
+        limit: usize::MAX,
+    })?;
+    let mut whole = Vec::with_capacity(size);
+    source
+        .read_range(0, size as u64, &mut |piece| whole.extend_from_slice(piece))
+        .map_err(VerifyError::Read)?;
+    verify_view(
+        &kyso_pdf::PdfView::whole(&whole),
+        &whole.as_slice(),
+        options,
+    )
+}
+
+fn check_size(size: u64, options: &VerifyOptions) -> Result<(), VerifyError> {
+    match options.max_input_bytes {
+        Some(limit) if size > limit as u64 => Err(VerifyError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            limit,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn verify_view(
+    view: &kyso_pdf::PdfView<'_>,
+    source: &dyn kyso_pdf::ByteSource,
+    options: &VerifyOptions,
+) -> Result<Report, VerifyError> {
     let (guarded, log) = network::guarded(options);
-    let mut report = pades::verify_pdf(bytes, &guarded)?;
+    let mut report = pades::verify_pdf(view, source, &guarded)?;
     report.fetched = log.records();
     Ok(report)
 }
@@ -50,6 +96,9 @@ pub enum VerifyError {
         /// The caller's bound.
         limit: usize,
     },
+    /// The document could not be read (a file that vanished or failed while being verified).
+    #[error("the document could not be read: {0}")]
+    Read(std::io::Error),
 }
 
 impl VerifyError {
@@ -58,6 +107,7 @@ impl VerifyError {
         match self {
             Self::Pdf(e) => e.code(),
             Self::TooLarge { .. } => 1007,
+            Self::Read(_) => 6001,
         }
     }
 }

@@ -95,20 +95,15 @@ pub fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, Error
     Ok(kyso_verify::verify_pdf(bytes, options)?)
 }
 
-/// Verify the signatures of a PDF file. The report names the file.
+/// Verify the signatures of a PDF file. The report names the file. The file is read by
+/// positioned reads, its large images never ([`kyso_verify::verify_pdf_source`]).
 pub fn verify_pdf_file(path: &Path, options: &VerifyOptions) -> Result<Report, Error> {
-    // A file over the caller's bound is refused before it is read.
-    if let (Some(limit), Ok(meta)) = (options.max_input_bytes, std::fs::metadata(path))
-        && usize::try_from(meta.len()).map_or(true, |size| size > limit)
-    {
-        return Err(kyso_verify::VerifyError::TooLarge {
-            size: usize::try_from(meta.len()).unwrap_or(usize::MAX),
-            limit,
-        }
-        .into());
-    }
-    let bytes = files::read(path)?;
-    let mut report = verify_pdf(&bytes, options)?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut report = match kyso_verify::verify_pdf_source(&file, options) {
+        Ok(r) => r,
+        Err(kyso_verify::VerifyError::Read(e)) => return Err(Error::io(path, e)),
+        Err(e) => return Err(e.into()),
+    };
     report
         .file
         .get_or_insert_with(|| path.display().to_string());

@@ -328,3 +328,46 @@ fn pdf_signed_corpus_parses() {
     }
     assert!(failed.is_empty());
 }
+
+/// Every PDF of the shared corpora gives the same report (or the same error) verified from its
+/// file, by positioned reads and a sparse copy without large image data, as from memory.
+#[test]
+fn every_corpus_pdf_reads_the_same_from_file_and_memory() {
+    let mut files = Vec::new();
+    let mut dirs = vec![corpus("")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 150, "{} PDFs", files.len());
+    let mut sparse = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        let mut o = VerifyOptions::new(self_trust(&bytes), at("2026-11-23T00:00:00Z"));
+        o.revocation = RevocationMode::Off;
+        let from_memory = kyso::verify_pdf(&bytes, &o).map(|r| r.to_json());
+        let from_file = kyso::verify_pdf_file(path, &o).map(|mut r| {
+            r.file = None;
+            r.to_json()
+        });
+        match (from_memory, from_file) {
+            (Ok(m), Ok(f)) => assert_eq!(m, f, "{}", path.display()),
+            (Err(m), Err(f)) => assert_eq!(m.code(), f.code(), "{}", path.display()),
+            (m, f) => panic!("{}: memory {m:?}, file {f:?}", path.display()),
+        }
+        sparse += usize::from(
+            kyso_pdf::PdfView::sparse(&bytes.as_slice())
+                .unwrap()
+                .is_sparse(),
+        );
+    }
+    println!("{} PDFs, {sparse} read from a sparse copy", files.len());
+    assert!(sparse > 0);
+}

@@ -33,7 +33,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::PdfError;
-use crate::load::{catalog, load_document_for_verification, page_ids, resolve, resolve_dict};
+use crate::load::{catalog, page_ids, resolve, resolve_dict};
+use crate::view::PdfView;
 
 /// How much a later revision changed, from harmless to not allowed. Ordered by severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,32 +103,53 @@ pub fn analyse_modifications(
     file: &[u8],
     signed_len: usize,
 ) -> Result<ModificationReport, PdfError> {
-    Revisions::new(file).analyse(signed_len)
+    Revisions::new(&PdfView::whole(file)).analyse(signed_len)
 }
 
 /// The revisions of one file, each parsed at most once: a document with several signatures
 /// compares the same later revisions for each of them.
 pub struct Revisions<'a> {
-    file: &'a [u8],
+    view: &'a PdfView<'a>,
     parsed: Vec<(usize, std::cell::OnceCell<Result<Document, String>>)>,
 }
 
 impl<'a> Revisions<'a> {
     /// The revisions of `file` (each `%%EOF`, and the whole file), none parsed yet.
-    pub fn new(file: &'a [u8]) -> Self {
-        let mut ends = crate::load::revision_ends(file);
+    pub fn new(view: &'a PdfView<'a>) -> Self {
+        let file = view.bytes();
+        let mut ends = view.revision_ends().to_vec();
         ends.push(file.len());
         ends.dedup();
         let parsed = ends
             .into_iter()
             .map(|e| (e, std::cell::OnceCell::new()))
             .collect();
-        Self { file, parsed }
+        Self { view, parsed }
+    }
+
+    /// The final document (the whole file), parsed on first use; its error as the parser gave it.
+    pub fn latest(&self) -> Result<&Document, PdfError> {
+        let Some((end, cell)) = self.parsed.last() else {
+            return Err(PdfError::malformed("empty file"));
+        };
+        if cell.get().is_none() {
+            let doc = self.view.load(*end)?;
+            let _ = cell.set(Ok(doc));
+        }
+        match cell.get() {
+            Some(Ok(doc)) => Ok(doc),
+            // Parsed before, by the analysis, and failed: parse again for the error itself.
+            _ => Err(self
+                .view
+                .load(*end)
+                .err()
+                .unwrap_or_else(|| PdfError::malformed("unreadable"))),
+        }
     }
 
     /// The document as it was at byte `end`, parsed on first use.
     fn at(&self, end: usize) -> Result<std::borrow::Cow<'_, Document>, PdfError> {
-        let load = || load_document_for_verification(&self.file[..end]).map_err(|e| e.to_string());
+        let load = || self.view.load(end).map_err(|e| e.to_string());
         match self.parsed.iter().find(|(e, _)| *e == end) {
             Some((_, cell)) => match cell.get_or_init(load) {
                 Ok(doc) => Ok(std::borrow::Cow::Borrowed(doc)),
@@ -141,10 +163,13 @@ impl<'a> Revisions<'a> {
 
     /// [`analyse_modifications`] for the revision ending at `signed_len`.
     pub fn analyse(&self, signed_len: usize) -> Result<ModificationReport, PdfError> {
-        let file = self.file;
+        let file = self.view.bytes();
         let signed_len = signed_len.min(file.len());
-        let mut ends: Vec<usize> = crate::load::revision_ends(file)
-            .into_iter()
+        let mut ends: Vec<usize> = self
+            .view
+            .revision_ends()
+            .iter()
+            .copied()
             .filter(|&e| e > signed_len)
             .collect();
         // Trailing bytes after the last %%EOF still belong to what a reader sees.
@@ -160,7 +185,9 @@ impl<'a> Revisions<'a> {
         // An object written after the last %%EOF without a cross-reference section of its own
         // is invisible to a reader that follows the xref, and visible to one that rebuilds it
         // by scanning (as readers do with damaged files): what is shown depends on the reader.
-        let last_eof = crate::load::revision_ends(file)
+        let last_eof = self
+            .view
+            .revision_ends()
             .last()
             .copied()
             .unwrap_or(0)

@@ -2,7 +2,7 @@
 //! prove the time of the earlier ones), the verdict, and the findings about the file itself
 //! (unreadable DSS entries, a repaired cross-reference table, no or unreferenced signatures).
 
-use kyso_pdf::SignatureKind;
+use kyso_pdf::{ByteSource, PdfView, SignatureKind};
 use kyso_policy::reason::Msg;
 use kyso_policy::time::{parse_rfc3339, rfc3339};
 
@@ -13,20 +13,29 @@ use crate::report::{Indication, Report, SCHEMA, Verdict};
 
 /// Verify every signature of the PDF in `bytes` with the fetcher as given (the crate's
 /// [`crate::verify_pdf`] applies the network policy first, and is the only way in).
-pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report, VerifyError> {
-    let doc = kyso_pdf::load_document_for_verification(bytes)?;
-    let signatures = kyso_pdf::find_signatures(&doc);
-    let revision_ends = kyso_pdf::load::revision_ends(bytes);
-    let revisions = kyso_pdf::diff::Revisions::new(bytes);
-    let digests = super::range_digests::RangeDigests::new(bytes, &signatures);
-    let mdp = mdp_rules(&doc, &signatures);
-    let has_dss = kyso_pdf::load::catalog(&doc)
+///
+/// `view` is what is parsed, `source` what is hashed: the same bytes, or a sparse copy of a file
+/// and the file itself. A sparse copy that turns out not to read as the file does is noticed by
+/// the caller ([`PdfView::matched`]), which then discards this report.
+pub(crate) fn verify_pdf(
+    view: &PdfView<'_>,
+    source: &dyn ByteSource,
+    options: &VerifyOptions,
+) -> Result<Report, VerifyError> {
+    let bytes = view.bytes();
+    let revisions = kyso_pdf::diff::Revisions::new(view);
+    let doc = revisions.latest()?;
+    let signatures = kyso_pdf::find_signatures(doc);
+    let revision_ends = view.revision_ends();
+    let digests = super::range_digests::RangeDigests::new(source, &signatures);
+    let mdp = mdp_rules(doc, &signatures);
+    let has_dss = kyso_pdf::load::catalog(doc)
         .map(|(_, c)| c.has(b"DSS"))
         .unwrap_or(false);
     // Revocation data embedded in the document (DSS) is used with what the caller supplied.
     // (With revocation off it is not used for revocation, but still completes chains and
     // tells which level the document reaches.)
-    let dss = crate::revocation::read_dss(&doc);
+    let dss = crate::revocation::read_dss(doc);
     let embedded = dss.data;
     let mut doc_reasons = Vec::new();
     if dss.skipped > 0 {
@@ -58,7 +67,7 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
             embedded: &embedded,
             later_doc_ts,
             doc_ts_time: poe,
-            revision_ends: &revision_ends,
+            revision_ends,
             revisions: &revisions,
             digests: &digests,
         };
@@ -75,6 +84,9 @@ pub(crate) fn verify_pdf(bytes: &[u8], options: &VerifyOptions) -> Result<Report
         reports.push(report);
     }
     reports.reverse();
+    if let Some(e) = digests.read_error() {
+        return Err(VerifyError::Read(e));
+    }
 
     let verdict = if reports.is_empty() {
         Verdict::NoSignatures

@@ -12,7 +12,7 @@ impl SignatureContext<'_> {
     /// The ranges must be the whole revision minus exactly /Contents; `None` (after a
     /// `FORMAT_FAILURE`) when they are not. Also tells which revision the signature signs.
     pub(super) fn check_coverage(&self, sig: &PdfSignature, out: &mut Outcome) -> Option<Coverage> {
-        let coverage = sig.coverage(self.bytes);
+        let coverage = sig.coverage_within(self.bytes, self.revision_ends);
         match &coverage {
             Coverage::Invalid { reason } => {
                 out.report.checks.coverage = CheckStatus::Failed;

@@ -10,33 +10,45 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use kyso_pdf::PdfSignature;
+use kyso_pdf::{ByteSource, PdfSignature};
 use kyso_policy::algorithms::{DigestAlgorithm, Hasher};
 
 pub(super) struct RangeDigests<'a> {
-    bytes: &'a [u8],
+    /// The file itself (a sparse copy lacks image data): read in pieces, by positioned reads.
+    source: &'a dyn ByteSource,
+    size: u64,
     /// Where the signatures' first ranges end, ascending.
     cuts: Vec<usize>,
     /// Per algorithm, the hash state after `bytes[..cut]` for the cuts reached so far.
     states: RefCell<HashMap<DigestAlgorithm, BTreeMap<usize, Hasher>>>,
+    /// The first read error: the digests are then meaningless, and verification fails.
+    failed: RefCell<Option<std::io::Error>>,
 }
 
 impl<'a> RangeDigests<'a> {
-    pub(super) fn new(bytes: &'a [u8], signatures: &[PdfSignature]) -> Self {
+    pub(super) fn new(source: &'a dyn ByteSource, signatures: &[PdfSignature]) -> Self {
+        let size = source.size();
         let mut cuts: Vec<usize> = signatures
             .iter()
             .filter_map(|s| match s.ranges()? {
-                [(0, b), _] if b <= bytes.len() => Some(b),
+                [(0, b), _] if b as u64 <= size => Some(b),
                 _ => None,
             })
             .collect();
         cuts.sort_unstable();
         cuts.dedup();
         Self {
-            bytes,
+            source,
+            size,
             cuts,
             states: RefCell::default(),
+            failed: RefCell::default(),
         }
+    }
+
+    /// The first error met reading the file, if any.
+    pub(super) fn read_error(&self) -> Option<std::io::Error> {
+        self.failed.borrow_mut().take()
     }
 
     /// The digest of the signature's byte ranges with `alg`. Ranges outside the file add
@@ -59,11 +71,15 @@ impl<'a> RangeDigests<'a> {
 
     /// Hash `len` bytes from `start`, if the file has them.
     fn update(&self, h: &mut Hasher, (start, len): (usize, usize)) {
-        if let Some(part) = start
-            .checked_add(len)
-            .and_then(|end| self.bytes.get(start..end))
+        let (start, len) = (start as u64, len as u64);
+        if start.checked_add(len).is_none_or(|end| end > self.size) {
+            return;
+        }
+        if let Err(e) = self
+            .source
+            .read_range(start, len, &mut |piece| h.update(piece))
         {
-            h.update(part);
+            self.failed.borrow_mut().get_or_insert(e);
         }
     }
 

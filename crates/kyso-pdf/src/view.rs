@@ -1,0 +1,113 @@
+//! What verification parses: a file's whole bytes, or its sparse copy ([`crate::sparse`]).
+
+use std::cell::{Cell, OnceCell};
+use std::io;
+
+use lopdf::Document;
+
+use crate::PdfError;
+use crate::source::ByteSource;
+use crate::sparse::SparseCopy;
+
+/// The bytes a verification parses, and whether every load so far matched the file.
+pub struct PdfView<'a> {
+    inner: Inner<'a>,
+    mismatch: Cell<bool>,
+    revision_ends: OnceCell<Vec<usize>>,
+    /// A sparse copy's checks before parsing, made once for every load.
+    checked: OnceCell<Result<(), PdfError>>,
+}
+
+enum Inner<'a> {
+    Whole(&'a [u8]),
+    Sparse(SparseCopy),
+}
+
+impl<'a> PdfView<'a> {
+    /// The whole file, in memory.
+    pub fn whole(bytes: &'a [u8]) -> Self {
+        Self {
+            inner: Inner::Whole(bytes),
+            mismatch: Cell::new(false),
+            revision_ends: OnceCell::new(),
+            checked: OnceCell::new(),
+        }
+    }
+
+    /// A sparse copy of `source`, without the data of its large images.
+    pub fn sparse(source: &dyn ByteSource) -> io::Result<PdfView<'static>> {
+        Ok(PdfView {
+            inner: Inner::Sparse(SparseCopy::read(source)?),
+            mismatch: Cell::new(false),
+            revision_ends: OnceCell::new(),
+            checked: OnceCell::new(),
+        })
+    }
+
+    /// The bytes, at the file's offsets (image data left out in a sparse copy).
+    pub fn bytes(&self) -> &[u8] {
+        match &self.inner {
+            Inner::Whole(b) => b,
+            Inner::Sparse(s) => s.bytes(),
+        }
+    }
+
+    /// Whether this is a sparse copy that left something out.
+    pub fn is_sparse(&self) -> bool {
+        matches!(&self.inner, Inner::Sparse(s) if s.skipped() > 0)
+    }
+
+    /// The document as it was at byte `end`, loaded for verification
+    /// ([`crate::load_document_for_verification`]). From a sparse copy, a load that does not
+    /// match the whole file's is an error, and [`PdfView::matched`] turns false for good.
+    pub fn load(&self, end: usize) -> Result<Document, PdfError> {
+        let prefix = self.bytes().get(..end).unwrap_or(self.bytes());
+        let sparse = match &self.inner {
+            Inner::Sparse(s) if s.skipped() > 0 => s,
+            _ => return crate::load::load_document_for_verification(prefix),
+        };
+        // The header and the object count, for the whole copy once (a prefix has no more).
+        let checked = self.checked.get_or_init(|| {
+            let count = sparse
+                .segments()
+                .map(|r| crate::load::object_count_bound(&sparse.bytes()[r]))
+                .fold(0usize, usize::saturating_add);
+            crate::load::check_before_parsing(sparse.bytes(), count)
+        });
+        if let Err(e) = checked {
+            return Err(e.clone());
+        }
+        match crate::load::load_checked_for_verification(prefix) {
+            Ok(doc) if sparse.matches(&doc, end) => Ok(doc),
+            // An error, too, may come from what was left out.
+            _ => {
+                self.mismatch.set(true);
+                Err(PdfError::malformed(
+                    "the sparse copy does not read as this file does",
+                ))
+            }
+        }
+    }
+
+    /// The offsets just past each `%%EOF` ([`crate::load::revision_ends`]); in a sparse copy,
+    /// outside the skipped image data.
+    pub fn revision_ends(&self) -> &[usize] {
+        self.revision_ends.get_or_init(|| match &self.inner {
+            Inner::Whole(b) => crate::load::revision_ends(b),
+            Inner::Sparse(s) => s
+                .segments()
+                .flat_map(|r| {
+                    crate::load::revision_ends(&s.bytes()[r.clone()])
+                        .into_iter()
+                        .map(move |e| e + r.start)
+                })
+                .collect(),
+        })
+    }
+
+    /// False once a load from a sparse copy differed from the whole file's: the verification
+    /// must then be made again from the whole file.
+    pub fn matched(&self) -> bool {
+        !self.mismatch.get()
+    }
+}
