@@ -3,7 +3,8 @@
 # campaign, so wall seconds = CPU seconds), with executions and crash artifacts:
 #
 #   bash fuzz/hours.sh            # table: target, campaigns, seconds, hours, executions, crashes
-#   bash fuzz/hours.sh --least    # the target with the least time so far (for campaign loops)
+#   bash fuzz/hours.sh --least    # the target with the least time so far that no campaign is
+#                                 # running now (for campaign loops; fuzz/logs/TARGET.running)
 set -euo pipefail
 FUZZ=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$FUZZ"
@@ -37,8 +38,13 @@ table() {
     printf '%s\t%d\t%d\t%.2f\t%d\t%d\n' "$t" "$n" "$secs" "$(bc -l <<< "$secs/3600")" "$runs" "$crashes"
   done
 }
+running() {
+  [[ -f logs/$1.running ]] && kill -0 "$(cat "logs/$1.running")" 2> /dev/null
+}
 if [[ ${1:-} == --least ]]; then
-  table | sort -t$'\t' -k3,3n | head -1 | cut -f1
+  table | sort -t$'\t' -k3,3n | cut -f1 | while read -r t; do
+    running "$t" || { echo "$t"; break; }
+  done
 else
   printf 'target\tcampaigns\tseconds\thours\texecutions\tcrash-artifacts\n'
   table

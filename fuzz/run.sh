@@ -41,9 +41,15 @@ if [[ -z $(ls -A "seeds/$TARGET" 2> /dev/null) ]]; then
   bash seed.sh
 fi
 mkdir -p logs "artifacts/$TARGET" "corpus/$TARGET" "seeds/$TARGET"
+# Two loops on one machine must not pick the same target (their logs would collide).
+echo $$ > "logs/$TARGET.running"
+trap 'rm -f "logs/$TARGET.running"' EXIT
 LOG=logs/$TARGET-$(date -u +%Y%m%dT%H%M%SZ).log
 echo "run: $TARGET for ${SECONDS_}s, log $FUZZ/$LOG"
-# -jobs/-workers 1: one process; -timeout: an input running longer than 10 s is a hang;
+# -jobs/-workers 1: one process; -timeout: an input running longer than 30 s is a hang (wall
+# clock: a campaign at nice 19 behind a build is starved for seconds at a time, and at 10 s two
+# inputs that run in about 0.1 s were reported as a timeout and a slow unit; they are kept in
+# regressions/revisions/ as *-under-load-*);
 # -rss_limit_mb: an input needing more than 2 GB is a bug (bounded decompression, budgets).
 # Build first (its time is not fuzzing), then run the binary under GNU time, whose user + system
 # seconds end the log as `cpu_seconds: N` (fuzz/hours.sh sums them per target).
@@ -55,7 +61,7 @@ fi
 set +e
 nice -n "${FUZZ_NICE:-10}" /usr/bin/time -f '%U %S' -o "$LOG.time" \
   "$BIN" "corpus/$TARGET" "seeds/$TARGET" -artifact_prefix="artifacts/$TARGET/" \
-  -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+  -max_total_time="$SECONDS_" -timeout=30 -report_slow_units=30 -rss_limit_mb=2048 -max_len=1048576 \
   -print_final_stats=1 "$@" >> "$LOG" 2>&1
 rc=$?
 set -e
