@@ -148,16 +148,14 @@ impl PdfSignature {
         if gap.len() < 2 || gap[0] != b'<' || gap[gap.len() - 1] != b'>' {
             return invalid("the gap in the /ByteRange is not exactly the /Contents string");
         }
-        let hex = &gap[1..gap.len() - 1];
-        if !hex
-            .iter()
-            .all(|x| x.is_ascii_hexdigit() || x.is_ascii_whitespace())
-        {
-            return invalid("the gap in the /ByteRange is not exactly the /Contents string");
-        }
-        match decode_hex(hex) {
-            Some(decoded) if decoded == self.contents => {}
-            _ => return invalid("the gap in the /ByteRange holds another value than /Contents"),
+        match hex_string_equals(&gap[1..gap.len() - 1], &self.contents) {
+            None => {
+                return invalid("the gap in the /ByteRange is not exactly the /Contents string");
+            }
+            Some(false) => {
+                return invalid("the gap in the /ByteRange holds another value than /Contents");
+            }
+            Some(true) => {}
         }
         if end == file.len() {
             // Tolerate trailing whitespace some writers leave after the final %%EOF line.
@@ -176,20 +174,25 @@ impl PdfSignature {
     }
 }
 
-fn decode_hex(hex: &[u8]) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = hex
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let mut out = Vec::with_capacity(digits.len() / 2 + 1);
-    for pair in digits.chunks(2) {
-        let hi = (pair[0] as char).to_digit(16)?;
+/// Whether the hex string body `hex` (white space allowed) encodes exactly `value`; `None` when
+/// it holds anything but hex digits and white space. One pass, no allocation: every signature's
+/// `/Contents` (kilobytes of hex) is compared so.
+fn hex_string_equals(hex: &[u8], value: &[u8]) -> Option<bool> {
+    let mut digits = hex.iter().filter(|b| !b.is_ascii_whitespace());
+    let mut expected = value.iter();
+    let mut equal = true;
+    loop {
+        let Some(&hi) = digits.next() else {
+            return Some(equal && expected.next().is_none());
+        };
+        let hi = (hi as char).to_digit(16)?;
         // An odd final digit is followed by an implicit 0 (ISO 32000-1 §7.3.4.3).
-        let lo = pair.get(1).map_or(Some(0), |c| (*c as char).to_digit(16))?;
-        out.push((hi * 16 + lo) as u8);
+        let lo = match digits.next() {
+            Some(&c) => (c as char).to_digit(16)?,
+            None => 0,
+        };
+        equal &= expected.next() == Some(&((hi * 16 + lo) as u8));
     }
-    Some(out)
 }
 
 /// A field with the name it inherits.
@@ -470,4 +473,23 @@ pub fn document_mdp(doc: &Document) -> Option<u8> {
     let perms = resolve_dict(doc, cat.get(b"Perms").ok()?)?;
     let sig = resolve_dict(doc, perms.get(b"DocMDP").ok()?)?;
     docmdp_permissions(doc, sig)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex_string_equals;
+
+    #[test]
+    fn hex_strings_compare_with_white_space_and_an_odd_final_digit() {
+        assert_eq!(
+            hex_string_equals(b"30 8 2\n0a", &[0x30, 0x82, 0x0a]),
+            Some(true)
+        );
+        assert_eq!(hex_string_equals(b"3082A", &[0x30, 0x82, 0xa0]), Some(true));
+        assert_eq!(hex_string_equals(b"3082", &[0x30, 0x82, 0x00]), Some(false));
+        assert_eq!(hex_string_equals(b"308200", &[0x30, 0x82]), Some(false));
+        assert_eq!(hex_string_equals(b"3083", &[0x30, 0x82]), Some(false));
+        assert_eq!(hex_string_equals(b"30g2", &[0x30, 0x82]), None);
+        assert_eq!(hex_string_equals(b"", &[]), Some(true));
+    }
 }
