@@ -152,7 +152,10 @@ pub fn verify_pdf(data: &[u8]) {
     let whole = kyso::verify_pdf(data, &options).map(|r| r.verdict);
     let sparse = kyso_verify::verify_pdf_source(&data, &options).map(|r| r.verdict);
     if matches!(sparse, Ok(kyso::Verdict::Valid)) {
-        assert!(matches!(whole, Ok(kyso::Verdict::Valid)), "sparse VALID, whole {whole:?}");
+        assert!(
+            matches!(whole, Ok(kyso::Verdict::Valid)),
+            "sparse VALID, whole {whole:?}"
+        );
     }
 }
 

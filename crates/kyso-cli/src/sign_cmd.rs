@@ -269,16 +269,17 @@ impl LevelPlan {
 /// Sign `input` (in `workflow`, or invisibly) at the planned level and write `output`
 /// atomically; tell what was done on stderr, and with `json` as one JSON object on stdout.
 pub fn sign_and_write(
-    input: &[u8],
+    input: &Path,
     signer: &dyn Signer,
     options: &PadesOptions,
     workflow: Option<&Workflow>,
     plan: &LevelPlan,
     output: &Path,
     json: bool,
-) -> Result<kyso::SignedPdf, Error> {
-    let (signed, summary) = kyso::ltv::sign_document(
+) -> Result<kyso::sign_file::SignedFile, Error> {
+    let (signed, summary) = kyso::sign_file::sign_document_file(
         input,
+        output,
         signer,
         options,
         workflow,
@@ -286,7 +287,6 @@ pub fn sign_and_write(
         &plan.ltv,
         plan.stamper.as_ref(),
     )?;
-    kyso::files::write_atomic(output, &signed.bytes)?;
     if let Some(summary) = &summary {
         ltv_cmd::report(summary, plan.level, output);
     }
@@ -306,7 +306,7 @@ pub fn sign_and_write(
             &serde_json::json!({
                 "output": output.display().to_string(),
                 "field": signed.field_name,
-                "size": signed.bytes.len(),
+                "size": signed.size,
                 "level": plan.level.as_str(),
                 "ltv": summary,
                 "warnings": signed.warnings,
@@ -322,7 +322,13 @@ pub fn sign(args: SignArgs) -> Result<(), Error> {
     // What can fail without the key is read before the token asks for a PIN.
     let plan = LevelPlan::new(args.level, &args.ltv)?;
     let workflow = args.profile_request()?.map(|r| r.workflow()).transpose()?;
-    let input = kyso::files::read(&args.input)?;
+    // The input is opened only once the key is: a missing file is still reported first.
+    if let Err(e) = std::fs::metadata(&args.input) {
+        return Err(kyso::Error::Io {
+            path: args.input.clone(),
+            source: e,
+        });
+    }
     let mut options = PadesOptions::new(kyso::signing_time_now());
     options.sub_filter = match args.sub_filter {
         SubFilterArg::Cades => SubFilter::CadesDetached,
@@ -334,7 +340,7 @@ pub fn sign(args: SignArgs) -> Result<(), Error> {
     options.certification = args.certify;
     let signer = open_signer(&args.signer)?;
     sign_and_write(
-        &input,
+        &args.input,
         signer.as_ref(),
         &options,
         workflow.as_ref(),

@@ -97,14 +97,20 @@ fn execute(args: &VgcaArgs, request: &Request) -> Result<Reply, Error> {
     // Everything that can fail without the key first: a mistake must not cost a PIN try.
     let plan = LevelPlan::new(args.level, &args.ltv)?;
     let workflow = request.profile(op)?.map(|p| p.workflow()).transpose()?;
-    let input = kyso::files::read(std::path::Path::new(&request.file_name))?;
+    let input = std::path::Path::new(&request.file_name);
+    if let Err(e) = std::fs::metadata(input) {
+        return Err(kyso::Error::Io {
+            path: input.to_path_buf(),
+            source: e,
+        });
+    }
     let output = request.output_path(args.output.as_deref());
     let mut options = PadesOptions::new(kyso::signing_time_now());
     options.reason = request.meta(&["Reason"]);
     options.location = request.meta(&["Location"]);
     let signer = open_signer(&args.signer)?;
     sign_and_write(
-        &input,
+        input,
         signer.as_ref(),
         &options,
         workflow.as_ref(),

@@ -12,7 +12,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use crate::PdfError;
 use crate::incremental::UpdateWriter;
-use crate::load::{catalog, load_document, resolve};
+use crate::load::{catalog, load_for_update, resolve};
 
 /// Existing DSS streams larger than this once decoded are kept but not compared with new data
 /// (the same bound the verifier uses when it reads the DSS).
@@ -250,7 +250,7 @@ fn merged_vri(update: &DssUpdate) -> Result<Vec<VriItems<'_>>, PdfError> {
 /// When nothing new would be added, `original` is returned unchanged (no empty revision).
 /// Encrypted documents are refused.
 pub fn append_dss(original: &[u8], update: &DssUpdate) -> Result<Vec<u8>, PdfError> {
-    let doc = load_document(original)?;
+    let doc = load_for_update(original)?;
     // lopdf decrypts files it can open with the empty password and drops /Encrypt from the
     // trailer: ask it whether the file was encrypted too.
     if doc.trailer.has(b"Encrypt") || doc.was_encrypted() {

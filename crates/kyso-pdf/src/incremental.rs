@@ -8,7 +8,7 @@
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 
 use crate::PdfError;
-use crate::load::{catalog, load_document, page_ids, resolve_dict};
+use crate::load::{catalog, load_for_update, page_ids, resolve_dict};
 use crate::serialize::{text_string, write_name, write_object};
 use crate::signatures::find_signatures;
 
@@ -171,7 +171,7 @@ pub fn prepare_signature(
     original: &[u8],
     request: &SignatureRequest,
 ) -> Result<PreparedSignature, PdfError> {
-    let doc = load_document(original)?;
+    let doc = load_for_update(original)?;
     if doc.trailer.has(b"Encrypt") || doc.was_encrypted() {
         return Err(PdfError::Unsupported("signing encrypted PDFs".into()));
     }
@@ -339,7 +339,7 @@ pub fn prepare_signature(
 
     // The file must read back as written, with the new signature in it: a damaged original can
     // read one way alone and another way once an update is appended (fuzz target sign_pdf).
-    let reads_back = load_document(&out).is_ok_and(|reread| {
+    let reads_back = load_for_update(&out).is_ok_and(|reread| {
         reread.xref_recovery != Some(lopdf::xref::XrefRecovery::Reconstructed)
             && crate::signatures::find_signatures(&reread)
                 .iter()

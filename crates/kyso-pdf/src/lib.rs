@@ -28,7 +28,7 @@ pub use error::PdfError;
 pub use incremental::{
     Appearance, PreparedSignature, SignatureDictionary, SignatureRequest, prepare_signature,
 };
-pub use load::{load_document, load_document_for_verification};
+pub use load::{load_document, load_structure};
 pub use lopdf;
 pub use signatures::{Coverage, PdfSignature, SignatureKind, find_signatures};
 pub use source::ByteSource;

@@ -91,19 +91,31 @@ pub(crate) fn check_before_parsing(bytes: &[u8], count: usize) -> Result<(), Pdf
     Ok(())
 }
 
-/// Parse a PDF for verification: as [`load_document`], with the data of every image XObject
-/// above 4 KiB replaced by its SHA-256 digest. Verification never reads image data, and the
-/// modification analysis compares objects: equal data gives equal digests, changed data
-/// changed ones. Scanned pages then cost their dictionaries, not their megabytes, in each
-/// revision held in memory.
-pub fn load_document_for_verification(bytes: &[u8]) -> Result<Document, PdfError> {
+/// Parse a PDF's structure for verification: as [`load_document`], with the data of every image
+/// XObject above 4 KiB replaced by its SHA-256 digest. Verification never reads image data, and
+/// the modification analysis compares objects: equal data gives equal digests, changed data changed ones. Scanned pages then cost
+/// their dictionaries, not their megabytes, in each revision held in memory.
+pub fn load_structure(bytes: &[u8]) -> Result<Document, PdfError> {
     check_before_parsing(bytes, object_count_bound(bytes))?;
-    load_checked_for_verification(bytes)
+    load_structure_checked(bytes)
 }
 
-/// [`load_document_for_verification`] once [`check_before_parsing`] has passed.
-pub(crate) fn load_checked_for_verification(bytes: &[u8]) -> Result<Document, PdfError> {
-    let doc = load_with(bytes, Some(image_data_to_digest))?;
+/// [`load_structure`] once [`check_before_parsing`] has passed.
+pub(crate) fn load_structure_checked(bytes: &[u8]) -> Result<Document, PdfError> {
+    load_filtered(bytes, image_data_to_digest)
+}
+
+/// Parse the structure an incremental update needs: as [`load_structure`], with image data
+/// neither hashed nor kept (a placeholder instead). The writer never writes an existing image
+/// again and compares nothing, so signing a 100 MB scan parses kilobytes of dictionaries.
+pub fn load_for_update(bytes: &[u8]) -> Result<Document, PdfError> {
+    check_before_parsing(bytes, object_count_bound(bytes))?;
+    load_filtered(bytes, image_data_dropped)
+}
+
+/// Load with a filter of image data.
+fn load_filtered(bytes: &[u8], filter: lopdf::FilterFunc) -> Result<Document, PdfError> {
+    let doc = load_with(bytes, Some(filter))?;
     // lopdf rebuilds a damaged file's unreadable page tree only in an unfiltered load: such a
     // file is read again as a whole, so that both loads see the same document.
     if doc.xref_recovery.is_some() || page_ids(&doc).is_empty() {
@@ -112,22 +124,38 @@ pub(crate) fn load_checked_for_verification(bytes: &[u8]) -> Result<Document, Pd
     Ok(doc)
 }
 
+/// The load filter of [`load_for_update`].
+fn image_data_dropped(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(stream) = object
+        && stream.content.len() > IMAGE_DIGEST_ABOVE
+        && is_image(&stream.dict)
+    {
+        stream.content = IMAGE_NOT_READ.to_vec();
+    }
+    Some((id, Object::Null))
+}
+
+/// What replaces image data in [`load_for_update`].
+const IMAGE_NOT_READ: &[u8] = b"%kyso:image-data-not-read";
+
+fn is_image(dict: &Dictionary) -> bool {
+    dict.get(b"Subtype")
+        .and_then(Object::as_name)
+        .is_ok_and(|n| n == b"Image")
+}
+
 /// Image data larger than this is replaced by its digest when loading for verification.
 const IMAGE_DIGEST_ABOVE: usize = 4096;
 
 /// What replaces image data: a marker no image data begins with by accident, then the digest.
 const IMAGE_DIGEST_MARKER: &[u8] = b"%kyso:sha256-of-image-data:";
 
-/// The load filter of [`load_document_for_verification`] (lopdf 0.47 keeps the object as the
+/// The load filter of [`load_structure`] (lopdf 0.47 keeps the object as the
 /// filter left it and drops it only on `None`).
 fn image_data_to_digest(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
     use sha2::Digest;
     if let Object::Stream(stream) = object {
-        let is_image = stream
-            .dict
-            .get(b"Subtype")
-            .and_then(Object::as_name)
-            .is_ok_and(|n| n == b"Image");
+        let is_image = is_image(&stream.dict);
         // Image data a sparse copy left out holds a marker instead (crate::sparse).
         if let Some(settled) = crate::sparse::settle_marker(&stream.content, is_image) {
             stream.content = settled;
@@ -311,7 +339,7 @@ mod tests {
         for n in 1..=(MAX_OBJECTS + 1) {
             pdf.extend_from_slice(format!("{n} 0 obj 0 endobj\n").as_bytes());
         }
-        for load in [load_document, load_document_for_verification] {
+        for load in [load_document, load_structure, load_for_update] {
             match load(&pdf) {
                 Err(PdfError::TooManyObjects { count, limit }) => {
                     assert_eq!((count, limit), (MAX_OBJECTS + 1, MAX_OBJECTS));
@@ -336,7 +364,7 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(load_document(b"hello").is_err());
-        assert!(load_document_for_verification(b"hello").is_err());
+        assert!(load_structure(b"hello").is_err());
         assert!(load_document(b"%PDF-1.7\n1 0 obj <<").is_err());
     }
 }

@@ -58,13 +58,13 @@ impl<'a> PdfView<'a> {
     }
 
     /// The document as it was at byte `end`, loaded for verification
-    /// ([`crate::load_document_for_verification`]). From a sparse copy, a load that does not
+    /// ([`crate::load_structure`]). From a sparse copy, a load that does not
     /// match the whole file's is an error, and [`PdfView::matched`] turns false for good.
     pub fn load(&self, end: usize) -> Result<Document, PdfError> {
         let prefix = self.bytes().get(..end).unwrap_or(self.bytes());
         let sparse = match &self.inner {
             Inner::Sparse(s) if s.skipped() > 0 => s,
-            _ => return crate::load::load_document_for_verification(prefix),
+            _ => return crate::load::load_structure(prefix),
         };
         // The header and the object count, for the whole copy once (a prefix has no more).
         let checked = self.checked.get_or_init(|| {
@@ -77,7 +77,7 @@ impl<'a> PdfView<'a> {
         if let Err(e) = checked {
             return Err(e.clone());
         }
-        match crate::load::load_checked_for_verification(prefix) {
+        match crate::load::load_structure_checked(prefix) {
             Ok(doc) if sparse.matches(&doc, end) => Ok(doc),
             // An error, too, may come from what was left out.
             _ => {

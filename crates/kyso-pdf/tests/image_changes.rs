@@ -1,10 +1,10 @@
-//! The modification analysis loads image data as its digest (`load_document_for_verification`):
+//! The modification analysis loads image data as its digest (`load_structure`):
 //! an image rewritten after signing with other data is still a change, one rewritten with the
 //! same data is none, and a damaged file is still read in full.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use kyso_pdf::lopdf::{Dictionary, Document, Object, Stream, dictionary};
-use kyso_pdf::{ModificationLevel, analyse_modifications, load_document_for_verification};
+use kyso_pdf::{ModificationLevel, analyse_modifications, load_structure};
 
 /// A one-page PDF whose page shows a 200×100 RGB image (60,000 bytes of data); returns it with
 /// the image's object number.
@@ -131,12 +131,12 @@ fn changed_image_data_is_a_change_and_the_same_data_is_none() {
 #[test]
 fn image_data_is_held_as_its_digest_and_other_streams_in_full() {
     let (pdf, image) = pdf_with_image(1);
-    let doc = load_document_for_verification(&pdf).unwrap();
+    let doc = load_structure(&pdf).unwrap();
     let img = doc.get_object((image, 0)).unwrap().as_stream().unwrap();
     assert!(img.content.len() < 100, "{} bytes kept", img.content.len());
     assert_eq!(img.dict.get(b"Width").unwrap().as_i64().unwrap(), 200);
     let (other, _) = pdf_with_image(2);
-    let other_doc = load_document_for_verification(&other).unwrap();
+    let other_doc = load_structure(&other).unwrap();
     assert_ne!(
         other_doc
             .get_object((image, 0))
@@ -163,7 +163,7 @@ fn a_damaged_cross_reference_table_is_read_as_a_whole() {
     let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap() + 10;
     let mut broken = pdf[..at].to_vec();
     broken.extend_from_slice(b"99\n%%EOF\n");
-    let doc = load_document_for_verification(&broken).unwrap();
+    let doc = load_structure(&broken).unwrap();
     assert!(doc.xref_recovery.is_some());
     assert_eq!(
         doc.get_object((image, 0))

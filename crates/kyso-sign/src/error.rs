@@ -28,6 +28,10 @@ pub enum SignError {
     /// No time-stamp could be obtained for a B-T or B-LTA signature.
     #[error(transparent)]
     Timestamp(#[from] crate::timestamp::TimestampError),
+    /// The input file could not be read while its bytes were hashed
+    /// ([`crate::pades::SignedPrefix`]).
+    #[error("the document could not be read: {0}")]
+    Read(std::io::Error),
 }
 
 impl SignError {
@@ -41,6 +45,7 @@ impl SignError {
             Self::Appearance(_) => 5003,
             Self::CertificateRefused(_) => 5004,
             Self::Timestamp(e) => e.code(),
+            Self::Read(_) => 6001,
         }
     }
 }

@@ -12,6 +12,8 @@ pub mod tsa;
 pub mod workflow;
 
 pub use error::SignError;
-pub use pades::{PadesOptions, SharedTimeStamper, SignedPdf, SigningTime, SubFilter, sign_pdf};
+pub use pades::{
+    PadesOptions, SharedTimeStamper, SignedPdf, SignedPrefix, SigningTime, SubFilter, sign_pdf,
+};
 pub use timestamp::{TimeStamper, TimestampError, TimestampRequest};
 pub use workflow::{Role, Workflow, sign_workflow};

@@ -94,6 +94,26 @@ pub struct PadesOptions {
     pub timestamper: Option<SharedTimeStamper>,
     /// Certify the document (DocMDP permission level 1, 2 or 3): only as its first signature.
     pub certification: Option<u8>,
+    /// Set when the PDF given to [`sign_pdf`] is a sparse copy of a file (its large image data
+    /// left out, `kyso_pdf::sparse`): the bytes it stands for are hashed from the file.
+    pub prefix: Option<SignedPrefix>,
+}
+
+/// The file a sparse copy stands for: its first `len` bytes are hashed from `source`, so that
+/// signing a 100 MB scan holds kilobytes of it in memory. The caller writes the output as the
+/// file, then what the signed copy holds after `len`.
+#[derive(Clone)]
+pub struct SignedPrefix {
+    /// The file's length.
+    pub len: usize,
+    /// The file.
+    pub source: Arc<dyn kyso_pdf::ByteSource + Send>,
+}
+
+impl std::fmt::Debug for SignedPrefix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SignedPrefix({} bytes)", self.len)
+    }
 }
 
 /// A [`TimeStamper`] shared by the options that use it.
@@ -131,6 +151,7 @@ impl PadesOptions {
             extra_entries: kyso_pdf::lopdf::Dictionary::new(),
             timestamper: None,
             certification: None,
+            prefix: None,
         }
     }
 }
@@ -194,7 +215,10 @@ pub fn sign_pdf(
     let prepared = prepare_signature(pdf, &request)?;
     let digest_alg = signer.scheme().digest();
     let [head, tail] = prepared.signed_parts();
-    let digest = digest_parts(digest_alg, head, tail);
+    let digest = match &options.prefix {
+        None => digest_parts(digest_alg, head, tail),
+        Some(prefix) => digest_with_prefix(digest_alg, prefix, head, tail)?,
+    };
     // ETSI EN 319 142-1 §6.3: a PAdES signature must not carry signingTime (the time is /M);
     // the adbe.pkcs7.detached form carries it as Adobe and VGCA tools do.
     let cms_options = CmsOptions {
@@ -218,18 +242,57 @@ pub fn sign_pdf(
     })
 }
 
+/// The digest of `head` and `tail` where `head` begins with a sparse copy of `prefix`'s file:
+/// its first `prefix.len` bytes are read from the file instead.
+fn digest_with_prefix(
+    alg: kyso_token::DigestAlgorithm,
+    prefix: &SignedPrefix,
+    head: &[u8],
+    tail: &[u8],
+) -> Result<Vec<u8>, SignError> {
+    if head.len() < prefix.len {
+        return Err(SignError::Options(
+            "the signed prefix is longer than the signed bytes".into(),
+        ));
+    }
+    digest(alg, Some(prefix), head, tail).map_err(SignError::Read)
+}
+
 pub(crate) fn digest_parts(alg: kyso_token::DigestAlgorithm, a: &[u8], b: &[u8]) -> Vec<u8> {
+    // Nothing is read without a prefix, so there is no error to lose.
+    digest(alg, None, a, b).unwrap_or_default()
+}
+
+/// `a` then `b` hashed with `alg`; with a prefix, `a`'s first bytes come from its file.
+fn digest(
+    alg: kyso_token::DigestAlgorithm,
+    prefix: Option<&SignedPrefix>,
+    a: &[u8],
+    b: &[u8],
+) -> std::io::Result<Vec<u8>> {
     use kyso_token::DigestAlgorithm as D;
     use sha2::Digest;
-    fn two<H: Digest>(a: &[u8], b: &[u8]) -> Vec<u8> {
+    fn run<H: Digest>(
+        prefix: Option<&SignedPrefix>,
+        a: &[u8],
+        b: &[u8],
+    ) -> std::io::Result<Vec<u8>> {
         let mut h = H::new();
+        let a = match prefix {
+            Some(p) => {
+                p.source
+                    .read_range(0, p.len as u64, &mut |piece| h.update(piece))?;
+                a.get(p.len..).unwrap_or_default()
+            }
+            None => a,
+        };
         h.update(a);
         h.update(b);
-        h.finalize().to_vec()
+        Ok(h.finalize().to_vec())
     }
     match alg {
-        D::Sha384 => two::<sha2::Sha384>(a, b),
-        D::Sha512 => two::<sha2::Sha512>(a, b),
-        _ => two::<sha2::Sha256>(a, b),
+        D::Sha384 => run::<sha2::Sha384>(prefix, a, b),
+        D::Sha512 => run::<sha2::Sha512>(prefix, a, b),
+        _ => run::<sha2::Sha256>(prefix, a, b),
     }
 }

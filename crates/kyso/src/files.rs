@@ -63,13 +63,33 @@ pub fn load_into(
 /// Write `bytes` to `path` atomically: a temporary file in the same directory, flushed to disk,
 /// then renamed over the target. A reader never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_atomic_after(path, &[].as_slice(), 0, bytes)
+}
+
+/// Write the first `prefix_len` bytes of `prefix` then `rest` to `path` atomically, as
+/// [`write_atomic`] does; the prefix is copied in pieces (a signed 100 MB file is its input
+/// file, copied, then the update). `prefix` may be the file at `path` itself.
+pub fn write_atomic_after(
+    path: &Path,
+    prefix: &dyn kyso_pdf::ByteSource,
+    prefix_len: u64,
+    rest: &[u8],
+) -> Result<(), Error> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    let mut failed = None;
+    let read = prefix.read_range(0, prefix_len, &mut |piece| {
+        if failed.is_none() {
+            failed = tmp.write_all(piece).err();
+        }
+    });
+    read.and_then(|()| failed.map_or(Ok(()), Err))
+        .and_then(|()| tmp.write_all(rest))
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

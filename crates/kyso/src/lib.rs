@@ -44,6 +44,7 @@ pub mod ltv_config;
 pub mod options;
 pub mod report;
 pub mod sign_config;
+pub mod sign_file;
 pub mod time;
 pub mod token;
 pub mod trust;
@@ -158,16 +159,14 @@ pub fn sign_pdf(
     Ok(kyso_sign::sign_pdf(bytes, &signer, options)?)
 }
 
-/// Sign `input` into `output`. The output is written atomically (temporary file, then rename),
-/// so it is never half-written; `output` may equal `input`.
+/// Sign `input` into `output` (B-B, or B-T with `options.timestamper`). The output is written
+/// atomically (temporary file, then rename), so it is never half-written; `output` may equal
+/// `input`. The input is read as a sparse copy, never whole ([`sign_file::sign_document_file`]).
 pub fn sign_pdf_file(
     input: &Path,
     output: &Path,
     signer: &dyn Signer,
     options: &PadesOptions,
-) -> Result<SignedPdf, Error> {
-    let bytes = files::read(input)?;
-    let signed = sign_pdf(&bytes, signer, options)?;
-    files::write_atomic(output, &signed.bytes)?;
-    Ok(signed)
+) -> Result<sign_file::SignedFile, Error> {
+    sign_file::sign_pdf_file_in(input, output, signer, options, None)
 }

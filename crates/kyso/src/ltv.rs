@@ -21,7 +21,8 @@
 use std::sync::Arc;
 
 use der::Encode;
-use kyso_pdf::{SignatureKind, find_signatures, load_document};
+use kyso_pdf::load::load_for_update;
+use kyso_pdf::{SignatureKind, find_signatures};
 use kyso_policy::path::{PathOptions, PathStatus, validate_path};
 use kyso_policy::revocation::{
     CertStatus, RevocationData, RevocationFetcher, RevocationOptions, aia_urls, check_path,
@@ -261,7 +262,7 @@ fn chain_for(
 /// with what is already in its DSS counted as known.
 pub fn validation_data(pdf: &[u8], options: &LtvOptions) -> Result<(DssUpdate, LtvSummary), Error> {
     // One parse: the DSS already there, and what needs validation data.
-    let doc = load_document(pdf)?;
+    let doc = load_for_update(pdf)?;
     let mut known = kyso_verify::revocation::dss_data(&doc).unwrap_or_default();
     let subjects = subjects(&doc);
     drop(doc);

@@ -143,18 +143,16 @@ pub fn sign_copy(
     sign(pdf, signer, &Workflow::Copy(copy.clone()), options)
 }
 
-/// [`sign`] from file to file; the output is written atomically and may equal the input.
+/// [`sign`] from file to file; the output is written atomically and may equal the input, and the
+/// input is never held whole ([`crate::sign_file::sign_document_file`]).
 pub fn sign_file(
     input: &Path,
     output: &Path,
     signer: &dyn Signer,
     workflow: &Workflow,
     options: &PadesOptions,
-) -> Result<SignedPdf, Error> {
-    let bytes = files::read(input)?;
-    let signed = sign(&bytes, signer, workflow, options)?;
-    files::write_atomic(output, &signed.bytes)?;
-    Ok(signed)
+) -> Result<crate::sign_file::SignedFile, Error> {
+    crate::sign_file::sign_pdf_file_in(input, output, signer, options, Some(workflow))
 }
 
 /// The copy types of Decree 30 (Art. 25): `SAO Y`, `SAO LỤC`, `TRÍCH SAO`.

@@ -277,3 +277,86 @@ fn a_missing_file_is_an_io_error() {
     let e = kyso::verify_pdf_file(Path::new("/nonexistent/kyso.pdf"), &options()).unwrap_err();
     assert_eq!(e.code(), 6001);
 }
+
+/// Sign `input` into `output` from file to file (B-B, invisible).
+fn sign_file(input: &Path, output: &Path) -> kyso::sign_file::SignedFile {
+    let s = pki().software_signer().unwrap();
+    kyso::sign_file::sign_document_file(
+        input,
+        output,
+        &s,
+        &PadesOptions::new(kyso::signing_time_now()),
+        None,
+        kyso::ltv::Level::BB,
+        &kyso::ltv::LtvOptions::default(),
+        None,
+    )
+    .unwrap()
+    .0
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kyso-sparse-sign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn a_scan_signed_from_file_to_file_keeps_its_bytes_and_verifies() {
+    let (pdf, _) = scanned_pdf(3);
+    let signed_once = sign(&pdf);
+    assert!(skipped(&signed_once));
+    let input = scratch("input.pdf");
+    let output = scratch("output.pdf");
+    std::fs::write(&input, &signed_once).unwrap();
+    let done = sign_file(&input, &output);
+    let out = std::fs::read(&output).unwrap();
+    assert_eq!(done.size, out.len() as u64);
+    // The input is the output's exact prefix: the image data was copied from the file, not from
+    // the copy (which has markers and zeros there).
+    assert!(out.starts_with(&signed_once));
+    let r = both_ways("signed-twice.pdf", &out);
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.to_json());
+    assert_eq!(r.signatures.len(), 2);
+    // In place: the output may be the input.
+    sign_file(&output, &output);
+    let again = std::fs::read(&output).unwrap();
+    assert!(again.starts_with(&out));
+    assert_eq!(
+        both_ways("signed-thrice.pdf", &again).verdict,
+        Verdict::Valid
+    );
+}
+
+#[test]
+fn a_file_whose_sparse_copy_misreads_is_signed_from_its_whole_bytes() {
+    let (mut pdf, images) = scanned_pdf(2);
+    // The update's object header must start a line to be read as one.
+    pdf.push(b'\n');
+    // An update with an object hidden in image data, listed by its xref section.
+    let hidden = b"900 0 obj\n(hidden)\nendobj\n";
+    let mut data = noise(270_000, 5);
+    data[1000..1000 + hidden.len()].copy_from_slice(hidden);
+    let body = image_object(&data);
+    let data_start = body.windows(7).position(|w| w == b"stream\n").unwrap() + 7;
+    let target = pdf.len() + format!("{} 0 obj\n", images[0]).len() + data_start + 1000;
+    let file = update(
+        &pdf,
+        &[(images[0], body), (900, b"null".to_vec())],
+        &|n, o| {
+            if n == 900 { target } else { o }
+        },
+    );
+    assert_eq!(&file[target..target + 9], b"900 0 obj");
+    let view = kyso_pdf::PdfView::sparse(&file.as_slice()).unwrap();
+    assert!(view.is_sparse());
+    assert!(view.load(file.len()).is_err());
+    assert!(!view.matched());
+    let input = scratch("hidden-in.pdf");
+    let output = scratch("hidden-out.pdf");
+    std::fs::write(&input, &file).unwrap();
+    sign_file(&input, &output);
+    let out = std::fs::read(&output).unwrap();
+    assert!(out.starts_with(&file));
+    assert_eq!(both_ways("hidden-signed.pdf", &out).verdict, Verdict::Valid);
+}

@@ -136,7 +136,7 @@ impl UpdateWriter {
         root_id: ObjectId,
         first: Option<(ObjectId, &[u8])>,
     ) -> (Vec<u8>, Option<usize>) {
-        let mut out = original.to_vec();
+        let mut out = crate::sparse::copy_leaving_zero_pages(original);
         if !matches!(out.last(), Some(b'\n' | b'\r')) {
             out.push(b'\n');
         }

@@ -372,7 +372,7 @@ pub fn plan_workflow(
     workflow: &Workflow,
     options: &PadesOptions,
 ) -> Result<WorkflowPlan, SignError> {
-    let doc = kyso_pdf::load_document(pdf)?;
+    let doc = kyso_pdf::load::load_for_update(pdf)?;
     let unsigned = kyso_pdf::incremental::unsigned_signature_fields(&doc);
     let mut field_name = options.field_name.clone();
     let mut workflow = workflow.clone();
