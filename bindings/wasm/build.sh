@@ -19,7 +19,7 @@ for target in web nodejs; do
   rm -rf "${OUT:?}/$target"
   wasm-bindgen --target "$target" --out-dir "$OUT/$target" "$RAW"
   # Shrink in place; wasm-bindgen's JS glue does not depend on the function bodies.
-  "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$WASM_OPT" -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$OUT/$target/kyso_wasm_bg.wasm" -o "$OUT/$target/kyso_wasm_bg.wasm"
 done

@@ -144,13 +144,13 @@ fn certs_then_rest<'a>(
 // ---------------------------------------------------------------------------------------------
 // PDF
 
-/// Whole-document verification at the fixed time, no trust anchor: a report or an error; then
-/// the same input read as a file is (by positioned reads and a sparse copy without large image
-/// data), which must never find VALID what the whole bytes do not.
+/// Whole-document verification at the fixed time, no trust anchor: a report or an error, from
+/// the sparse copy without large image data (as every caller's) and from every byte; the first
+/// must never find VALID what the second does not.
 pub fn verify_pdf(data: &[u8]) {
     let options = kyso::VerifyOptions::new(TrustStore::new(), fixed_time());
-    let whole = kyso::verify_pdf(data, &options).map(|r| r.verdict);
-    let sparse = kyso_verify::verify_pdf_source(&data, &options).map(|r| r.verdict);
+    let whole = kyso_verify::verify_pdf_whole(data, &options).map(|r| r.verdict);
+    let sparse = kyso::verify_pdf(data, &options).map(|r| r.verdict);
     if matches!(sparse, Ok(kyso::Verdict::Valid)) {
         assert!(
             matches!(whole, Ok(kyso::Verdict::Valid)),

@@ -45,7 +45,16 @@ impl ByteSource for [u8] {
             .ok()
             .and_then(|l| start.checked_add(l))
             .ok_or_else(past_the_end)?;
-        each(self.get(start..end).ok_or_else(past_the_end)?);
+        // In pieces, as from a file: in WASM a hash function called once over 100 MB would run
+        // all of it in V8's baseline code (a running call is not moved to the optimised code;
+        // measured: 5.1 s instead of 0.5 s); called per piece, it is optimised after a few.
+        for piece in self
+            .get(start..end)
+            .ok_or_else(past_the_end)?
+            .chunks(READ_PIECE)
+        {
+            each(piece);
+        }
         Ok(())
     }
 }

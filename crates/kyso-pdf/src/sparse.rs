@@ -51,17 +51,18 @@ pub struct SparseCopy {
 }
 
 /// The marker's first bytes: random for each process, so that no file can contain a marker
-/// (a forged one would only make the check fail and the file be read whole).
-fn nonce() -> &'static [u8; 16] {
-    static NONCE: OnceLock<[u8; 16]> = OnceLock::new();
-    NONCE.get_or_init(|| {
-        use std::hash::BuildHasher;
-        let state = std::collections::hash_map::RandomState::new();
-        let mut n = [0u8; 16];
-        n[..8].copy_from_slice(&state.hash_one(0x6b79_736fu32).to_le_bytes());
-        n[8..].copy_from_slice(&state.hash_one(std::process::id()).to_le_bytes());
-        n
-    })
+/// (a forged one would only make the check fail and the file be read whole). `None` when the
+/// system has no randomness to give (then nothing is skipped: the copy is the whole file).
+/// From `getrandom` (on wasm32 the JS host's `crypto.getRandomValues`): std's `RandomState`
+/// aborts the WASM module there.
+fn nonce() -> Option<&'static [u8; 16]> {
+    static NONCE: OnceLock<Option<[u8; 16]>> = OnceLock::new();
+    NONCE
+        .get_or_init(|| {
+            let mut n = [0u8; 16];
+            getrandom::fill(&mut n).ok().map(|()| n)
+        })
+        .as_ref()
 }
 
 /// Set when the first marker is written: until then no stream can hold one, and the load
@@ -73,16 +74,12 @@ fn nonce_in_use() -> Option<&'static [u8; 16]> {
     NONCE_USED.get().copied()
 }
 
-fn mark_nonce_used() -> &'static [u8; 16] {
-    NONCE_USED.get_or_init(nonce)
-}
-
 /// Marker layout: nonce, kind (`o`: object offset, `s`: SHA-256), data length, payload.
 const MARKER_HEAD: usize = 16 + 1 + 8;
 
-fn marker(kind: u8, len: usize, payload: &[u8]) -> Vec<u8> {
+fn marker(nonce: &[u8; 16], kind: u8, len: usize, payload: &[u8]) -> Vec<u8> {
     let mut m = Vec::with_capacity(MARKER_HEAD + payload.len() + 1);
-    m.extend_from_slice(mark_nonce_used());
+    m.extend_from_slice(nonce);
     m.push(kind);
     m.extend_from_slice(&(len as u64).to_le_bytes());
     m.extend_from_slice(payload);
@@ -122,7 +119,12 @@ impl SparseCopy {
         let tail_len = size.min(2048);
         let mut tail = vec![0u8; tail_len];
         source.read_exact_at(&mut tail, (size - tail_len) as u64)?;
-        let limit = crate::load::last_startxref(&tail).unwrap_or(0).min(size);
+        // Without a nonce nothing is skipped (limit 0).
+        let nonce = nonce().map(|n| *NONCE_USED.get_or_init(|| n));
+        let limit = match nonce {
+            Some(_) => crate::load::last_startxref(&tail).unwrap_or(0).min(size),
+            None => 0,
+        };
 
         let mut bytes = vec![0u8; size];
         let mut skipped: Vec<Skipped> = Vec::new();
@@ -157,15 +159,22 @@ impl SparseCopy {
         for s in &skipped {
             *writes.entry(s.id).or_default() += 1;
         }
+        // Something was skipped only with a nonce (limit 0 otherwise).
+        let Some(nonce) = nonce else {
+            return Ok(SparseCopy {
+                bytes,
+                skipped: Vec::new(),
+            });
+        };
         for s in &skipped {
             let len = s.data.len();
             let m = if writes[&s.id] > 1 {
                 use sha2::Digest;
                 let mut h = sha2::Sha256::new();
                 source.read_range(s.data.start as u64, len as u64, &mut |p| h.update(p))?;
-                marker(b's', len, &h.finalize())
+                marker(nonce, b's', len, &h.finalize())
             } else {
-                marker(b'o', len, &(s.object_at as u64).to_le_bytes())
+                marker(nonce, b'o', len, &(s.object_at as u64).to_le_bytes())
             };
             bytes[s.data.start..s.data.start + m.len()].copy_from_slice(&m);
         }

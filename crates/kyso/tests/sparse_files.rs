@@ -137,14 +137,22 @@ fn image_object(data: &[u8]) -> Vec<u8> {
     body
 }
 
-/// The report of the file verified from disk and from memory: they must be the same.
+/// The report of the file verified from disk, from memory and from every byte: the same.
 fn both_ways(name: &str, pdf: &[u8]) -> kyso::Report {
     let dir = std::env::temp_dir().join(format!("kyso-sparse-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, pdf).unwrap();
-    let mut from_file = kyso::verify_pdf_file(&path, &options()).unwrap();
-    let from_memory = kyso::verify_pdf(pdf, &options()).unwrap();
+    // One set of options (one validation time) for the three.
+    let options = options();
+    let mut from_file = kyso::verify_pdf_file(&path, &options).unwrap();
+    // Every byte read and parsed: the reference.
+    let from_memory = kyso_verify::verify_pdf_whole(pdf, &options).unwrap();
+    assert_eq!(
+        kyso::verify_pdf(pdf, &options).unwrap().to_json(),
+        from_memory.to_json(),
+        "{name}: in memory"
+    );
     assert_eq!(
         from_file.file.take().as_deref(),
         Some(path.to_str().unwrap())
