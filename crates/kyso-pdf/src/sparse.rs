@@ -24,10 +24,14 @@ use std::sync::OnceLock;
 use lopdf::xref::XrefEntry;
 use lopdf::{Document, Object, ObjectId};
 
-use crate::source::{ByteSource, READ_PIECE};
+use crate::source::ByteSource;
 
 /// Image data shorter than this is copied (skipping it would save little).
 pub const MIN_SKIPPED: usize = 64 * 1024;
+
+/// The piece read at a time by the scan: small, because the piece that finds an image's
+/// dictionary also reads the start of its data, which is then not needed.
+const SCAN_PIECE: usize = 64 * 1024;
 
 /// How far before a `stream` keyword its object's header and dictionary are looked for.
 const LOOKBACK: usize = 8 * 1024;
@@ -128,7 +132,7 @@ impl SparseCopy {
 
         let mut bytes = vec![0u8; size];
         let mut skipped: Vec<Skipped> = Vec::new();
-        let mut buf = vec![0u8; READ_PIECE.min(size)];
+        let mut buf = vec![0u8; SCAN_PIECE.min(size)];
         let mut pos = 0;
         while pos < size {
             let n = buf.len().min(size - pos);

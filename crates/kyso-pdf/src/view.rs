@@ -89,6 +89,15 @@ impl<'a> PdfView<'a> {
         }
     }
 
+    /// The parts of [`PdfView::bytes`] that hold the file's bytes (a sparse copy's skipped data
+    /// left out), in order: where scans of the whole text look.
+    pub fn segments(&self) -> Vec<std::ops::Range<usize>> {
+        match &self.inner {
+            Inner::Whole(b) => std::iter::once(0..b.len()).collect(),
+            Inner::Sparse(s) => s.segments().collect(),
+        }
+    }
+
     /// The offsets just past each `%%EOF` ([`crate::load::revision_ends`]); in a sparse copy,
     /// outside the skipped image data.
     pub fn revision_ends(&self) -> &[usize] {

@@ -22,12 +22,25 @@ pub(crate) fn verify_pdf(
     source: &dyn ByteSource,
     options: &VerifyOptions,
 ) -> Result<Report, VerifyError> {
+    // A large file's hashing starts now, beside the parsing (range_digests::Ahead).
+    std::thread::scope(|scope| {
+        let ahead = super::range_digests::Ahead::start(scope, source, view);
+        verify_with(view, source, options, ahead)
+    })
+}
+
+fn verify_with<'a>(
+    view: &PdfView<'_>,
+    source: &'a dyn ByteSource,
+    options: &VerifyOptions,
+    ahead: Option<super::range_digests::Ahead<'a>>,
+) -> Result<Report, VerifyError> {
     let bytes = view.bytes();
     let revisions = kyso_pdf::diff::Revisions::new(view);
     let doc = revisions.latest()?;
     let signatures = kyso_pdf::find_signatures(doc);
     let revision_ends = view.revision_ends();
-    let digests = super::range_digests::RangeDigests::new(source, &signatures);
+    let digests = super::range_digests::RangeDigests::new(source, &signatures, ahead);
     let mdp = mdp_rules(doc, &signatures);
     let has_dss = kyso_pdf::load::catalog(doc)
         .map(|(_, c)| c.has(b"DSS"))

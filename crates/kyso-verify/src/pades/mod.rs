@@ -111,7 +111,7 @@ struct SignatureContext<'a> {
     /// Revisions parsed once for all signatures' modification analysis.
     revisions: &'a kyso_pdf::diff::Revisions<'a>,
     /// The byte-range digests, hashing the signatures' common prefix once.
-    digests: &'a range_digests::RangeDigests<'a>,
+    digests: &'a dyn range_digests::Digests,
 }
 
 /// Accumulates one signature's findings; the indication is derived from them at the end.
