@@ -1,7 +1,8 @@
 //! What verification parses: a file's whole bytes, or its sparse copy ([`crate::sparse`]).
 
-use std::cell::{Cell, OnceCell};
 use std::io;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use lopdf::Document;
 
@@ -12,10 +13,10 @@ use crate::sparse::SparseCopy;
 /// The bytes a verification parses, and whether every load so far matched the file.
 pub struct PdfView<'a> {
     inner: Inner<'a>,
-    mismatch: Cell<bool>,
-    revision_ends: OnceCell<Vec<usize>>,
+    mismatch: AtomicBool,
+    revision_ends: OnceLock<Vec<usize>>,
     /// A sparse copy's checks before parsing, made once for every load.
-    checked: OnceCell<Result<(), PdfError>>,
+    checked: OnceLock<Result<(), PdfError>>,
 }
 
 enum Inner<'a> {
@@ -28,9 +29,9 @@ impl<'a> PdfView<'a> {
     pub fn whole(bytes: &'a [u8]) -> Self {
         Self {
             inner: Inner::Whole(bytes),
-            mismatch: Cell::new(false),
-            revision_ends: OnceCell::new(),
-            checked: OnceCell::new(),
+            mismatch: AtomicBool::new(false),
+            revision_ends: OnceLock::new(),
+            checked: OnceLock::new(),
         }
     }
 
@@ -38,9 +39,9 @@ impl<'a> PdfView<'a> {
     pub fn sparse(source: &dyn ByteSource) -> io::Result<PdfView<'static>> {
         Ok(PdfView {
             inner: Inner::Sparse(SparseCopy::read(source)?),
-            mismatch: Cell::new(false),
-            revision_ends: OnceCell::new(),
-            checked: OnceCell::new(),
+            mismatch: AtomicBool::new(false),
+            revision_ends: OnceLock::new(),
+            checked: OnceLock::new(),
         })
     }
 
@@ -81,7 +82,7 @@ impl<'a> PdfView<'a> {
             Ok(doc) if sparse.matches(&doc, end) => Ok(doc),
             // An error, too, may come from what was left out.
             _ => {
-                self.mismatch.set(true);
+                self.mismatch.store(true, Ordering::Relaxed);
                 Err(PdfError::malformed(
                     "the sparse copy does not read as this file does",
                 ))
@@ -117,6 +118,6 @@ impl<'a> PdfView<'a> {
     /// False once a load from a sparse copy differed from the whole file's: the verification
     /// must then be made again from the whole file.
     pub fn matched(&self) -> bool {
-        !self.mismatch.get()
+        !self.mismatch.load(Ordering::Relaxed)
     }
 }

@@ -110,7 +110,10 @@ pub fn analyse_modifications(
 /// compares the same later revisions for each of them.
 pub struct Revisions<'a> {
     view: &'a PdfView<'a>,
-    parsed: Vec<(usize, std::cell::OnceCell<Result<Document, String>>)>,
+    parsed: Vec<(usize, std::sync::OnceLock<Result<Document, String>>)>,
+    /// Comparisons made, by the two revisions' ends: every signature's analysis compares the
+    /// same consecutive revisions after it (ten signatures: 55 comparisons of 10 pairs).
+    compared: std::sync::Mutex<HashMap<(usize, usize), ModificationReport>>,
 }
 
 impl<'a> Revisions<'a> {
@@ -122,9 +125,13 @@ impl<'a> Revisions<'a> {
         ends.dedup();
         let parsed = ends
             .into_iter()
-            .map(|e| (e, std::cell::OnceCell::new()))
+            .map(|e| (e, std::sync::OnceLock::new()))
             .collect();
-        Self { view, parsed }
+        Self {
+            view,
+            parsed,
+            compared: Default::default(),
+        }
     }
 
     /// The final document (the whole file), parsed on first use; its error as the parser gave it.
@@ -147,6 +154,42 @@ impl<'a> Revisions<'a> {
         }
     }
 
+    /// Parse every revision from `from` on, on as many threads as the machine has (each is
+    /// parsed once whatever the order; the analyses that follow find them parsed). Ten
+    /// signatures mean eleven revisions to parse: the parsing, not the hashing, is then most of
+    /// the work. One thread in WASM.
+    pub fn parse_from(&self, from: usize) {
+        let todo: Vec<_> = self
+            .parsed
+            .iter()
+            .filter(|(e, c)| *e >= from && c.get().is_none())
+            .collect();
+        let threads = if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        };
+        // More revisions than the analysis reads (it gives up past MAX_REVISIONS) are left alone.
+        if todo.len() < 2 || todo.len() > MAX_REVISIONS + 1 || threads < 2 {
+            return;
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            while let Some((end, cell)) =
+                todo.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            {
+                cell.get_or_init(|| self.view.load(*end).map_err(|e| e.to_string()));
+            }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..threads.min(todo.len()) {
+                // A thread that cannot be had leaves its share to the others.
+                let _ = std::thread::Builder::new().spawn_scoped(scope, work);
+            }
+            work();
+        });
+    }
+
     /// The document as it was at byte `end`, parsed on first use.
     fn at(&self, end: usize) -> Result<std::borrow::Cow<'_, Document>, PdfError> {
         let load = || self.view.load(end).map_err(|e| e.to_string());
@@ -159,6 +202,23 @@ impl<'a> Revisions<'a> {
                 .map(std::borrow::Cow::Owned)
                 .map_err(PdfError::malformed),
         }
+    }
+
+    /// [`compare`] of the revisions ending at these offsets, made once.
+    fn compare_once(
+        &self,
+        (old_end, old): (usize, &Document),
+        (new_end, new): (usize, &Document),
+    ) -> ModificationReport {
+        let key = (old_end, new_end);
+        if let Some(r) = self.compared.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return r;
+        }
+        let r = compare(old, new);
+        if let Ok(mut c) = self.compared.lock() {
+            c.insert(key, r.clone());
+        }
+        r
     }
 
     /// [`analyse_modifications`] for the revision ending at `signed_len`.
@@ -215,6 +275,7 @@ impl<'a> Revisions<'a> {
             });
         }
         let mut old = self.at(signed_len)?;
+        let mut old_end = signed_len;
         for end in ends {
             let new = match self.at(end) {
                 Ok(d) => d,
@@ -228,10 +289,11 @@ impl<'a> Revisions<'a> {
                     continue;
                 }
             };
-            let step = compare(&old, &new);
+            let step = self.compare_once((old_end, &old), (end, &new));
             changes.extend(step.changes);
             changed_fields.extend(step.changed_fields);
             old = new;
+            old_end = end;
         }
         // The final document as a whole must also be what the last readable update says.
         let level = changes

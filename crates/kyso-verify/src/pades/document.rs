@@ -41,6 +41,10 @@ fn verify_with<'a>(
     let signatures = kyso_pdf::find_signatures(doc);
     let revision_ends = view.revision_ends();
     let digests = super::range_digests::RangeDigests::new(source, &signatures, ahead);
+    // Every revision from the first signed one on is compared: parse them all now, in parallel.
+    if let Some(first) = signatures.iter().filter_map(|s| s.signed_len()).min() {
+        revisions.parse_from(first);
+    }
     let mdp = mdp_rules(doc, &signatures);
     let has_dss = kyso_pdf::load::catalog(doc)
         .map(|(_, c)| c.has(b"DSS"))
