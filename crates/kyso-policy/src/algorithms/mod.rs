@@ -24,5 +24,5 @@ pub use policy::{
 };
 pub use signatures::{
     AlgorithmUse, KeyKind, PssParameters, SignatureCheck, SignatureScheme,
-    algorithm_identifier_from_der, key_info, verify_signature,
+    algorithm_identifier_from_der, key_info, verify_signature, verify_signature_uncached,
 };

@@ -328,7 +328,8 @@ pub fn verify_signature(
     Ok(check)
 }
 
-fn verify_signature_uncached(
+/// [`verify_signature`] without the memo: every call checks (benchmarks).
+pub fn verify_signature_uncached(
     spki: &SubjectPublicKeyInfoOwned,
     sig_alg: &AlgorithmIdentifierOwned,
     digest_alg: Option<&ObjectIdentifier>,
