@@ -44,6 +44,14 @@ test("a tampered PDF is INVALID, with a HASH_FAILURE reason", () => {
   writeFileSync(join(out, "parity", "wasm-tampered.json"), JSON.stringify(report) + "\n");
 });
 
+test("a scan is read without its images' data, and a byte changed inside an image is still found", () => {
+  const options = { trust: [rootPem], revocation: "off", at };
+  assert.equal(kyso.verifyPdf(pdf("scan-signed.pdf"), options).verdict, "VALID");
+  const report = kyso.verifyPdf(pdf("scan-image-tampered.pdf"), options);
+  assert.equal(report.verdict, "INVALID");
+  assert.ok(report.signatures[0].reasons.some((r) => r.code === "HASH_FAILURE"));
+});
+
 test("the Government CA's roots are built in: a real government PDF chains with no options", (t) => {
   const here = dirname(fileURLToPath(import.meta.url));
   const file = join(here, "../../../../shared/corpora/vn-gov/pdf/govportal_2025-01-07_g2_signed.pdf");
