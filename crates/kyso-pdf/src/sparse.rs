@@ -52,6 +52,9 @@ pub struct SparseCopy {
     bytes: Vec<u8>,
     /// Sorted by offset, not overlapping.
     skipped: Vec<Skipped>,
+    /// Where the copied text says cross-reference sections are (`startxref`, `/Prev`,
+    /// `/XRefStm`): a reader follows these, so none may lead into skipped data.
+    xref_offsets: Vec<usize>,
 }
 
 /// The marker's first bytes: random for each process, so that no file can contain a marker
@@ -168,6 +171,7 @@ impl SparseCopy {
             return Ok(SparseCopy {
                 bytes,
                 skipped: Vec::new(),
+                xref_offsets: Vec::new(),
             });
         };
         for s in &skipped {
@@ -182,7 +186,17 @@ impl SparseCopy {
             };
             bytes[s.data.start..s.data.start + m.len()].copy_from_slice(&m);
         }
-        Ok(SparseCopy { bytes, skipped })
+        let mut copy = SparseCopy {
+            bytes,
+            skipped,
+            xref_offsets: Vec::new(),
+        };
+        let xref_offsets = copy
+            .segments()
+            .flat_map(|r| numbers_after_keys(&copy.bytes[r]))
+            .collect();
+        copy.xref_offsets = xref_offsets;
+        Ok(copy)
     }
 
     /// The copy: the file's length, its bytes at their offsets.
@@ -229,6 +243,11 @@ impl SparseCopy {
             let i = here.partition_point(|s| s.data.end <= offset);
             here.get(i).is_some_and(|s| s.data.contains(&offset))
         };
+        // A cross-reference section in skipped data is one the parser could not have read as
+        // the file has it (lopdf may drop a broken /Prev link without saying so).
+        if self.xref_offsets.iter().any(|&o| inside(o)) {
+            return false;
+        }
         let mut containers = HashSet::new();
         for entry in doc.reference_table.entries.values() {
             match *entry {
@@ -272,6 +291,24 @@ pub fn copy_leaving_zero_pages(bytes: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The offsets written after `startxref`, `/Prev` and `/XRefStm` in `text`.
+fn numbers_after_keys(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    [b"startxref".as_slice(), b"/Prev", b"/XRefStm"]
+        .into_iter()
+        .flat_map(move |key| {
+            memchr::memmem::find_iter(text, key).filter_map(move |at| {
+                let digits: Vec<u8> = text[at + key.len()..]
+                    .iter()
+                    .skip_while(|c| c.is_ascii_whitespace())
+                    .take_while(|c| c.is_ascii_digit())
+                    .take(20)
+                    .copied()
+                    .collect();
+                std::str::from_utf8(&digits).ok()?.parse().ok()
+            })
+        })
 }
 
 /// The image data that a `stream` keyword at `chunk[i]` (file offset `pos + i`) begins, if the

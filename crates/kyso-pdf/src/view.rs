@@ -25,24 +25,23 @@ enum Inner<'a> {
 }
 
 impl<'a> PdfView<'a> {
-    /// The whole file, in memory.
-    pub fn whole(bytes: &'a [u8]) -> Self {
+    fn new(inner: Inner<'a>) -> Self {
         Self {
-            inner: Inner::Whole(bytes),
+            inner,
             mismatch: AtomicBool::new(false),
             revision_ends: OnceLock::new(),
             checked: OnceLock::new(),
         }
     }
 
+    /// The whole file, in memory.
+    pub fn whole(bytes: &'a [u8]) -> Self {
+        Self::new(Inner::Whole(bytes))
+    }
+
     /// A sparse copy of `source`, without the data of its large images.
     pub fn sparse(source: &dyn ByteSource) -> io::Result<PdfView<'static>> {
-        Ok(PdfView {
-            inner: Inner::Sparse(SparseCopy::read(source)?),
-            mismatch: AtomicBool::new(false),
-            revision_ends: OnceLock::new(),
-            checked: OnceLock::new(),
-        })
+        Ok(PdfView::new(Inner::Sparse(SparseCopy::read(source)?)))
     }
 
     /// The bytes, at the file's offsets (image data left out in a sparse copy).

@@ -368,3 +368,40 @@ fn a_file_whose_sparse_copy_misreads_is_signed_from_its_whole_bytes() {
     assert!(out.starts_with(&file));
     assert_eq!(both_ways("hidden-signed.pdf", &out).verdict, Verdict::Valid);
 }
+
+#[test]
+fn a_prev_link_into_image_data_makes_the_file_be_read_whole() {
+    let (pdf, images) = scanned_pdf(2);
+    let signed = sign(&pdf);
+    // An update whose image data holds a whole cross-reference section and trailer, and a
+    // last section whose /Prev points there: only a reader of every byte follows it.
+    let doc = Document::load_mem(&signed).unwrap();
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let hidden = format!(
+        "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size {} /Root {} {} R /Prev {} >>\n",
+        doc.max_id + 1,
+        root.0,
+        root.1,
+        doc.xref_start
+    );
+    let mut data = noise(270_000, 11);
+    data[5000..5000 + hidden.len()].copy_from_slice(hidden.as_bytes());
+    let body = image_object(&data);
+    let data_start = body.windows(7).position(|w| w == b"stream\n").unwrap() + 7;
+    let hidden_at = signed.len() + format!("{} 0 obj\n", images[0]).len() + data_start + 5000;
+    let mut file = update(&signed, &[(images[0], body)], &|_, o| o);
+    // Point the new section's /Prev at the hidden one.
+    let prev = format!("/Prev {}", doc.xref_start);
+    let at = file
+        .windows(prev.len())
+        .rposition(|w| w == prev.as_bytes())
+        .unwrap();
+    let patched = format!("/Prev {hidden_at}");
+    file.splice(at..at + prev.len(), patched.bytes());
+    assert!(file[hidden_at..].starts_with(b"xref\n0 1"));
+    let view = kyso_pdf::PdfView::sparse(&file.as_slice()).unwrap();
+    assert!(view.is_sparse());
+    assert!(view.load(file.len()).is_err());
+    assert!(!view.matched());
+    both_ways("prev-into-image.pdf", &file);
+}
