@@ -3,6 +3,7 @@
 
 mod cert;
 mod human;
+mod inbox;
 mod inventory_cmd;
 mod ltv_cmd;
 mod sign_cmd;
@@ -99,7 +100,7 @@ enum LtvCommand {
 
 #[derive(Args)]
 struct VerifyArgs {
-    /// PDF files to verify; a directory stands for the .pdf files in it.
+    /// PDF files to verify; a directory stands for the .pdf files in it and its subdirectories.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Documents verified at once (default: one per core). Reports keep the order of the files.
@@ -154,66 +155,48 @@ fn main() -> ExitCode {
 fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
     let config = args.validation.config();
     let options = config.build()?;
-    let files = expand_directories(&args.files)?;
-    let mut all_valid = true;
-    kyso::verify_pdf_files(&files, &options, args.jobs, |file, result| {
-        let report = match result {
-            Ok(r) => r,
+    let files = inbox::files_of(&args.files)?;
+    let progress = inbox::Progress::start(files.len());
+    let mut tally = inbox::Tally::default();
+    let run = kyso::verify_pdf_files(&files, &options, args.jobs, |file, result| {
+        let line = match result {
+            Ok(report) => {
+                tally.count(report.verdict);
+                if args.json {
+                    report.to_json()
+                } else {
+                    human::report_text(&report)
+                }
+            }
             Err(e @ Error::Io { .. }) => return Err(e),
             Err(e) => {
                 // An unreadable PDF is refused, with the reason, like an invalid one.
-                all_valid = false;
+                tally.count_unreadable();
                 if args.json {
-                    print_line(&human::error_json(file, &e));
+                    human::error_json(file, &e)
                 } else {
-                    print_line(&human::error_text(file, &e));
+                    human::error_text(file, &e)
                 }
-                return Ok(());
             }
         };
-        all_valid &= report.verdict == Verdict::Valid;
-        if args.json {
-            print_line(&report.to_json());
-        } else {
-            print_line(&human::report_text(&report));
-        }
+        progress.println_and_advance(|| print_line(&line));
         Ok(())
-    })?;
-    Ok(if all_valid {
+    });
+    progress.finish();
+    run?;
+    if files.len() > 1 {
+        // Beside JSON lines the summary goes to standard error, so that each line stays a report.
+        if args.json {
+            eprintln!("{}", tally.table());
+        } else {
+            print_line(&tally.table());
+        }
+    }
+    Ok(if tally.all_valid() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
-}
-
-/// The files to verify: a directory argument stands for the `.pdf` files in it (any case, not
-/// its subdirectories), in name order.
-fn expand_directories(args: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    for arg in args {
-        if !arg.is_dir() {
-            files.push(arg.clone());
-            continue;
-        }
-        let io = |source| Error::Io {
-            path: arg.clone(),
-            source,
-        };
-        let mut found = Vec::new();
-        for entry in std::fs::read_dir(arg).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            if path.is_file()
-                && path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
-            {
-                found.push(path);
-            }
-        }
-        found.sort();
-        files.extend(found);
-    }
-    Ok(files)
 }
 
 /// Print a line of the report; a reader that went away (`kyso verify … | head`) ends the

@@ -1,6 +1,7 @@
-//! `kyso verify DIR --jobs N`: a directory stands for its `.pdf` files (any case, not its
-//! subdirectories), verified in parallel, reported in name order exactly as one thread reports
-//! them. Uses the test PKI and fixtures of `tests/run.sh` (`KYSO_TEST_WORK`).
+//! `kyso verify DIR --jobs N`: a directory stands for its `.pdf` files (any case) and those of
+//! its subdirectories, verified in parallel, reported in path order exactly as one thread
+//! reports them, then summed up by verdict; on a terminal a progress bar shows on standard error.
+//! Uses the test PKI and fixtures of `tests/run.sh` (`KYSO_TEST_WORK`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -77,11 +78,12 @@ fn a_directory_is_verified_in_parallel_in_name_order() {
         + 14;
     tampered[at] ^= 1;
     std::fs::write(inbox.join("letter-17.pdf"), &tampered).unwrap();
-    // An upper-case extension counts; other files and subdirectories do not.
+    // An upper-case extension counts, and so do subdirectories; other files do not.
     std::fs::write(inbox.join("SCAN.PDF"), &bytes).unwrap();
     names.push("SCAN.PDF".into());
     std::fs::write(inbox.join("ghi-chu.txt"), b"not a PDF").unwrap();
     std::fs::write(inbox.join("archive").join("old.pdf"), &bytes).unwrap();
+    names.push("archive/old.pdf".into());
     names.sort();
 
     let one = verify(&inbox, "1");
@@ -106,13 +108,30 @@ fn a_directory_is_verified_in_parallel_in_name_order() {
         .iter()
         .map(|r| {
             Path::new(r["file"].as_str().unwrap())
-                .file_name()
+                .strip_prefix(&inbox)
                 .unwrap()
                 .to_string_lossy()
                 .into_owned()
         })
         .collect();
-    assert_eq!(files, names, "every .pdf of the directory, in name order");
+    assert_eq!(files, names, "every .pdf of the tree, in path order");
+    // The summary, on standard error beside JSON lines.
+    let summary = String::from_utf8_lossy(&four.stderr);
+    assert!(summary.contains("Tổng hợp / Summary"), "{summary}");
+    let count = |label: &str| {
+        summary
+            .lines()
+            .find(|l| l.contains(label))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    assert_eq!(count("VALID"), Some(names.len() - 1), "{summary}");
+    assert_eq!(count("INVALID"), Some(1), "{summary}");
+    assert_eq!(count("TOTAL"), Some(names.len()), "{summary}");
+    assert!(
+        !summary.contains("tệp / files"),
+        "no progress bar on a pipe"
+    );
     for r in &reports {
         let expected = if r["file"].as_str().unwrap().ends_with("letter-17.pdf") {
             "INVALID"
@@ -124,4 +143,34 @@ fn a_directory_is_verified_in_parallel_in_name_order() {
 
     std::fs::remove_file(inbox.join("letter-17.pdf")).unwrap();
     assert_eq!(verify(&inbox, "0").status.code(), Some(0), "all VALID");
+}
+
+#[test]
+fn a_terminal_shows_a_progress_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.pdf", "b.pdf", "c.pdf"] {
+        std::fs::copy(
+            work().join("pdf").join("pyhanko-signed.pdf"),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    // Python's pty module gives the command a pseudo-terminal for its output.
+    let root = work().join("pki").join("root-g2.pem");
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)",
+        ])
+        .arg(env!("CARGO_BIN_EXE_kyso"))
+        .args(["verify", "--trust"])
+        .arg(&root)
+        .args(["--no-revocation", "--at", "2026-06-01T00:00:00Z"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("tệp / files"), "a progress bar: {text}");
+    assert!(text.contains("Tổng hợp / Summary"), "{text}");
+    assert_eq!(text.matches("Tệp:").count(), 3, "{text}");
 }
