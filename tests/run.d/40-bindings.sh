@@ -6,7 +6,8 @@
 #      under AddressSanitizer + UBSan with leak detection; the static library is linked too;
 #   3. Java (JNA) and .NET (Mono) tests over the same library;
 #   4. WASM: kyso-wasm built with the size-optimised profile, bound with wasm-bindgen for the web and for
-#      Node, shrunk with wasm-opt; Node tests; the verification page in headless Chromium;
+#      Node, shrunk with wasm-opt; Node tests; the verification page in headless Chromium; the CLI's
+#      inbox report (kyso verify DIR --html) in headless Chromium too;
 #   5. parity: the CLI, C, Java, .NET and WASM reports on the same inputs are identical.
 # Honours CARGO_TARGET_DIR (CI uses the default target/).
 set -euo pipefail
@@ -124,6 +125,21 @@ if [[ -f bindings/wasm/www/test/browser.mjs ]]; then
   cp -r "$OUT/wasm/web" bindings/wasm/www/pkg
   KYSO_BINDINGS_OUT=$OUT KYSO_TEST_ROOT_PEM=$ROOT_PEM node bindings/wasm/www/test/browser.mjs
 fi
+
+step "the inbox report (kyso verify DIR --html) in headless Chromium"
+# An inbox with Vietnamese names: two good documents, two altered ones, an unsigned one and a
+# file that is not a PDF; the page must show the six, and its screenshot is docs/inbox-report.png.
+INBOX=$OUT/inbox
+rm -rf "$INBOX"
+mkdir -p "$INBOX/đã ký" "$INBOX/lỗi"
+cp "$OUT/signed.pdf" "$OUT/scan-signed.pdf" "$INBOX/đã ký/"
+cp "$OUT/tampered.pdf" "$OUT/scan-image-tampered.pdf" "$INBOX/lỗi/"
+cp "$PLAIN" "$INBOX/chưa ký.pdf"
+printf 'not a PDF' > "$INBOX/hỏng.pdf"
+rc=0
+"$KYSO" verify "$INBOX" --trust "$ROOT_PEM" --no-revocation --at "$AT" --html "$INBOX/báo cáo.html" > /dev/null || rc=$?
+[[ $rc -eq 1 ]] || { echo "kyso verify of the inbox: exit $rc, 1 expected (not all VALID)"; exit 1; }
+node tests/inbox/report-browser.mjs "$INBOX/báo cáo.html" 6
 
 step "parity: CLI, C, Java, .NET and WASM reports"
 python3 - "$OUT/parity" <<'PY'

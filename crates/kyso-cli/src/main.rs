@@ -111,6 +111,10 @@ struct VerifyArgs {
     /// One JSON report per file, one per line.
     #[arg(long)]
     json: bool,
+    /// Also write every document's result as one self-contained HTML page (Vietnamese and
+    /// English), for the clerk.
+    #[arg(long, value_name = "REPORT.html")]
+    html: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -158,20 +162,34 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
     let files = inbox::files_of(&args.files)?;
     let progress = inbox::Progress::start(files.len());
     let mut tally = inbox::Tally::default();
+    let mut page = Vec::new();
     let run = kyso::verify_pdf_files(&files, &options, args.jobs, |file, result| {
         let line = match result {
             Ok(report) => {
                 tally.count(report.verdict);
-                if args.json {
+                let line = if args.json {
                     report.to_json()
                 } else {
                     human::report_text(&report)
+                };
+                if args.html.is_some() {
+                    page.push(kyso::inbox_report::InboxEntry {
+                        file: file.to_path_buf(),
+                        outcome: Ok(report),
+                    });
                 }
+                line
             }
             Err(e @ Error::Io { .. }) => return Err(e),
             Err(e) => {
                 // An unreadable PDF is refused, with the reason, like an invalid one.
                 tally.count_unreadable();
+                if args.html.is_some() {
+                    page.push(kyso::inbox_report::InboxEntry {
+                        file: file.to_path_buf(),
+                        outcome: Err((e.code(), e.to_string())),
+                    });
+                }
                 if args.json {
                     human::error_json(file, &e)
                 } else {
@@ -184,6 +202,12 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
     });
     progress.finish();
     run?;
+    if let Some(path) = &args.html {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let generated = kyso::time::rfc3339_vietnam(kyso::now());
+        let html = kyso::inbox_report::inbox_html(&page, dir, &generated);
+        kyso::files::write_atomic(path, html.as_bytes())?;
+    }
     if files.len() > 1 {
         // Beside JSON lines the summary goes to standard error, so that each line stays a report.
         if args.json {

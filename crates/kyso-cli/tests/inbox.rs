@@ -174,3 +174,55 @@ fn a_terminal_shows_a_progress_bar() {
     assert!(text.contains("Tổng hợp / Summary"), "{text}");
     assert_eq!(text.matches("Tệp:").count(), 3, "{text}");
 }
+
+#[test]
+fn the_html_report_shows_every_document_and_fetches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("văn bản đến");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let pdf = work().join("pdf");
+    std::fs::copy(pdf.join("pyhanko-signed.pdf"), inbox.join("đã ký.pdf")).unwrap();
+    std::fs::copy(
+        pdf.join("pyhanko-signed-modified.pdf"),
+        inbox.join("sửa sau khi ký.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(pdf.join("plain.pdf"), inbox.join("chưa ký.pdf")).unwrap();
+    std::fs::write(inbox.join("hỏng.pdf"), b"<script>alert(1)</script>").unwrap();
+    let page = dir.path().join("báo cáo.html");
+    let root = work().join("pki").join("root-g2.pem");
+    let out = kyso(&[
+        "verify".as_ref(),
+        "--trust".as_ref(),
+        root.as_os_str(),
+        "--no-revocation".as_ref(),
+        "--html".as_ref(),
+        page.as_os_str(),
+        inbox.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<tr data-verdict=").count(), 4, "{html}");
+    for words in [
+        "HỢP LỆ",
+        "KHÔNG HỢP LỆ",
+        "KHÔNG CÓ CHỮ KÝ",
+        "KHÔNG ĐỌC ĐƯỢC",
+        "Tổng số / Total: 4",
+    ] {
+        assert!(html.contains(words), "{words}");
+    }
+    // Linked relative to the page, with the path escaped.
+    assert!(
+        html.contains("href=\"v%C4%83n%20b%E1%BA%A3n%20%C4%91%E1%BA%BFn/"),
+        "{html}"
+    );
+    // Nothing to fetch, and the file's text is not markup.
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains(" src="));
+    assert!(!html.contains("<script>alert"));
+}

@@ -36,6 +36,7 @@ mod chain;
 pub mod demo;
 mod error;
 pub mod files;
+pub mod inbox_report;
 pub mod inspect;
 #[cfg(feature = "pkcs11")]
 pub mod inventory;

@@ -1,0 +1,280 @@
+//! The inbox report: one self-contained HTML page for a clerk, every document verified in one
+//! run with its verdict, its signatures and the reasons, Vietnamese first and English beside.
+//!
+//! Self-contained: the styles and the few lines of script (sorting) are inline, there is no
+//! image, font or link to fetch, so the page opens offline and makes no request. The documents
+//! are linked by relative path from where the page is written.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use kyso_policy::time::vn_date_time_from_rfc3339;
+use kyso_verify::report::{Report, SignatureReport};
+use kyso_verify::{Indication, Verdict};
+
+/// One document of the inbox: its file and what verification gave.
+pub struct InboxEntry {
+    /// The file, as given to the verifier.
+    pub file: std::path::PathBuf,
+    /// The report, or why the file could not be verified (code and message).
+    pub outcome: Result<Report, (u32, String)>,
+}
+
+/// The inbox report as one HTML page; `page_dir` is where it will be written (the documents are
+/// linked relative to it), `generated` the time shown (RFC 3339).
+pub fn inbox_html(entries: &[InboxEntry], page_dir: &Path, generated: &str) -> String {
+    let mut rows = String::new();
+    let mut counts = [0usize; 5];
+    for (i, e) in entries.iter().enumerate() {
+        let (rank, class, vi, en) = verdict_of(&e.outcome);
+        counts[rank] += 1;
+        let href = link(&e.file, page_dir);
+        let name = e
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = write!(
+            rows,
+            "<tr data-verdict=\"{rank}\" data-order=\"{i}\"><td class=\"v {class}\">{vi}<br><span class=\"en\">{en}</span></td><td class=\"f\"><a href=\"{}\">{}</a><div class=\"path\">{}</div></td><td>",
+            esc(&href),
+            esc(&name),
+            esc(&e.file.display().to_string()),
+        );
+        match &e.outcome {
+            Ok(report) if report.signatures.is_empty() => {
+                rows.push_str("<p class=\"none\">Không có chữ ký số <span class=\"en\">No signature</span></p>");
+                reasons(&mut rows, &report.reasons);
+            }
+            Ok(report) => {
+                for s in &report.signatures {
+                    signature(&mut rows, s);
+                }
+                reasons(&mut rows, &report.reasons);
+            }
+            Err((code, message)) => {
+                let _ = write!(
+                    rows,
+                    "<p class=\"err\">Không đọc được tệp <span class=\"en\">Unreadable</span> [{code}]: {}</p>",
+                    esc(message)
+                );
+            }
+        }
+        rows.push_str("</td></tr>\n");
+    }
+    let total = entries.len();
+    let summary = format!(
+        "<span class=\"valid\">Hợp lệ / Valid: {}</span> · <span class=\"indet\">Chưa xác định / Indeterminate: {}</span> · <span class=\"invalid\">Không hợp lệ / Invalid: {}</span> · <span class=\"unsigned\">Không có chữ ký / No signature: {}</span> · <span class=\"invalid\">Không đọc được / Unreadable: {}</span> · Tổng số / Total: {total}",
+        counts[4], counts[2], counts[0], counts[3], counts[1]
+    );
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>Kết quả kiểm tra chữ ký số — Signature verification report</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>Kết quả kiểm tra chữ ký số văn bản đến <span class="en">Incoming documents: signature verification</span></h1>
+<p class="meta">Lập lúc / Generated: {} · kyso {}</p>
+<p class="summary">{summary}</p>
+<table id="inbox">
+<thead><tr><th><button id="by-verdict" type="button">Kết quả ⇅<br><span class="en">Verdict</span></button></th><th>Tệp <span class="en">File</span></th><th>Chữ ký <span class="en">Signatures</span></th></tr></thead>
+<tbody>
+{rows}</tbody>
+</table>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"#,
+        esc(&vn_date_time_from_rfc3339(generated)),
+        env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// Sort rank (failures first), CSS class and the verdict's words.
+fn verdict_of(
+    outcome: &Result<Report, (u32, String)>,
+) -> (usize, &'static str, &'static str, &'static str) {
+    match outcome {
+        Err(_) => (1, "invalid", "KHÔNG ĐỌC ĐƯỢC", "UNREADABLE"),
+        Ok(r) => match r.verdict {
+            Verdict::Invalid => (0, "invalid", "KHÔNG HỢP LỆ", "INVALID"),
+            Verdict::Indeterminate => (2, "indet", "CHƯA XÁC ĐỊNH", "INDETERMINATE"),
+            Verdict::NoSignatures => (3, "unsigned", "KHÔNG CÓ CHỮ KÝ", "NO SIGNATURES"),
+            Verdict::Valid => (4, "valid", "HỢP LỆ", "VALID"),
+        },
+    }
+}
+
+fn signature(out: &mut String, s: &SignatureReport) {
+    let (class, vi, en) = match s.indication {
+        Indication::TotalPassed => ("valid", "hợp lệ", "valid"),
+        Indication::TotalFailed => ("invalid", "không hợp lệ", "invalid"),
+        Indication::Indeterminate => ("indet", "chưa xác định", "indeterminate"),
+    };
+    let signer = s.signer.as_ref();
+    let name = signer
+        .and_then(|x| x.common_name.clone())
+        .unwrap_or_else(|| "?".into());
+    let _ = write!(
+        out,
+        "<div class=\"sig\"><p><b>{}</b> <span class=\"{class}\">{vi} <span class=\"en\">{en}</span></span> · {}</p><dl>",
+        esc(&name),
+        esc(&s.field)
+    );
+    let mut item = |vi: &str, en: &str, value: &str| {
+        let _ = write!(
+            out,
+            "<dt>{vi} <span class=\"en\">{en}</span></dt><dd>{}</dd>",
+            esc(value)
+        );
+    };
+    if let Some(org) = signer.and_then(|x| x.organization.as_deref()) {
+        item("Cơ quan", "Organisation", org);
+    }
+    if let Some(title) = signer.and_then(|x| x.title.as_deref()) {
+        item("Chức danh", "Title", title);
+    }
+    item("Vai trò", "Role", role_words(&s.role));
+    if let Some(t) = &s.signing_time {
+        let source = match t.source.as_str() {
+            "timestamp" => "dấu thời gian / time-stamp",
+            "signed_attribute" => "người ký khai / claimed by the signer",
+            _ => "tệp PDF khai / claimed in the PDF",
+        };
+        item(
+            "Thời gian ký",
+            "Signing time",
+            &format!("{} ({source})", vn_date_time_from_rfc3339(&t.value)),
+        );
+    }
+    item("Mức PAdES", "Level", &s.level);
+    out.push_str("</dl>");
+    reasons(out, &s.reasons);
+    out.push_str("</div>");
+}
+
+/// A workflow role (`kyso_verify::role`) in words.
+fn role_words(role: &str) -> &'static str {
+    match role {
+        "approval" => "ký duyệt / approval",
+        "issuance" => "ký ban hành (dấu cơ quan) / issuance (seal)",
+        "attachment" => "ký tệp đính kèm / attachment",
+        "copy" => "ký bản sao / copy",
+        "appendix" => "ký phụ lục / appendix",
+        "income" => "ký văn bản đến / incoming stamp",
+        "comment" => "ký ý kiến / comment",
+        "certification" => "chứng nhận / certification",
+        _ => "không ghi / not recorded",
+    }
+}
+
+fn reasons(out: &mut String, reasons: &[kyso_policy::reason::Reason]) {
+    if reasons.is_empty() {
+        return;
+    }
+    out.push_str("<ul class=\"reasons\">");
+    for r in reasons {
+        let severity = match r.severity {
+            kyso_policy::Severity::Error => "error",
+            kyso_policy::Severity::Warning => "warning",
+            _ => "info",
+        };
+        let _ = write!(
+            out,
+            "<li class=\"{severity}\">{} <span class=\"en\">{}</span> <code>{}</code></li>",
+            esc(&r.vi),
+            esc(&r.en),
+            esc(&r.code)
+        );
+    }
+    out.push_str("</ul>");
+}
+
+/// A relative link from `page_dir` to `file` when both are under the same directory tree,
+/// else the file's absolute path; in URL form (`/` separators, reserved bytes escaped).
+fn link(file: &Path, page_dir: &Path) -> String {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (file, dir) = (abs(file), abs(page_dir));
+    let relative = file.strip_prefix(&dir).ok().map(Path::to_path_buf);
+    let path = relative.as_deref().unwrap_or(&file);
+    let mut url = String::new();
+    if relative.is_none() {
+        url.push_str("file://");
+    }
+    for (i, part) in path.components().enumerate() {
+        let text = part.as_os_str().to_string_lossy();
+        if i > 0 && !url.ends_with('/') {
+            url.push('/');
+        }
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
+                url.push(b as char);
+            } else if b == b'\\' || b == b'/' {
+                url.push('/');
+            } else {
+                let _ = write!(url, "%{b:02X}");
+            }
+        }
+    }
+    url
+}
+
+/// Text for HTML (element content and quoted attributes).
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:1.5rem;color:#1b1f24}\
+h1{font-size:1.3rem}.en{color:#5a6470;font-size:.85em}.meta{color:#5a6470}\
+.summary span{font-weight:600}table{border-collapse:collapse;width:100%}\
+th,td{border:1px solid #d0d7de;padding:.5rem;vertical-align:top;text-align:left}\
+th button{font:inherit;font-weight:700;background:none;border:0;cursor:pointer;text-align:left}\
+td.v{font-weight:700;white-space:nowrap;width:10rem}.valid{color:#116329}.invalid{color:#b3261e}\
+.indet{color:#9a6700}.unsigned{color:#5a6470}td.v.valid{background:#e6f4ea}td.v.invalid{background:#fde7e9}\
+td.v.indet{background:#fff4ce}td.v.unsigned{background:#eef1f4}.path{color:#5a6470;font-size:.8em;word-break:break-all}\
+.sig{margin-bottom:.6rem}.sig p{margin:.2rem 0}dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.2rem 0}\
+dt{color:#5a6470}dd{margin:0}ul.reasons{margin:.2rem 0;padding-left:1.2rem}li.error{color:#b3261e}\
+li.warning{color:#9a6700}code{font-size:.8em;color:#5a6470}";
+
+/// Sort by verdict (failures first), then back to the file order, on each click.
+const SCRIPT: &str = "(function(){var b=document.getElementById('by-verdict'),t=document.querySelector('#inbox tbody'),v=false;\
+b.addEventListener('click',function(){v=!v;var r=Array.prototype.slice.call(t.rows);\
+r.sort(function(x,y){var k=v?x.dataset.verdict-y.dataset.verdict:0;return k||x.dataset.order-y.dataset.order;});\
+r.forEach(function(x){t.appendChild(x);});});document.body.dataset.ready='1';})();";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_files_are_linked_relatively() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(
+            link(Path::new("/in/văn bản/a b.pdf"), Path::new("/in")),
+            "v%C4%83n%20b%E1%BA%A3n/a%20b.pdf"
+        );
+        assert_eq!(
+            link(Path::new("/x/a.pdf"), Path::new("/in")),
+            "file:///x/a.pdf"
+        );
+    }
+}
