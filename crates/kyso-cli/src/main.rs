@@ -6,6 +6,7 @@ mod human;
 mod inbox;
 mod inventory_cmd;
 mod ltv_cmd;
+mod refuse_cmd;
 mod sign_cmd;
 mod token_cmd;
 mod validation_args;
@@ -40,6 +41,9 @@ enum Command {
     Vgca(Box<vgca_cmd::VgcaArgs>),
     /// Xác thực chữ ký trong tệp PDF — verify the signatures of PDF files.
     Verify(VerifyArgs),
+    /// Lập thông báo trả lại văn bản không hợp lệ — the refusal notice of an incoming document
+    /// that fails verification (Decree 30 Art. 21(2)).
+    Refuse(Box<refuse_cmd::RefuseArgs>),
     /// Chứng thư số: kiểm tra, xem — certificate commands (verify a chain, inspect).
     Cert {
         #[command(subcommand)]
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign_cmd::sign(*args).map(|()| ExitCode::SUCCESS),
         Command::Vgca(args) => Ok(vgca_cmd::run(*args)),
         Command::Verify(args) => verify(args),
+        Command::Refuse(args) => refuse_cmd::run(*args),
         Command::Cert { command } => cert::run(command),
         Command::Ltv {
             command: LtvCommand::Add(args),

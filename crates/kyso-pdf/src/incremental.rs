@@ -361,7 +361,7 @@ pub fn prepare_signature(
 }
 
 /// Replace placeholder references `(u32::MAX - i, 0)` by `ids[i]`.
-fn renumber(obj: &mut Object, ids: &[ObjectId]) {
+pub(crate) fn renumber(obj: &mut Object, ids: &[ObjectId]) {
     match obj {
         Object::Reference(r) if r.0 > u32::MAX - 1024 => {
             if let Some(id) = ids.get((u32::MAX - r.0) as usize) {

@@ -7,6 +7,7 @@
 //! - [`diff`]: what later revisions changed after a signature;
 //! - [`serialize`]: writing PDF objects;
 //! - [`text_boxes`]: where a page already carries text, images and graphics;
+//! - [`page_document`]: a new one-page PDF drawn from an appearance (kyso's own notices);
 //! - [`source`], [`sparse`], [`view`]: reading a file for verification without its image data.
 #![forbid(unsafe_code)]
 
@@ -15,6 +16,7 @@ pub mod dss;
 mod error;
 pub mod incremental;
 pub mod load;
+pub mod page_document;
 pub mod serialize;
 pub mod signatures;
 pub mod source;

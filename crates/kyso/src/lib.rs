@@ -43,6 +43,7 @@ pub mod inventory;
 pub mod ltv;
 pub mod ltv_config;
 pub mod options;
+pub mod refusal;
 pub mod report;
 pub mod sign_config;
 pub mod sign_file;

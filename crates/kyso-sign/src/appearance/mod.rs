@@ -397,6 +397,45 @@ impl AppearanceBuilder {
     }
 }
 
+/// Greedy word wrap to `width` points; a word longer than a line is cut between characters.
+pub fn wrap_text(
+    font: &TextFont,
+    text: &str,
+    width: f32,
+    size: f32,
+) -> Result<Vec<String>, SignError> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if font.width(&candidate, size)? <= width {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // The word alone: cut it where it overflows.
+        for ch in word.chars() {
+            let longer = format!("{line}{ch}");
+            if !line.is_empty() && font.width(&longer, size)? > width {
+                lines.push(std::mem::take(&mut line));
+                line.push(ch);
+            } else {
+                line = longer;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

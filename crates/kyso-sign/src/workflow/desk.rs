@@ -84,47 +84,15 @@ pub(super) fn comment_lines(
 ) -> Result<Vec<String>, SignError> {
     let mut lines = Vec::new();
     for paragraph in c.text.lines() {
-        lines.extend(wrap(&c.font, paragraph, width, size)?);
+        lines.extend(crate::appearance::wrap_text(
+            &c.font, paragraph, width, size,
+        )?);
     }
     lines.push(match title {
         Some(t) if !t.trim().is_empty() => format!("{name}, {t}"),
         _ => name.to_owned(),
     });
     lines.push(time.to_owned());
-    Ok(lines)
-}
-
-/// Greedy word wrap to `width` points; a word longer than a line is cut between characters.
-fn wrap(font: &TextFont, text: &str, width: f32, size: f32) -> Result<Vec<String>, SignError> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if font.width(&candidate, size)? <= width {
-            line = candidate;
-            continue;
-        }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        // The word alone: cut it where it overflows.
-        for ch in word.chars() {
-            let longer = format!("{line}{ch}");
-            if !line.is_empty() && font.width(&longer, size)? > width {
-                lines.push(std::mem::take(&mut line));
-                line.push(ch);
-            } else {
-                line = longer;
-            }
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
     Ok(lines)
 }
 
@@ -191,7 +159,7 @@ mod tests {
         let joined = lines[..lines.len() - 2].join(" ");
         assert_eq!(joined, c.text);
         // An unbreakable word is cut, not left to overflow.
-        let long = wrap(&font, &"Đ".repeat(80), 100.0, 10.0).unwrap();
+        let long = crate::appearance::wrap_text(&font, &"Đ".repeat(80), 100.0, 10.0).unwrap();
         assert!(long.len() > 1 && long.iter().all(|l| font.width(l, 10.0).unwrap() <= 100.0));
     }
 }
