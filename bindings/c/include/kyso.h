@@ -82,6 +82,27 @@ int32_t kyso_verify_pdf(const uint8_t *pdf,
                         kyso_buffer **report_json_out,
                         kyso_error **error_out);
 
+// The refusal notice of an incoming document that fails verification (Decree 30 Art. 21(2),
+// quy chế Art. 12.3): `pdf[0..pdf_len]` is verified with `options_json` (as for
+// [`kyso_verify_pdf`]); `notice_json` is `{"file_name": "…", "sender": "…", "receiver": "…",
+// "number": "…"}` (each optional, `{}` for none). On success `*notice_pdf_out` receives the
+// one-page PDF notice (Vietnamese, built-in font embedded, signable with [`kyso_sign_pdf`]) and,
+// unless `notice_json_out` is NULL, `*notice_json_out` the notice as `kyso.refusal/1` JSON. A
+// VALID document is not refused: `KYSO_ERR_INVALID_OPTIONS`.
+//
+// Adding this function did not raise `KYSO_ABI_VERSION`.
+//
+// # Safety
+// As for `kyso_verify_pdf`; `notice_json` must be a NUL-terminated string; `notice_json_out`
+// may be NULL.
+int32_t kyso_refusal_notice(const uint8_t *pdf,
+                            size_t pdf_len,
+                            const char *options_json,
+                            const char *notice_json,
+                            kyso_buffer **notice_pdf_out,
+                            kyso_buffer **notice_json_out,
+                            kyso_error **error_out);
+
 // Verify a certificate on its own: its chain to the trust anchors, revocation and the
 // Decree 68 profile; by default also whether it may sign documents (key usage, key size at the
 // validation time; `"purpose": "any"` in the options checks the path alone).

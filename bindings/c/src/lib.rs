@@ -128,6 +128,45 @@ pub unsafe extern "C" fn kyso_verify_pdf(
     }
 }
 
+/// The refusal notice of an incoming document that fails verification (Decree 30 Art. 21(2),
+/// quy chế Art. 12.3): `pdf[0..pdf_len]` is verified with `options_json` (as for
+/// [`kyso_verify_pdf`]); `notice_json` is `{"file_name": "…", "sender": "…", "receiver": "…",
+/// "number": "…"}` (each optional, `{}` for none). On success `*notice_pdf_out` receives the
+/// one-page PDF notice (Vietnamese, built-in font embedded, signable with [`kyso_sign_pdf`]) and,
+/// unless `notice_json_out` is NULL, `*notice_json_out` the notice as `kyso.refusal/1` JSON. A
+/// VALID document is not refused: `KYSO_ERR_INVALID_OPTIONS`.
+///
+/// Adding this function did not raise `KYSO_ABI_VERSION`.
+///
+/// # Safety
+/// As for `kyso_verify_pdf`; `notice_json` must be a NUL-terminated string; `notice_json_out`
+/// may be NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn kyso_refusal_notice(
+    pdf: *const u8,
+    pdf_len: usize,
+    options_json: *const c_char,
+    notice_json: *const c_char,
+    notice_pdf_out: *mut *mut KysoBuffer,
+    notice_json_out: *mut *mut KysoBuffer,
+    error_out: *mut *mut KysoError,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers as documented.
+    unsafe {
+        run_outputs(
+            error_out,
+            [(notice_pdf_out, true), (notice_json_out, false)],
+            || {
+                let pdf = bytes_arg(pdf, pdf_len, "pdf")?;
+                let options = str_arg(options_json, "options_json")?;
+                let request = str_arg(notice_json, "notice_json")?;
+                let notice = kyso::refusal::refuse_json(pdf, options, request)?;
+                Ok([notice.to_pdf()?, notice.to_json().into_bytes()])
+            },
+        )
+    }
+}
+
 /// Verify a certificate on its own: its chain to the trust anchors, revocation and the
 /// Decree 68 profile; by default also whether it may sign documents (key usage, key size at the
 /// validation time; `"purpose": "any"` in the options checks the path alone).

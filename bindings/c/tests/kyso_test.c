@@ -171,6 +171,27 @@ int main(int argc, char **argv) {
   CHECK(contains(report, "\"verdict\":\"INVALID\""), "tampered PDF verdict INVALID");
   CHECK(contains(report, "HASH_FAILURE"), "tampered PDF sub-indication HASH_FAILURE");
   kyso_buffer_free(report);
+
+  /* ---- the refusal notice of the tampered PDF; none for the VALID one ---- */
+  kyso_buffer *notice_pdf = NULL, *notice_json = NULL;
+  kyso_error *notice_err = NULL;
+  code = kyso_refusal_notice(tampered, signed_len, opts_path,
+                             "{\"file_name\":\"c\u00f4ng v\u0103n.pdf\",\"sender\":\"UBND x\u00e3 A\"}",
+                             &notice_pdf, &notice_json, &notice_err);
+  CHECK(code == KYSO_OK && notice_pdf != NULL && kyso_buffer_len(notice_pdf) > 1000
+          && memcmp(kyso_buffer_data(notice_pdf), "%PDF-", 5) == 0,
+        "kyso_refusal_notice(tampered) -> a PDF notice (%d)", code);
+  CHECK(contains(notice_json, "\"schema\":\"kyso.refusal/1\"") && contains(notice_json, "HASH_FAILURE"),
+        "the notice's JSON names the failure (HASH_FAILURE)");
+  kyso_buffer_free(notice_pdf);
+  kyso_buffer_free(notice_json);
+  kyso_error_free(notice_err);
+  notice_pdf = notice_json = NULL;
+  notice_err = NULL;
+  code = kyso_refusal_notice(signed_pdf, signed_len, opts_path, "{}", &notice_pdf, NULL, &notice_err);
+  CHECK(code == KYSO_ERR_INVALID_OPTIONS && notice_pdf == NULL && notice_err != NULL,
+        "kyso_refusal_notice(VALID) -> KYSO_ERR_INVALID_OPTIONS, no notice");
+  kyso_error_free(notice_err);
   free(tampered);
 
   /* ---- concurrent verification from 4 threads ---- */

@@ -82,6 +82,34 @@ pub fn refuse(
     )
 }
 
+/// [`refuse`] with its options as JSON: the verification options of
+/// [`crate::VerifyConfig::from_json`], and `notice_json` as `{"file_name": "…", "sender": "…",
+/// "receiver": "…", "number": "…"}` (each optional): the C ABI's `kyso_refusal_notice`.
+pub fn refuse_json(
+    bytes: &[u8],
+    options_json: &str,
+    notice_json: &str,
+) -> Result<RefusalNotice, Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Request {
+        file_name: Option<String>,
+        sender: Option<String>,
+        receiver: Option<String>,
+        number: Option<String>,
+    }
+    let options = crate::VerifyConfig::from_json(options_json)?.build()?;
+    let request: Request = serde_json::from_str(notice_json)
+        .map_err(|e| Error::Options(format!("notice options: {e}")))?;
+    let parties = Parties {
+        sender: request.sender,
+        receiver: request.receiver,
+        number: request.number,
+    };
+    let name = request.file_name.unwrap_or_else(|| "văn bản.pdf".into());
+    refuse(bytes, &name, &options, &parties)
+}
+
 /// The report of a file that could not be verified at all (not a readable PDF).
 fn unreadable_report(e: &Error) -> Report {
     Report {
