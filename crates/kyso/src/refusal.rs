@@ -4,7 +4,7 @@
 //! reasons in plain Vietnamese, the legal basis, the date and time at +07:00. As text, JSON or
 //! a one-page PDF with the built-in font, which the clerk can sign with `kyso sign`.
 
-use kyso_policy::reason::{Reason, Severity};
+use kyso_policy::reason::{Msg, Reason, Severity};
 use kyso_sign::appearance::{AppearanceBuilder, Rotation, TextFont, wrap_text};
 use kyso_verify::{Indication, Report, Verdict};
 use serde::Serialize;
@@ -120,18 +120,13 @@ fn unreadable_report(e: &Error) -> Report {
         revocation: String::new(),
         revisions: 0,
         signatures: Vec::new(),
-        reasons: vec![Reason {
-            code: "DOCUMENT_UNREADABLE".into(),
-            severity: Severity::Error,
-            vi: format!(
-                "Tệp không đọc được như một văn bản PDF (lỗi {}): {e}",
-                e.code()
-            ),
-            en: format!(
-                "The file cannot be read as a PDF document (error {}): {e}",
-                e.code()
-            ),
-        }],
+        reasons: vec![
+            Msg::DocumentUnreadable {
+                code: &e.code(),
+                error: &e.to_string(),
+            }
+            .reason(),
+        ],
         fetched: Vec::new(),
     }
 }

@@ -22,6 +22,10 @@ messages! {
     DssEntryUnreadable { count }: Warning "DSS_ENTRY_UNREADABLE"
         vi: "{count} mục trong kho dữ liệu xác thực (DSS) không đọc được hoặc vượt giới hạn kích thước, đã bỏ qua"
         en: "{count} entries of the document security store (DSS) are unreadable or over the size bound and were ignored";
+    /// A file that could not be read as a PDF at all (the refusal notice of kyso::refusal).
+    DocumentUnreadable { code, error }: Error "DOCUMENT_UNREADABLE"
+        vi: "Tệp không đọc được như một văn bản PDF (lỗi {code}): {error}"
+        en: "The file cannot be read as a PDF document (error {code}): {error}";
     /// The cross-reference table had to be rebuilt.
     PdfXrefRepaired {}: Warning "PDF_XREF_REPAIRED"
         vi: "Bảng tham chiếu chéo của tệp PDF bị hỏng và đã được dựng lại khi đọc"
