@@ -258,14 +258,18 @@ fn parse_pem(bytes: &[u8]) -> Result<Vec<StoredCertificate>, PolicyError> {
         })?;
         let label = String::from_utf8_lossy(&bytes[start + 11..label_end]).into_owned();
         let end_marker = format!("-----END {label}-----");
+        // The END line is looked for after the BEGIN line's closing dashes: found within them
+        // (`-----BEGIN X-----END X-----`), it would end the block before its body starts.
+        let body_start = label_end + 5;
         let end =
-            find(bytes, end_marker.as_bytes(), label_end).ok_or_else(|| PolicyError::Pem {
+            find(bytes, end_marker.as_bytes(), body_start).ok_or_else(|| PolicyError::Pem {
                 offset: start,
                 message: format!("no END line for {label}"),
             })?;
         let block_end = end + end_marker.len();
         pos = block_end;
-        let der = pem_body(&bytes[label_end + 5..end]).map_err(|message| PolicyError::Pem {
+        let body = bytes.get(body_start..end).unwrap_or_default();
+        let der = pem_body(body).map_err(|message| PolicyError::Pem {
             offset: start,
             message,
         })?;
