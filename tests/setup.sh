@@ -16,7 +16,7 @@ REQ=$HERE/requirements.txt
 say() { echo "setup: $*"; }
 
 # ---- Debian packages: apt-get only if one is missing (apt-get update is slow and needs the network) ----
-PKGS=(softhsm2 opensc openssl poppler-utils qpdf libnss3-tools fonts-liberation)
+PKGS=(softhsm2 opensc openssl poppler-utils qpdf libnss3-tools fonts-liberation xmlsec1)
 # The venv needs ensurepip; Debian's own python3 has it only with python3-venv.
 PY=$(command -v python3 || true)
 if [[ -z $PY ]] || ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then

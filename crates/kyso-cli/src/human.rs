@@ -327,3 +327,67 @@ pub fn inventory_text(inv: &Inventory) -> String {
     }
     s
 }
+
+/// An edXML package's report as text: its header, its XML signature, then each attached
+/// document's report indented.
+pub fn package_text(p: &kyso::edxml::PackageReport) -> String {
+    use kyso::edxml::SignatureStatus;
+    let mut s = String::new();
+    let (vi, en) = verdict_words(p.verdict);
+    let file = p.file.as_deref().unwrap_or("-");
+    let h = &p.header;
+    let _ = writeln!(
+        s,
+        "Gói tin edXML / edXML package: {file}\nKết luận: {vi} — Verdict: {en}"
+    );
+    let _ = writeln!(s, "  Số, ký hiệu / Number: {}", p.number);
+    let _ = writeln!(s, "  Trích yếu / Subject: {}", h.subject);
+    let _ = writeln!(s, "  Nơi gửi / From: {} ({})", h.from.name, h.from.id);
+    for to in &h.to {
+        let _ = writeln!(s, "  Nơi nhận / To: {} ({})", to.name, to.id);
+    }
+    let (svi, sen) = match p.signature.status {
+        SignatureStatus::Valid => ("hợp lệ", "valid"),
+        SignatureStatus::Invalid => ("không hợp lệ", "invalid"),
+        SignatureStatus::Indeterminate => ("chưa xác định", "indeterminate"),
+        SignatureStatus::NotChecked => ("chưa kiểm tra", "not checked"),
+        SignatureStatus::Absent => ("không có", "none"),
+    };
+    let by = p
+        .signature
+        .signer
+        .as_ref()
+        .map(|x| format!(" — {}", x.common_name.as_deref().unwrap_or(&x.subject)))
+        .unwrap_or_default();
+    let _ = writeln!(s, "  Chữ ký gói tin / Package signature: {svi} — {sen}{by}");
+    for reason in p.signature.reasons.iter().chain(&p.reasons) {
+        let _ = writeln!(
+            s,
+            "  [{}] {}\n         {}",
+            severity_vi(reason.severity),
+            reason.vi,
+            reason.en
+        );
+    }
+    for a in &p.attachments {
+        let _ = writeln!(
+            s,
+            "  Tệp đính kèm / Attachment: {} ({} bytes)",
+            a.name, a.size
+        );
+        let mut inner = a.report.as_ref().map(report_text).unwrap_or_default();
+        for reason in &a.reasons {
+            let _ = writeln!(
+                inner,
+                "  [{}] {}\n         {}",
+                severity_vi(reason.severity),
+                reason.vi,
+                reason.en
+            );
+        }
+        for line in inner.lines() {
+            let _ = writeln!(s, "    {line}");
+        }
+    }
+    s
+}

@@ -10,8 +10,8 @@ use kyso::{Error, Verdict};
 /// symbolic link to a directory is never followed, so there are no cycles).
 const MAX_DEPTH: usize = 32;
 
-/// The files to verify: a file argument as given; a directory stands for the `.pdf` files
-/// (any case) in it and in its subdirectories, in path order.
+/// The files to verify: a file argument as given; a directory stands for the `.pdf` and
+/// `.edxml` files (any case) in it and in its subdirectories, in path order.
 pub fn files_of(args: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for arg in args {
@@ -43,7 +43,7 @@ fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), Error>
         } else if path.is_file()
             && path
                 .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf") || e.eq_ignore_ascii_case("edxml"))
         {
             found.push(path);
         }

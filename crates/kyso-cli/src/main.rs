@@ -104,7 +104,8 @@ enum LtvCommand {
 
 #[derive(Args)]
 struct VerifyArgs {
-    /// PDF files to verify; a directory stands for the .pdf files in it and its subdirectories.
+    /// PDF files and edXML packages to verify; a directory stands for the .pdf and .edxml files
+    /// in it and its subdirectories.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Documents verified at once (default: one per core). Reports keep the order of the files.
@@ -168,31 +169,44 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, Error> {
     let progress = inbox::Progress::start(files.len());
     let mut tally = inbox::Tally::default();
     let mut page = Vec::new();
-    let run = kyso::verify_pdf_files(&files, &options, args.jobs, |file, result| {
+    let run = kyso::verify_document_files(&files, &options, args.jobs, |file, result| {
         let line = match result {
-            Ok(report) => {
-                tally.count(report.verdict);
-                let line = if args.json {
-                    report.to_json()
-                } else {
-                    human::report_text(&report)
+            Ok(outcome) => {
+                let line = match &outcome {
+                    kyso::inbox_report::Outcome::Pdf(report) => {
+                        tally.count(report.verdict);
+                        if args.json {
+                            report.to_json()
+                        } else {
+                            human::report_text(report)
+                        }
+                    }
+                    kyso::inbox_report::Outcome::Package(package) => {
+                        tally.count(package.verdict);
+                        if args.json {
+                            package.to_json()
+                        } else {
+                            human::package_text(package)
+                        }
+                    }
+                    kyso::inbox_report::Outcome::Unreadable(..) => String::new(),
                 };
                 if args.html.is_some() {
                     page.push(kyso::inbox_report::InboxEntry {
                         file: file.to_path_buf(),
-                        outcome: Ok(report),
+                        outcome,
                     });
                 }
                 line
             }
             Err(e @ Error::Io { .. }) => return Err(e),
             Err(e) => {
-                // An unreadable PDF is refused, with the reason, like an invalid one.
+                // An unreadable document is refused, with the reason, like an invalid one.
                 tally.count_unreadable();
                 if args.html.is_some() {
                     page.push(kyso::inbox_report::InboxEntry {
                         file: file.to_path_buf(),
-                        outcome: Err((e.code(), e.to_string())),
+                        outcome: kyso::inbox_report::Outcome::Unreadable(e.code(), e.to_string()),
                     });
                 }
                 if args.json {

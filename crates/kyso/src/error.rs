@@ -30,6 +30,9 @@ pub enum Error {
     /// Verification could not be carried out.
     #[error(transparent)]
     Verify(#[from] kyso_verify::VerifyError),
+    /// An edXML package could not be read.
+    #[error(transparent)]
+    Edxml(#[from] kyso_edxml::EdxmlError),
     /// The caller's options are invalid.
     #[error("invalid options: {0}")]
     Options(String),
@@ -69,6 +72,7 @@ impl Error {
             Self::Token(e) => u32::from(e.code()),
             Self::Policy(e) => e.code(),
             Self::Verify(e) => e.code(),
+            Self::Edxml(e) => e.number(),
             Self::Options(_) => 7001,
             Self::LevelNotReached { .. } => 7003,
         }

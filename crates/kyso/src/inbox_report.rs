@@ -16,8 +16,29 @@ use kyso_verify::{Indication, Verdict};
 pub struct InboxEntry {
     /// The file, as given to the verifier.
     pub file: std::path::PathBuf,
-    /// The report, or why the file could not be verified (code and message).
-    pub outcome: Result<Report, (u32, String)>,
+    /// What verification gave.
+    pub outcome: Outcome,
+}
+
+/// What verifying one file of the inbox gave.
+pub enum Outcome {
+    /// A PDF's report.
+    Pdf(Report),
+    /// An edXML package's report (its attached PDFs' reports inside).
+    Package(Box<crate::edxml::PackageReport>),
+    /// The file could not be verified: code and message.
+    Unreadable(u32, String),
+}
+
+impl Outcome {
+    /// The verdict, or None for an unreadable file.
+    pub fn verdict(&self) -> Option<Verdict> {
+        match self {
+            Self::Pdf(r) => Some(r.verdict),
+            Self::Package(p) => Some(p.verdict),
+            Self::Unreadable(..) => None,
+        }
+    }
 }
 
 /// The inbox report as one HTML page; `page_dir` is where it will be written (the documents are
@@ -42,17 +63,9 @@ pub fn inbox_html(entries: &[InboxEntry], page_dir: &Path, generated: &str) -> S
             esc(&e.file.display().to_string()),
         );
         match &e.outcome {
-            Ok(report) if report.signatures.is_empty() => {
-                rows.push_str("<p class=\"none\">Không có chữ ký số <span class=\"en\">No signature</span></p>");
-                reasons(&mut rows, &report.reasons);
-            }
-            Ok(report) => {
-                for s in &report.signatures {
-                    signature(&mut rows, s);
-                }
-                reasons(&mut rows, &report.reasons);
-            }
-            Err((code, message)) => {
+            Outcome::Pdf(report) => pdf(&mut rows, report),
+            Outcome::Package(package) => edxml(&mut rows, package),
+            Outcome::Unreadable(code, message) => {
                 let _ = write!(
                     rows,
                     "<p class=\"err\">Không đọc được tệp <span class=\"en\">Unreadable</span> [{code}]: {}</p>",
@@ -95,13 +108,83 @@ pub fn inbox_html(entries: &[InboxEntry], page_dir: &Path, generated: &str) -> S
     )
 }
 
+fn pdf(rows: &mut String, report: &Report) {
+    if report.signatures.is_empty() {
+        rows.push_str(
+            "<p class=\"none\">Không có chữ ký số <span class=\"en\">No signature</span></p>",
+        );
+    }
+    for s in &report.signatures {
+        signature(rows, s);
+    }
+    reasons(rows, &report.reasons);
+}
+
+/// A package: its header, its XML signature, then each attached document as a PDF is shown.
+fn edxml(rows: &mut String, p: &crate::edxml::PackageReport) {
+    use crate::edxml::SignatureStatus;
+    let h = &p.header;
+    let to: Vec<String> =
+        h.to.iter()
+            .map(|o| format!("{} ({})", o.name, o.id))
+            .collect();
+    let _ = write!(
+        rows,
+        "<div class=\"pkg\"><p><b>Gói tin edXML</b> <span class=\"en\">edXML package</span> · số <b>{}</b> · {}</p><dl><dt>Nơi gửi <span class=\"en\">From</span></dt><dd>{} ({})</dd><dt>Nơi nhận <span class=\"en\">To</span></dt><dd>{}</dd><dt>Ngày ban hành <span class=\"en\">Issued</span></dt><dd>{}</dd>",
+        esc(&p.number),
+        esc(&h.subject),
+        esc(&h.from.name),
+        esc(&h.from.id),
+        esc(&to.join("; ")),
+        esc(&h.promulgation_date),
+    );
+    let (class, vi, en) = match p.signature.status {
+        SignatureStatus::Valid => ("valid", "hợp lệ", "valid"),
+        SignatureStatus::Invalid => ("invalid", "không hợp lệ", "invalid"),
+        SignatureStatus::Indeterminate => ("indet", "chưa xác định", "indeterminate"),
+        SignatureStatus::NotChecked => ("indet", "chưa kiểm tra", "not checked"),
+        SignatureStatus::Absent => ("unsigned", "không có", "none"),
+    };
+    let by = p
+        .signature
+        .signer
+        .as_ref()
+        .and_then(|s| s.common_name.clone())
+        .map(|n| format!(" · {n}"))
+        .unwrap_or_default();
+    let _ = write!(
+        rows,
+        "<dt>Chữ ký gói tin <span class=\"en\">Package signature</span></dt><dd><span class=\"{class}\">{vi} <span class=\"en\">{en}</span></span>{}</dd></dl>",
+        esc(&by)
+    );
+    reasons(rows, &p.signature.reasons);
+    rows.push_str("</div>");
+    for a in &p.attachments {
+        let _ = write!(
+            rows,
+            "<div class=\"att\"><p>Tệp đính kèm <span class=\"en\">Attachment</span>: <b>{}</b></p>",
+            esc(&a.name)
+        );
+        if let Some(r) = &a.report {
+            pdf(rows, r);
+        }
+        reasons(rows, &a.reasons);
+        rows.push_str("</div>");
+    }
+    let own: Vec<_> = p
+        .reasons
+        .iter()
+        .filter(|r| r.code != "EDXML_ATTACHMENT_NOT_VALID")
+        .cloned()
+        .collect();
+    reasons(rows, &own);
+}
+
 /// Sort rank (failures first), CSS class and the verdict's words.
-fn verdict_of(
-    outcome: &Result<Report, (u32, String)>,
-) -> (usize, &'static str, &'static str, &'static str) {
-    match outcome {
-        Err(_) => (1, "invalid", "KHÔNG ĐỌC ĐƯỢC", "UNREADABLE"),
-        Ok(r) => match r.verdict {
+fn verdict_of(outcome: &Outcome) -> (usize, &'static str, &'static str, &'static str) {
+    match outcome.verdict() {
+        None => (1, "invalid", "KHÔNG ĐỌC ĐƯỢC", "UNREADABLE"),
+        Some(v) => match v {
             Verdict::Invalid => (0, "invalid", "KHÔNG HỢP LỆ", "INVALID"),
             Verdict::Indeterminate => (2, "indet", "CHƯA XÁC ĐỊNH", "INDETERMINATE"),
             Verdict::NoSignatures => (3, "unsigned", "KHÔNG CÓ CHỮ KÝ", "NO SIGNATURES"),
@@ -250,7 +333,8 @@ td.v{font-weight:700;white-space:nowrap;width:10rem}.valid{color:#116329}.invali
 td.v.indet{background:#fff4ce}td.v.unsigned{background:#eef1f4}.path{color:#5a6470;font-size:.8em;word-break:break-all}\
 .sig{margin-bottom:.6rem}.sig p{margin:.2rem 0}dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.2rem 0}\
 dt{color:#5a6470}dd{margin:0}ul.reasons{margin:.2rem 0;padding-left:1.2rem}li.error{color:#b3261e}\
-li.warning{color:#9a6700}code{font-size:.8em;color:#5a6470}";
+li.warning{color:#9a6700}code{font-size:.8em;color:#5a6470}\
+.pkg{border-left:3px solid #0969da;padding-left:.5rem;margin-bottom:.4rem}.att{margin-left:1rem;border-left:2px solid #d0d7de;padding-left:.5rem}";
 
 /// Sort by verdict (failures first), then back to the file order, on each click.
 const SCRIPT: &str = "(function(){var b=document.getElementById('by-verdict'),t=document.querySelector('#inbox tbody'),v=false;\

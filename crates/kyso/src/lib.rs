@@ -34,6 +34,7 @@
 pub mod certificates;
 mod chain;
 pub mod demo;
+pub mod edxml;
 mod error;
 pub mod files;
 pub mod inbox_report;
@@ -122,7 +123,43 @@ pub fn verify_pdf_files<E>(
     paths: &[std::path::PathBuf],
     options: &VerifyOptions,
     jobs: usize,
-    mut each: impl FnMut(&Path, Result<Report, Error>) -> Result<(), E>,
+    each: impl FnMut(&Path, Result<Report, Error>) -> Result<(), E>,
+) -> Result<(), E> {
+    verify_each(paths, options, jobs, verify_pdf_file, each)
+}
+
+/// Verify one file of an inbox: an edXML package when its name ends in `.edxml` (any case),
+/// a PDF otherwise.
+pub fn verify_document_file(
+    path: &Path,
+    options: &VerifyOptions,
+) -> Result<inbox_report::Outcome, Error> {
+    if edxml::is_package_name(path) {
+        edxml::verify_edxml_file(path, options).map(|r| inbox_report::Outcome::Package(Box::new(r)))
+    } else {
+        verify_pdf_file(path, options).map(inbox_report::Outcome::Pdf)
+    }
+}
+
+/// [`verify_document_file`] over many files, on `jobs` threads (0: one per core); `each` gets
+/// the results in the order of `paths`.
+#[cfg(feature = "parallel")]
+pub fn verify_document_files<E>(
+    paths: &[std::path::PathBuf],
+    options: &VerifyOptions,
+    jobs: usize,
+    each: impl FnMut(&Path, Result<inbox_report::Outcome, Error>) -> Result<(), E>,
+) -> Result<(), E> {
+    verify_each(paths, options, jobs, verify_document_file, each)
+}
+
+#[cfg(feature = "parallel")]
+fn verify_each<T: Send, E>(
+    paths: &[std::path::PathBuf],
+    options: &VerifyOptions,
+    jobs: usize,
+    verify: fn(&Path, &VerifyOptions) -> Result<T, Error>,
+    mut each: impl FnMut(&Path, Result<T, Error>) -> Result<(), E>,
 ) -> Result<(), E> {
     use rayon::prelude::*;
     // No threads to be had (a restricted process): one file at a time.
@@ -132,15 +169,10 @@ pub fn verify_pdf_files<E>(
         .ok();
     let batch_len = pool.as_ref().map_or(1, |p| p.current_num_threads() * 8);
     for batch in paths.chunks(batch_len) {
-        let verify = || -> Vec<_> {
-            batch
-                .par_iter()
-                .map(|p| verify_pdf_file(p, options))
-                .collect()
-        };
+        let run = || -> Vec<_> { batch.par_iter().map(|p| verify(p, options)).collect() };
         let results = match &pool {
-            Some(pool) => pool.install(verify),
-            None => batch.iter().map(|p| verify_pdf_file(p, options)).collect(),
+            Some(pool) => pool.install(run),
+            None => batch.iter().map(|p| verify(p, options)).collect(),
         };
         for (path, result) in batch.iter().zip(results) {
             each(path, result)?;

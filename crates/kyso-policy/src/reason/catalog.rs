@@ -535,6 +535,68 @@ messages! {
     RevocationUnavailable { role, name, why }: Warning "REVOCATION_UNAVAILABLE"
         vi: "Không xác định được tình trạng thu hồi của chứng thư số {role} \"{name}\" tại thời điểm ký (không có CRL/OCSP dùng được); theo Thông tư 15/2025/TT-BKHCN chưa thể khẳng định chữ ký hợp lệ, cần kiểm tra lại sau"
         en: "The revocation status of the {role} certificate \"{name}\" at the signing time could not be obtained (no usable CRL/OCSP){why}; check again later";
+
+    // ── edXML packages (QCVN 102:2016; kyso-edxml) ──────────────────────────────────────────
+    /// A file that could not be read as an edXML package.
+    EdxmlUnreadable { error }: Error "EDXML_UNREADABLE"
+        vi: "Tệp không đọc được như một gói tin edXML (QCVN 102:2016): {error}"
+        en: "The file cannot be read as an edXML package (QCVN 102:2016): {error}";
+    /// An agency identifier of the header is not up to 35 characters of A–Z, 0–9 and '.'.
+    EdxmlOrganIdInvalid { field, value }: Error "EDXML_ORGAN_ID_INVALID"
+        vi: "Mã định danh cơ quan ở mục {field} không hợp lệ: \"{value}\" (tối đa 35 ký tự A–Z, 0–9 và dấu chấm)"
+        en: "The agency identifier in {field} is invalid: \"{value}\" (at most 35 characters of A–Z, 0–9 and '.')";
+    /// A header field the standard requires is missing.
+    EdxmlHeaderFieldMissing { field }: Error "EDXML_HEADER_INCOMPLETE"
+        vi: "Phần tiêu đề gói tin edXML thiếu mục bắt buộc {field}"
+        en: "The edXML header lacks the required field {field}";
+    /// The package carries no attachment at all.
+    EdxmlNoAttachment {}: Error "EDXML_NO_ATTACHMENT"
+        vi: "Gói tin edXML không kèm tệp văn bản nào"
+        en: "The edXML package carries no attached document";
+    /// A manifest reference with no encoded attachment behind it.
+    EdxmlAttachmentMissing { content_id }: Error "EDXML_ATTACHMENT_MISSING"
+        vi: "Danh mục tệp đính kèm nêu tệp {content_id} nhưng gói tin không chứa tệp này"
+        en: "The manifest lists the attachment {content_id} but the package does not hold it";
+    /// An attachment whose base64 (or zip) content cannot be decoded.
+    EdxmlAttachmentUnreadable { name, error }: Error "EDXML_ATTACHMENT_UNREADABLE"
+        vi: "Không giải mã được tệp đính kèm {name}: {error}"
+        en: "The attachment {name} cannot be decoded: {error}";
+    /// An attachment that is not a PDF document (not verified).
+    EdxmlAttachmentNotPdf { name, content_type }: Warning "EDXML_ATTACHMENT_NOT_PDF"
+        vi: "Tệp đính kèm {name} ({content_type}) không phải văn bản PDF, không được kiểm tra chữ ký"
+        en: "The attachment {name} ({content_type}) is not a PDF document; its signatures were not checked";
+    /// The header carries no XML signature.
+    EdxmlHeaderUnsigned {}: Warning "EDXML_HEADER_UNSIGNED"
+        vi: "Phần tiêu đề gói tin edXML không có chữ ký số"
+        en: "The edXML header carries no digital signature";
+    /// The XML signature covers neither the whole package nor its header.
+    EdxmlHeaderNotCovered {}: Warning "EDXML_HEADER_NOT_COVERED"
+        vi: "Chữ ký số XML của gói tin không bao phủ phần tiêu đề (edXMLHeader)"
+        en: "The package's XML signature does not cover its header (edXMLHeader)";
+    /// The XML signature was not checked (an algorithm or form kyso does not check).
+    EdxmlSignatureNotChecked { why }: Warning "EDXML_SIGNATURE_NOT_CHECKED"
+        vi: "Chữ ký số XML của gói tin chưa được kiểm tra: {why}"
+        en: "The package's XML signature was not checked: {why}";
+    /// The XML signature is malformed.
+    EdxmlSignatureMalformed { detail }: Error "EDXML_SIGNATURE_MALFORMED"
+        vi: "Chữ ký số XML của gói tin sai cấu trúc: {detail}"
+        en: "The package's XML signature is malformed: {detail}";
+    /// A signed part of the package was changed after signing.
+    EdxmlSignatureInvalidDigest { uri }: Error "EDXML_SIGNATURE_INVALID"
+        vi: "Phần được ký của gói tin (tham chiếu \"{uri}\") đã bị thay đổi sau khi ký"
+        en: "The signed part of the package (reference \"{uri}\") was changed after signing";
+    /// The XML signature value does not match the signer's key.
+    EdxmlSignatureInvalidValue {}: Error "EDXML_SIGNATURE_INVALID"
+        vi: "Giá trị chữ ký số XML của gói tin không khớp với khóa của người ký"
+        en: "The package's XML signature value does not match the signer's key";
+    /// No certificate in KeyInfo verifies the signature.
+    EdxmlSignerCertificateMissing {}: Error "EDXML_SIGNER_CERTIFICATE_MISSING"
+        vi: "Chữ ký số XML của gói tin không kèm chứng thư số của người ký"
+        en: "The package's XML signature does not carry the signer's certificate";
+    /// An attached document was found INVALID or INDETERMINATE (package summary).
+    EdxmlAttachmentNotValid { name, verdict }: Warning "EDXML_ATTACHMENT_NOT_VALID"
+        vi: "Văn bản đính kèm {name} không hợp lệ ({verdict})"
+        en: "The attached document {name} is not valid ({verdict})";
 }
 
 terms! {
