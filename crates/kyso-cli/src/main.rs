@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod cert;
+mod edxml_cmd;
 mod human;
 mod inbox;
 mod inventory_cmd;
@@ -41,6 +42,12 @@ enum Command {
     Vgca(Box<vgca_cmd::VgcaArgs>),
     /// Xác thực chữ ký trong tệp PDF — verify the signatures of PDF files.
     Verify(VerifyArgs),
+    /// Gói tin edXML (QCVN 102:2016): kiểm tra, lấy tệp đính kèm — edXML packages: verify,
+    /// extract the attachments.
+    Edxml {
+        #[command(subcommand)]
+        command: edxml_cmd::EdxmlCommand,
+    },
     /// Lập thông báo trả lại văn bản không hợp lệ — the refusal notice of an incoming document
     /// that fails verification (Decree 30 Art. 21(2)).
     Refuse(Box<refuse_cmd::RefuseArgs>),
@@ -129,6 +136,7 @@ fn main() -> ExitCode {
         Command::Vgca(args) => Ok(vgca_cmd::run(*args)),
         Command::Verify(args) => verify(args),
         Command::Refuse(args) => refuse_cmd::run(*args),
+        Command::Edxml { command } => edxml_cmd::run(command),
         Command::Cert { command } => cert::run(command),
         Command::Ltv {
             command: LtvCommand::Add(args),
