@@ -204,3 +204,18 @@ for t in sorted(os.listdir(out)):
     n = len(os.listdir(os.path.join(out, t)))
     print(f"seed: {t}: {n} seeds in fuzz/seeds/{t}")
 PY
+
+# ---- edXML packages: tests/edxml/make-package.py, signed by xmlsec1 with the test PKI ----
+if command -v xmlsec1 > /dev/null && [[ -f $PKI/to-chuc.key.pem ]]; then
+  mkdir -p "$OUT/edxml"
+  pdf=$(ls "$ROOT"/tests/work/pdf/pyhanko-signed.pdf "$CORPORA"/pdf-signed/*.pdf 2> /dev/null | head -1 || true)
+  pack() { python3 "$ROOT/tests/edxml/make-package.py" "$GEN/p.edxml" "$@" && \
+    cp "$GEN/p.edxml" "$OUT/edxml/$(sha256sum "$GEN/p.edxml" | cut -c1-16)"; }
+  sign=(--sign "$PKI/to-chuc.key.pem" "$PKI/to-chuc.pem" "$PKI/ca-g2.pem")
+  pack --attach "$pdf" "${sign[@]}"
+  pack --attach "$pdf" --zip --covers header "${sign[@]}"
+  pack --attach "$pdf" --alg ecdsa-sha256 --covers header --sign "$PKI/ec-p256.key.pem" "$PKI/ec-p256.pem"
+  pack --attach "$pdf" --attach "$ROOT/README.md" --to H21.01 --to G11.07.05
+  pack
+  say "edxml: $(ls "$OUT/edxml" | wc -l) seeds in fuzz/seeds/edxml"
+fi

@@ -33,6 +33,7 @@ pub const TARGETS: &[&str] = &[
     "dss",
     "ffi",
     "placement",
+    "edxml",
 ];
 
 /// Run the target called `name` on `data` (for the regression test); `false` for an unknown name.
@@ -49,6 +50,7 @@ pub fn run(name: &str, data: &[u8]) -> bool {
         "dss" => dss(data),
         "ffi" => ffi(data),
         "placement" => placement(data),
+        "edxml" => edxml(data),
         _ => return false,
     }
     true
@@ -519,6 +521,23 @@ fn ffi_options() -> &'static CString {
         });
         CString::new(json.to_string()).unwrap_or_default()
     })
+}
+
+/// edXML packages: read, attachments decoded within a bound, the XML signature checked and each
+/// attached PDF verified (demo PKI trusted); extracted names are one path component.
+pub fn edxml(data: &[u8]) {
+    let _ = kyso::edxml::verify_edxml(data, &demo_verify_options());
+    if let Ok(parts) = kyso::edxml::extract_attachments(data, 1 << 20) {
+        for (_, decoded) in parts {
+            for doc in decoded.into_iter().flatten() {
+                let name = kyso::edxml::safe_file_name(&doc.name, "f");
+                assert!(
+                    !name.contains(['/', '\\']) && name != ".." && name != "." && !name.is_empty(),
+                    "unsafe name {name:?}"
+                );
+            }
+        }
+    }
 }
 
 /// Make the shared fixtures (the demo PKI's RSA keys, options, the sample PDF) before fuzzing

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 pub use kyso_edxml::PackageReport;
+pub use kyso_edxml::attachment::safe_file_name;
+pub use kyso_edxml::extract as extract_attachments;
 pub use kyso_edxml::report::{AttachmentReport, HeaderSignature, SignatureStatus};
 
 use crate::{Error, VerifyOptions};
