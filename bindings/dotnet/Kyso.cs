@@ -72,6 +72,11 @@ namespace Kyso
         [DllImport(Lib)] public static extern uint kyso_abi_version();
         [DllImport(Lib)] public static extern int kyso_verify_pdf(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
             out BufferHandle reportJsonOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_verify_edxml(byte[] package, UIntPtr packageLen,
+            byte[] optionsJson, out BufferHandle reportJsonOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_refusal_notice(byte[] document, UIntPtr documentLen,
+            byte[] optionsJson, byte[] noticeJson, out BufferHandle noticePdfOut, out BufferHandle noticeJsonOut,
+            out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_verify_certificate(byte[] cert, UIntPtr certLen,
             byte[] optionsJson, out BufferHandle reportJsonOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_inspect_certificate(byte[] cert, UIntPtr certLen,
@@ -132,6 +137,41 @@ namespace Kyso
             ErrorHandle error;
             int code = Native.kyso_verify_pdf(pdf, Len(pdf), Native.Utf8z(optionsJson), out report, out error);
             using (report) return Encoding.UTF8.GetString(Check(code, error, report).ToArray());
+        }
+
+        /// <summary>Verify an edXML package (QCVN 102:2016), like <c>kyso edxml verify</c>: its header, its XML
+        /// signature and every attached PDF, with the options of <see cref="VerifyPdf"/>. Returns the kyso.edxml/1
+        /// JSON whatever the verdict.</summary>
+        public static string VerifyEdxml(byte[] package, string optionsJson)
+        {
+            BufferHandle report;
+            ErrorHandle error;
+            int code = Native.kyso_verify_edxml(package, Len(package), Native.Utf8z(optionsJson), out report,
+                out error);
+            using (report) return Encoding.UTF8.GetString(Check(code, error, report).ToArray());
+        }
+
+        /// <summary>The refusal notice of an incoming document that fails verification (Decree 30 Art. 21(2)),
+        /// like <c>kyso refuse</c>: <paramref name="document"/> (a PDF, or an edXML package when the notice's
+        /// "file_name" ends in .edxml) is verified with the options of <see cref="VerifyPdf"/>;
+        /// <paramref name="noticeJson"/> is {"file_name", "sender", "receiver", "number", "place"} (each
+        /// optional). Returns the one-page PDF; <paramref name="noticeJsonOut"/> gets the kyso.refusal/1 JSON. A
+        /// VALID document is not refused (a KysoException with code 7001).</summary>
+        public static byte[] RefusalNotice(byte[] document, string optionsJson, string noticeJson,
+            out string noticeJsonOut)
+        {
+            BufferHandle pdf, json;
+            ErrorHandle error;
+            int code = Native.kyso_refusal_notice(document, Len(document), Native.Utf8z(optionsJson),
+                Native.Utf8z(noticeJson), out pdf, out json, out error);
+            // On failure both outputs are NULL (invalid handles, nothing to release).
+            using (pdf)
+            using (json)
+            {
+                Check(code, error, pdf);
+                noticeJsonOut = Encoding.UTF8.GetString(json.ToArray());
+                return pdf.ToArray();
+            }
         }
 
         /// <summary>Verify a certificate on its own, like <c>kyso cert verify</c>: its chain to the trust anchors,

@@ -158,6 +158,26 @@ static class KysoTest
         int c = Code(() => Kyso.Kyso.VerifyPdf(truncated, options));
         Check(c != 0, "truncated PDF -> code " + c);
 
+        // The refusal notice of the altered PDF; edXML packages (made by tests/run.d/40-bindings.sh).
+        string noticeJson;
+        byte[] noticePdf = Kyso.Kyso.RefusalNotice(File.ReadAllBytes(Path.Combine(outDir, "tampered.pdf")), options,
+            "{\"file_name\":\"tampered.pdf\",\"sender\":\"UBND tỉnh Gia Lai\",\"place\":\"Pleiku\"}", out noticeJson);
+        Check(Encoding.ASCII.GetString(noticePdf, 0, 5) == "%PDF-" && noticeJson.Contains("\"schema\":\"kyso.refusal/1\"")
+            && noticeJson.Contains("Pleiku, ngày") && noticeJson.Contains("\"verdict\":\"INVALID\""),
+            "RefusalNotice of tampered.pdf: PDF and JSON");
+        File.WriteAllBytes(Path.Combine(outDir, "parity", "dotnet-notice.pdf"), noticePdf);
+        Check(Code(() => Kyso.Kyso.RefusalNotice(File.ReadAllBytes(Path.Combine(outDir, "signed.pdf")), options, "{}",
+            out noticeJson)) == 7001, "RefusalNotice of a VALID document -> code 7001");
+        string pkgReport = Kyso.Kyso.VerifyEdxml(File.ReadAllBytes(Path.Combine(outDir, "package.edxml")), options);
+        Check(pkgReport.Contains("\"schema\":\"kyso.edxml/1\"") && pkgReport.Contains("\"verdict\":\"VALID\"")
+            && pkgReport.Contains("\"status\":\"valid\""), "VerifyEdxml: package VALID, its XML signature valid");
+        Kyso.Kyso.RefusalNotice(File.ReadAllBytes(Path.Combine(outDir, "package-tampered.edxml")), options,
+            "{\"file_name\":\"package-tampered.edxml\"}", out noticeJson);
+        Check(noticeJson.Contains("EDXML_SIGNATURE_INVALID") && noticeJson.Contains("\"number\":\"12/UBND-VP\""),
+            "RefusalNotice of an altered package: its number, the XML signature's reason");
+        int nonPackage = Code(() => Kyso.Kyso.VerifyEdxml(Encoding.UTF8.GetBytes("not a package"), options));
+        Check(nonPackage / 1000 == 8, "VerifyEdxml of a non-package -> code " + nonPackage);
+
         Console.WriteLine(passed + " passed, " + failed + " failed");
         return failed == 0 ? 0 : 1;
     }

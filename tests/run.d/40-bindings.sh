@@ -88,6 +88,13 @@ grep -q '"verdict":"VALID"' "$OUT/scan-signed.json"
 grep -q '"verdict":"INVALID"' "$OUT/scan-image-tampered.json"
 echo "scan-signed.pdf VALID and scan-image-tampered.pdf (one byte inside an image) INVALID according to the CLI"
 
+# edXML packages for the bindings' tests: signed.pdf in a package signed by xmlsec1, and the same
+# package with its subject changed after signing.
+python3 tests/edxml/make-package.py "$OUT/package.edxml" --attach "$OUT/signed.pdf" \
+  --sign "$PKI/to-chuc.key.pem" "$PKI/to-chuc.pem" "$PKI/ca-g2.pem"
+sed 's|V/v triển khai|V/v hủy bỏ|' "$OUT/package.edxml" > "$OUT/package-tampered.edxml"
+cmp -s "$OUT/package.edxml" "$OUT/package-tampered.edxml" && { echo "package-tampered.edxml not altered"; exit 1; }
+
 step "C tests under AddressSanitizer (gcc)"
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -I bindings/c/include)
 gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer bindings/c/tests/kyso_test.c \

@@ -82,10 +82,27 @@ int32_t kyso_verify_pdf(const uint8_t *pdf,
                         kyso_buffer **report_json_out,
                         kyso_error **error_out);
 
+// Verify an edXML package (QCVN 102:2016, the envelope documents travel in between agencies):
+// `package[0..package_len]`, with the same `options_json` as [`kyso_verify_pdf`]. Its header,
+// its XML signature and every attached PDF are checked; on success `*report_json_out` holds
+// the `kyso.edxml/1` report (whatever the verdict). A file that is not an edXML package fails
+// with its error code (8001–8005).
+//
+// Adding this function did not raise `KYSO_ABI_VERSION`.
+//
+// # Safety
+// As for `kyso_verify_pdf`.
+int32_t kyso_verify_edxml(const uint8_t *package,
+                          size_t package_len,
+                          const char *options_json,
+                          kyso_buffer **report_json_out,
+                          kyso_error **error_out);
+
 // The refusal notice of an incoming document that fails verification (Decree 30 Art. 21(2),
 // quy chế Art. 12.3): `pdf[0..pdf_len]` is verified with `options_json` (as for
 // [`kyso_verify_pdf`]); `notice_json` is `{"file_name": "…", "sender": "…", "receiver": "…",
-// "number": "…"}` (each optional, `{}` for none). On success `*notice_pdf_out` receives the
+// "number": "…", "place": "…"}` (each optional, `{}` for none). A `file_name` ending in
+// `.edxml` makes the bytes an edXML package (its sender and number come from its header). On success `*notice_pdf_out` receives the
 // one-page PDF notice (Vietnamese, built-in font embedded, signable with [`kyso_sign_pdf`]) and,
 // unless `notice_json_out` is NULL, `*notice_json_out` the notice as `kyso.refusal/1` JSON. A
 // VALID document is not refused: `KYSO_ERR_INVALID_OPTIONS`.

@@ -176,9 +176,15 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
 /// A file that could not be evaluated, as text.
 pub fn error_text(file: &Path, e: &Error) -> String {
     let (vi, en) = if matches!(e, Error::Edxml(_)) {
-        ("Tệp không phải gói tin edXML hợp lệ", "The file is not a readable edXML package")
+        (
+            "Tệp không phải gói tin edXML hợp lệ",
+            "The file is not a readable edXML package",
+        )
     } else {
-        ("Tệp không phải PDF hợp lệ hoặc bị hỏng", "The file is not a readable PDF")
+        (
+            "Tệp không phải PDF hợp lệ hoặc bị hỏng",
+            "The file is not a readable PDF",
+        )
     };
     format!(
         "Tệp: {}\nKết luận: KHÔNG ĐỌC ĐƯỢC — Verdict: not evaluated\n  [lỗi] {vi}: {e}\n         {en}: {e}",

@@ -20,6 +20,8 @@ pub enum Format {
     Json,
     /// CSV (UTF-8 with BOM, RFC 4180) for a spreadsheet.
     Csv,
+    /// One self-contained HTML page (the form of the inbox report), to read or print.
+    Html,
 }
 
 /// Arguments of `kyso cert inventory`.
@@ -73,13 +75,14 @@ pub fn run(args: InventoryArgs) -> Result<ExitCode, Error> {
         at: args.at.clone(),
         format: match args.format {
             Format::Csv => Some("csv".into()),
+            Format::Html => Some("html".into()),
             _ => None,
         },
     };
     let inventory = config.build()?;
     let text = match args.format {
         Format::Text => crate::human::inventory_text(&inventory),
-        Format::Json | Format::Csv => {
+        Format::Json | Format::Csv | Format::Html => {
             // The findings go to standard error too, where a scheduled run's mail shows them.
             for r in &inventory.reasons {
                 eprintln!("! {}\n  {}", r.vi, r.en);

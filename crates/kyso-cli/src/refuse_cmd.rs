@@ -11,7 +11,7 @@ use kyso::refusal::Parties;
 /// `kyso refuse` arguments.
 #[derive(Args)]
 pub struct RefuseArgs {
-    /// The incoming PDF.
+    /// The incoming PDF, or edXML package (.edxml).
     file: PathBuf,
     #[command(flatten)]
     validation: crate::validation_args::ValidationArgs,
@@ -21,9 +21,13 @@ pub struct RefuseArgs {
     /// The receiving organisation (default: "Văn thư cơ quan").
     #[arg(long)]
     receiver: Option<String>,
-    /// The document's number and symbol (số, ký hiệu), e.g. "123/UBND-VP".
+    /// The document's number and symbol (số, ký hiệu), e.g. "123/UBND-VP" (for a package:
+    /// its header's by default).
     #[arg(long)]
     number: Option<String>,
+    /// Where the notice is made (địa danh) for its date line (default: "Gia Lai").
+    #[arg(long)]
+    place: Option<String>,
     /// Write the notice as a one-page PDF (built-in font embedded; sign it with `kyso sign`).
     #[arg(short = 'o', long, value_name = "NOTICE.pdf")]
     output: Option<PathBuf>,
@@ -52,6 +56,7 @@ pub fn run(args: RefuseArgs) -> Result<ExitCode, Error> {
         sender: args.sender,
         receiver: args.receiver,
         number: args.number,
+        place: args.place,
     };
     let notice = kyso::refusal::refuse(&bytes, &file_name, &options, &parties)?;
     match args.format {

@@ -222,7 +222,11 @@ fn a_changed_header_or_attachment_is_invalid_and_xmlsec1_agrees() {
 
         // The sender's identifier changed.
         let p = make(&format!("from-{covers}.edxml"), covers);
-        edit(&p, "<edXML:OrganId>H21</edXML:OrganId>", "<edXML:OrganId>H22</edXML:OrganId>");
+        edit(
+            &p,
+            "<edXML:OrganId>H21</edXML:OrganId>",
+            "<edXML:OrganId>H22</edXML:OrganId>",
+        );
         assert_eq!(verify(&p)["signature"]["status"], "invalid");
     }
 
@@ -310,7 +314,10 @@ fn signers_outside_trust_or_out_of_validity_are_not_valid() {
         args.extend(keys.iter().map(|p| p.as_os_str()));
         package(&p, &args);
         let report = verify(&p);
-        let status = report["signature"]["status"].as_str().unwrap().to_uppercase();
+        let status = report["signature"]["status"]
+            .as_str()
+            .unwrap()
+            .to_uppercase();
         assert!(
             status == expect || status == "INVALID",
             "{signer}: {report}"
@@ -344,7 +351,15 @@ fn malformed_identifiers_unsigned_documents_and_hostile_xml() {
 
     // A lower-case sender identifier: not of the standard.
     let p = dir.path().join("organ.edxml");
-    package(&p, &["--attach".as_ref(), pdf.as_os_str(), "--from".as_ref(), "h21-x".as_ref()]);
+    package(
+        &p,
+        &[
+            "--attach".as_ref(),
+            pdf.as_os_str(),
+            "--from".as_ref(),
+            "h21-x".as_ref(),
+        ],
+    );
     let report = verify(&p);
     assert_eq!(report["verdict"], "INVALID");
     assert!(codes(&report).contains(&"EDXML_ORGAN_ID_INVALID".into()));
@@ -363,7 +378,10 @@ fn malformed_identifiers_unsigned_documents_and_hostile_xml() {
     package(&p, &["--attach".as_ref(), plain.as_os_str()]);
     let report = verify(&p);
     assert_eq!(report["verdict"], "INVALID");
-    assert_eq!(report["attachments"][0]["report"]["verdict"], "NO_SIGNATURES");
+    assert_eq!(
+        report["attachments"][0]["report"]["verdict"],
+        "NO_SIGNATURES"
+    );
 
     // No attachment at all.
     let p = dir.path().join("empty.edxml");
@@ -386,10 +404,18 @@ fn malformed_identifiers_unsigned_documents_and_hostile_xml() {
     ] {
         let p = dir.path().join(name);
         std::fs::write(&p, body).unwrap();
-        let out = kyso(&["edxml".as_ref(), "verify".as_ref(), "--json".as_ref(), p.as_os_str()]);
+        let out = kyso(&[
+            "edxml".as_ref(),
+            "verify".as_ref(),
+            "--json".as_ref(),
+            p.as_os_str(),
+        ]);
         assert_eq!(out.status.code(), Some(1), "{name}");
         let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert!(line["error"]["code"].as_u64().unwrap() / 1000 == 8, "{name}: {line}");
+        assert!(
+            line["error"]["code"].as_u64().unwrap() / 1000 == 8,
+            "{name}: {line}"
+        );
         assert!(line["verdict"].is_null());
     }
 }
@@ -399,9 +425,16 @@ fn extract_writes_the_documents_and_nothing_outside_the_directory() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = signed_pdf(dir.path(), "a.pdf", "ca-nhan");
     let p = dir.path().join("p.edxml");
-    package(&p, &["--attach".as_ref(), pdf.as_os_str(), "--zip".as_ref()]);
+    package(
+        &p,
+        &["--attach".as_ref(), pdf.as_os_str(), "--zip".as_ref()],
+    );
     // A hostile attachment name.
-    edit(&p, "<edXML:AttachmentName>a.pdf", "<edXML:AttachmentName>../../escape.pdf");
+    edit(
+        &p,
+        "<edXML:AttachmentName>a.pdf",
+        "<edXML:AttachmentName>../../escape.pdf",
+    );
     let out_dir = dir.path().join("out").join("inner");
     let out = kyso(&[
         "edxml".as_ref(),
@@ -417,7 +450,10 @@ fn extract_writes_the_documents_and_nothing_outside_the_directory() {
     // Zipped: the entry's own name is used, inside the directory.
     let written = PathBuf::from(listed[0]["path"].as_str().unwrap());
     assert_eq!(written.parent().unwrap(), out_dir);
-    assert_eq!(std::fs::read(&written).unwrap(), std::fs::read(&pdf).unwrap());
+    assert_eq!(
+        std::fs::read(&written).unwrap(),
+        std::fs::read(&pdf).unwrap()
+    );
     assert!(!dir.path().join("escape.pdf").exists());
     assert!(!dir.path().join("out").join("escape.pdf").exists());
 }
@@ -453,7 +489,10 @@ fn a_directory_of_pdfs_and_packages_is_verified_in_one_run() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let schemas: Vec<&str> = lines.iter().map(|l| l["schema"].as_str().unwrap()).collect();
+    let schemas: Vec<&str> = lines
+        .iter()
+        .map(|l| l["schema"].as_str().unwrap())
+        .collect();
     assert_eq!(schemas, ["kyso.edxml/1", "kyso.report/1"]);
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("Gói tin edXML"));

@@ -163,3 +163,123 @@ fn json_unsigned_unreadable_and_valid_documents() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to refuse"));
 }
+
+/// The heading of Decree 30 in two columns (organisation | national name and motto; number |
+/// place and date), as pdftotext -layout lays the page out.
+#[test]
+fn the_notice_has_the_two_column_heading_of_decree_30() {
+    let dir = tempfile::tempdir().unwrap();
+    let notice = dir.path().join("n.pdf");
+    let input = work().join("pdf").join("pyhanko-signed-modified.pdf");
+    let out = refuse(
+        &input,
+        &[
+            "--receiver",
+            "Sở Khoa học và Công nghệ",
+            "--place",
+            "Pleiku",
+            "-o",
+            notice.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = Command::new("pdftotext")
+        .args(["-layout".as_ref(), notice.as_os_str(), "-".as_ref()])
+        .output()
+        .unwrap();
+    let page = String::from_utf8(read.stdout).unwrap();
+    let line_of = |needle: &str| {
+        page.lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} in {page}"))
+    };
+    assert_eq!(
+        line_of("SỞ KHOA HỌC VÀ CÔNG NGHỆ"),
+        line_of("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "{page}"
+    );
+    assert_eq!(line_of("Số:"), line_of("Pleiku, ngày"), "{page}");
+    assert!(line_of("Độc lập - Tự do - Hạnh phúc") < line_of("Số:"));
+    assert!(line_of("Pleiku, ngày") < line_of("THÔNG BÁO"));
+    let (left, right) = {
+        let l = &page.lines().nth(line_of("Số:")).unwrap().to_owned();
+        (l.find("Số:").unwrap(), l.find("Pleiku").unwrap())
+    };
+    assert!(
+        left < right,
+        "number on the left, place and date on the right"
+    );
+}
+
+/// An edXML package is refused like a PDF: the sender and the number come from its header, the
+/// reasons from its XML signature and its documents.
+#[test]
+fn an_altered_edxml_package_gets_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = work().join("pki");
+    let package = dir.path().join("goi-tin.edxml");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/edxml/make-package.py");
+    let made = Command::new("python3")
+        .arg(script)
+        .arg(&package)
+        .arg("--attach")
+        .arg(work().join("pdf").join("pyhanko-signed.pdf"))
+        .arg("--number")
+        .arg("45")
+        .arg("--notation")
+        .arg("UBND-KT")
+        .arg("--sign")
+        .args([
+            pki.join("to-chuc.key.pem"),
+            pki.join("to-chuc.pem"),
+            pki.join("ca-g2.pem"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let text = std::fs::read_to_string(&package).unwrap();
+    std::fs::write(&package, text.replacen("V/v triển khai", "V/v đình chỉ", 1)).unwrap();
+    let notice = dir.path().join("n.pdf");
+    let out = refuse(
+        &package,
+        &["--format", "json", "-o", notice.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["number"], "45/UBND-KT");
+    assert_eq!(
+        json["sender"],
+        "Ủy ban nhân dân tỉnh Gia Lai (mã định danh H21)"
+    );
+    assert_eq!(json["verdict"], "INVALID");
+    assert_eq!(json["signatures"][0]["field"], "gói tin edXML");
+    let read = Command::new("pdftotext")
+        .args([notice.as_os_str(), "-".as_ref()])
+        .output()
+        .unwrap();
+    let flat = String::from_utf8(read.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "goi-tin.edxml",
+        "45/UBND-KT",
+        "EDXML_SIGNATURE_INVALID",
+        "H21",
+    ] {
+        assert!(flat.contains(expected), "{expected} in {flat}");
+    }
+}

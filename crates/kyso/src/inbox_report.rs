@@ -12,6 +12,8 @@ use kyso_policy::time::vn_date_time_from_rfc3339;
 use kyso_verify::report::{Report, SignatureReport};
 use kyso_verify::{Indication, Verdict};
 
+use crate::html::{esc, reasons};
+
 /// One document of the inbox: its file and what verification gave.
 pub struct InboxEntry {
     /// The file, as given to the verifier.
@@ -80,31 +82,22 @@ pub fn inbox_html(entries: &[InboxEntry], page_dir: &Path, generated: &str) -> S
         "<span class=\"valid\">Hợp lệ / Valid: {}</span> · <span class=\"indet\">Chưa xác định / Indeterminate: {}</span> · <span class=\"invalid\">Không hợp lệ / Invalid: {}</span> · <span class=\"unsigned\">Không có chữ ký / No signature: {}</span> · <span class=\"invalid\">Không đọc được / Unreadable: {}</span> · Tổng số / Total: {total}",
         counts[4], counts[2], counts[0], counts[3], counts[1]
     );
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>Kết quả kiểm tra chữ ký số — Signature verification report</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<h1>Kết quả kiểm tra chữ ký số văn bản đến <span class="en">Incoming documents: signature verification</span></h1>
+    let body = format!(
+        r#"<h1>Kết quả kiểm tra chữ ký số văn bản đến <span class="en">Incoming documents: signature verification</span></h1>
 <p class="meta">Lập lúc / Generated: {} · kyso {}</p>
 <p class="summary">{summary}</p>
-<table id="inbox">
+<table id="inbox" class="sortable">
 <thead><tr><th><button id="by-verdict" type="button">Kết quả ⇅<br><span class="en">Verdict</span></button></th><th>Tệp <span class="en">File</span></th><th>Chữ ký <span class="en">Signatures</span></th></tr></thead>
 <tbody>
 {rows}</tbody>
 </table>
-<script>{SCRIPT}</script>
-</body>
-</html>
 "#,
         esc(&vn_date_time_from_rfc3339(generated)),
         env!("CARGO_PKG_VERSION"),
+    );
+    crate::html::page(
+        "Kết quả kiểm tra chữ ký số — Signature verification report",
+        &body,
     )
 }
 
@@ -256,28 +249,6 @@ fn role_words(role: &str) -> &'static str {
     }
 }
 
-fn reasons(out: &mut String, reasons: &[kyso_policy::reason::Reason]) {
-    if reasons.is_empty() {
-        return;
-    }
-    out.push_str("<ul class=\"reasons\">");
-    for r in reasons {
-        let severity = match r.severity {
-            kyso_policy::Severity::Error => "error",
-            kyso_policy::Severity::Warning => "warning",
-            _ => "info",
-        };
-        let _ = write!(
-            out,
-            "<li class=\"{severity}\">{} <span class=\"en\">{}</span> <code>{}</code></li>",
-            esc(&r.vi),
-            esc(&r.en),
-            esc(&r.code)
-        );
-    }
-    out.push_str("</ul>");
-}
-
 /// A relative link from `page_dir` to `file` when both are under the same directory tree,
 /// else the file's absolute path; in URL form (`/` separators, reserved bytes escaped).
 fn link(file: &Path, page_dir: &Path) -> String {
@@ -307,51 +278,12 @@ fn link(file: &Path, page_dir: &Path) -> String {
     url
 }
 
-/// Text for HTML (element content and quoted attributes).
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const STYLE: &str = "body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:1.5rem;color:#1b1f24}\
-h1{font-size:1.3rem}.en{color:#5a6470;font-size:.85em}.meta{color:#5a6470}\
-.summary span{font-weight:600}table{border-collapse:collapse;width:100%}\
-th,td{border:1px solid #d0d7de;padding:.5rem;vertical-align:top;text-align:left}\
-th button{font:inherit;font-weight:700;background:none;border:0;cursor:pointer;text-align:left}\
-td.v{font-weight:700;white-space:nowrap;width:10rem}.valid{color:#116329}.invalid{color:#b3261e}\
-.indet{color:#9a6700}.unsigned{color:#5a6470}td.v.valid{background:#e6f4ea}td.v.invalid{background:#fde7e9}\
-td.v.indet{background:#fff4ce}td.v.unsigned{background:#eef1f4}.path{color:#5a6470;font-size:.8em;word-break:break-all}\
-.sig{margin-bottom:.6rem}.sig p{margin:.2rem 0}dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.2rem 0}\
-dt{color:#5a6470}dd{margin:0}ul.reasons{margin:.2rem 0;padding-left:1.2rem}li.error{color:#b3261e}\
-li.warning{color:#9a6700}code{font-size:.8em;color:#5a6470}\
-.pkg{border-left:3px solid #0969da;padding-left:.5rem;margin-bottom:.4rem}.att{margin-left:1rem;border-left:2px solid #d0d7de;padding-left:.5rem}";
-
-/// Sort by verdict (failures first), then back to the file order, on each click.
-const SCRIPT: &str = "(function(){var b=document.getElementById('by-verdict'),t=document.querySelector('#inbox tbody'),v=false;\
-b.addEventListener('click',function(){v=!v;var r=Array.prototype.slice.call(t.rows);\
-r.sort(function(x,y){var k=v?x.dataset.verdict-y.dataset.verdict:0;return k||x.dataset.order-y.dataset.order;});\
-r.forEach(function(x){t.appendChild(x);});});document.body.dataset.ready='1';})();";
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn text_is_escaped_and_files_are_linked_relatively() {
-        assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
+    fn files_are_linked_relatively() {
         assert_eq!(
             link(Path::new("/in/văn bản/a b.pdf"), Path::new("/in")),
             "v%C4%83n%20b%E1%BA%A3n/a%20b.pdf"

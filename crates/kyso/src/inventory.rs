@@ -407,7 +407,7 @@ pub fn token_list_json(module_path: &str) -> Result<String, Error> {
 /// The inventory options object, the C ABI's `kyso_certificate_inventory`:
 /// `{"certificates": ["PEM text or file path", …], "pkcs11_module": "/path/to/module.so",
 ///   "pin": "…" | "pin_env": "VAR", "unit": "…", "warn_days": 30, "at": "RFC 3339",
-///   "format": "json" | "csv"}`; all optional, the `kyso cert inventory` flags.
+///   "format": "json" | "csv" | "html"}`; all optional, the `kyso cert inventory` flags.
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InventoryConfig {
@@ -426,7 +426,7 @@ pub struct InventoryConfig {
     pub warn_days: Option<u32>,
     /// The time the states refer to (RFC 3339); now when absent.
     pub at: Option<String>,
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv` or `html`.
     pub format: Option<String>,
 }
 
@@ -518,23 +518,24 @@ impl InventoryConfig {
         Ok(inventory)
     }
 
-    /// Whether CSV was asked for (else JSON).
-    fn output_format(&self) -> Result<bool, Error> {
+    /// The format asked for: `json`, `csv` or `html`.
+    fn output_format(&self) -> Result<&'static str, Error> {
         match self.format.as_deref() {
-            None | Some("json") => Ok(false),
-            Some("csv") => Ok(true),
+            None | Some("json") => Ok("json"),
+            Some("csv") => Ok("csv"),
+            Some("html") => Ok("html"),
             Some(other) => Err(Error::Options(format!(
-                "\"format\": {other:?} is neither \"json\" nor \"csv\""
+                "\"format\": {other:?} is not \"json\", \"csv\" or \"html\""
             ))),
         }
     }
 
     /// The inventory in the format asked for.
     pub fn render(&self, inventory: &Inventory) -> Result<String, Error> {
-        Ok(if self.output_format()? {
-            inventory.to_csv()
-        } else {
-            inventory.to_json()
+        Ok(match self.output_format()? {
+            "csv" => inventory.to_csv(),
+            "html" => crate::inventory_html::inventory_html(inventory),
+            _ => inventory.to_json(),
         })
     }
 }

@@ -37,10 +37,13 @@ pub mod demo;
 pub mod edxml;
 mod error;
 pub mod files;
+mod html;
 pub mod inbox_report;
 pub mod inspect;
 #[cfg(feature = "pkcs11")]
 pub mod inventory;
+#[cfg(feature = "pkcs11")]
+pub mod inventory_html;
 pub mod ltv;
 pub mod ltv_config;
 pub mod options;

@@ -136,6 +136,43 @@ fn json_and_csv() {
     }
 }
 
+#[test]
+fn html_page_like_the_inbox_report() {
+    let inv = file_inventory(30);
+    let html = kyso::inventory_html::inventory_html(&inv);
+    // Self-contained: nothing to fetch, a policy that forbids fetching.
+    assert!(html.contains("default-src 'none'"));
+    for banned in ["src=", "href=", "url(", "@import"] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    assert!(html.contains("Sở Khoa học và Công nghệ tỉnh Gia Lai"));
+    assert!(html.contains("20/11/2028"), "the time of the states");
+    // One row per certificate, the states ranked for sorting (expired first).
+    assert_eq!(html.matches("<tr data-verdict=").count(), 4);
+    let ranks: Vec<&str> = html
+        .split("<tr data-verdict=\"")
+        .skip(1)
+        .map(|r| &r[..1])
+        .collect();
+    assert_eq!(
+        ranks,
+        ["3", "3", "0", "2"],
+        "valid, valid, expired, expiring soon"
+    );
+    assert!(html.contains("đã hết hạn"));
+    assert!(html.contains("11/12/2028"), "the portal certificate's end");
+    assert!(
+        html.contains("CERT_EXPIRED"),
+        "the findings, with their codes"
+    );
+    // Text from certificates is escaped.
+    let mut odd = Inventory::new(Some("<b>&".into()), at("2028-11-20T00:00:00Z"), 30);
+    odd.add_certificate(&cert(&pki("ca-nhan.pem")), Location::File("x<y>.pem"));
+    let html = kyso::inventory_html::inventory_html(&odd);
+    assert!(html.contains("&lt;b&gt;&amp;") && html.contains("x&lt;y&gt;.pem"));
+    assert!(!html.contains("<b><b>&<"));
+}
+
 /// Fields of one RFC 4180 record.
 fn csv_fields(row: &str) -> usize {
     let (mut n, mut quoted) = (1, false);

@@ -36,6 +36,58 @@ public final class Kyso {
     }
 
     /**
+     * Verify an edXML package (QCVN 102:2016), like {@code kyso edxml verify}: its header, its XML signature and
+     * every attached PDF, with the options of {@link #verifyPdf}. Returns the {@code kyso.edxml/1} JSON whatever the
+     * verdict.
+     */
+    public static String verifyEdxml(byte[] pkg, String optionsJson) throws KysoException {
+        try (KysoBuffer report = call((out, err) -> KysoNative.INSTANCE.kyso_verify_edxml(pkg,
+                new KysoNative.SizeT(pkg == null ? 0 : pkg.length), optionsJson, out, err))) {
+            return report.text();
+        }
+    }
+
+    /**
+     * The refusal notice of an incoming document that fails verification (Decree 30 Art. 21(2)), like
+     * {@code kyso refuse}: {@code document} (a PDF, or an edXML package when {@code noticeJson}'s
+     * {@code file_name} ends in {@code .edxml}) is verified with the options of {@link #verifyPdf};
+     * {@code noticeJson} is {@code {"file_name", "sender", "receiver", "number", "place"}} (each optional). A VALID
+     * document is not refused (a {@link KysoException} with code 7001).
+     */
+    public static RefusalNotice refusalNotice(byte[] document, String optionsJson, String noticeJson)
+            throws KysoException {
+        PointerByReference jsonOut = new PointerByReference();
+        // On failure the library sets both outputs to NULL: only the error is to be freed.
+        try (KysoBuffer pdf = call((out, err) -> KysoNative.INSTANCE.kyso_refusal_notice(document,
+                new KysoNative.SizeT(document == null ? 0 : document.length), optionsJson, noticeJson, out, jsonOut,
+                err));
+                KysoBuffer json = new KysoBuffer(jsonOut.getValue())) {
+            return new RefusalNotice(pdf.bytes(), json.text());
+        }
+    }
+
+    /** The result of {@link #refusalNotice}: the one-page PDF notice and the same notice as JSON. */
+    public static final class RefusalNotice {
+        private final byte[] pdf;
+        private final String json;
+
+        RefusalNotice(byte[] pdf, String json) {
+            this.pdf = pdf;
+            this.json = json;
+        }
+
+        /** The notice as a one-page PDF (built-in font embedded; signable with {@link #signPdf}). */
+        public byte[] pdf() {
+            return pdf.clone();
+        }
+
+        /** The notice as {@code kyso.refusal/1} JSON. */
+        public String json() {
+            return json;
+        }
+    }
+
+    /**
      * Verify a certificate on its own, like {@code kyso cert verify}: its chain to the trust anchors, revocation
      * and the Decree 68 profile; by default also whether it may sign documents ({@code "purpose": "any"} checks
      * the path alone). {@code cert} is PEM or DER (further certificates there help build the path); the options

@@ -44,6 +44,12 @@ public interface KysoNative extends Library {
     int kyso_verify_pdf(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference reportJsonOut,
             PointerByReference errorOut);
 
+    int kyso_verify_edxml(byte[] pkg, SizeT pkgLen, String optionsJson, PointerByReference reportJsonOut,
+            PointerByReference errorOut);
+
+    int kyso_refusal_notice(byte[] doc, SizeT docLen, String optionsJson, String noticeJson,
+            PointerByReference noticePdfOut, PointerByReference noticeJsonOut, PointerByReference errorOut);
+
     int kyso_verify_certificate(byte[] cert, SizeT certLen, String optionsJson, PointerByReference reportJsonOut,
             PointerByReference errorOut);
 

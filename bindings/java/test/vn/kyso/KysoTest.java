@@ -205,6 +205,33 @@ public final class KysoTest {
         } catch (KysoException e) {
             check(e.code() != 0, "truncated PDF -> code " + e.code());
         }
+        // The refusal notice of the altered PDF; edXML packages (made by tests/run.d/40-bindings.sh).
+        Kyso.RefusalNotice notice = Kyso.refusalNotice(Files.readAllBytes(out.resolve("tampered.pdf")), options,
+                "{\"file_name\":\"tampered.pdf\",\"sender\":\"UBND tỉnh Gia Lai\",\"place\":\"Pleiku\"}");
+        byte[] noticePdf = notice.pdf();
+        check(new String(noticePdf, 0, 5, StandardCharsets.ISO_8859_1).equals("%PDF-")
+                && notice.json().contains("\"schema\":\"kyso.refusal/1\"") && notice.json().contains("Pleiku, ngày")
+                && notice.json().contains("\"verdict\":\"INVALID\""), "refusalNotice of tampered.pdf: PDF and JSON");
+        Files.write(out.resolve("parity/java-notice.pdf"), noticePdf);
+        try {
+            Kyso.refusalNotice(Files.readAllBytes(out.resolve("signed.pdf")), options, "{}");
+            check(false, "refusalNotice of a VALID document throws");
+        } catch (KysoException e) {
+            check(e.code() == 7001, "refusalNotice of a VALID document -> code 7001");
+        }
+        String pkgReport = Kyso.verifyEdxml(Files.readAllBytes(out.resolve("package.edxml")), options);
+        check(pkgReport.contains("\"schema\":\"kyso.edxml/1\"") && pkgReport.contains("\"verdict\":\"VALID\"")
+                && pkgReport.contains("\"status\":\"valid\""), "verifyEdxml: package VALID, its XML signature valid");
+        Kyso.RefusalNotice pkgNotice = Kyso.refusalNotice(Files.readAllBytes(out.resolve("package-tampered.edxml")),
+                options, "{\"file_name\":\"package-tampered.edxml\"}");
+        check(pkgNotice.json().contains("EDXML_SIGNATURE_INVALID") && pkgNotice.json().contains("\"number\":\"12/UBND-VP\""),
+                "refusalNotice of an altered package: its number, the XML signature's reason");
+        try {
+            Kyso.verifyEdxml("not a package".getBytes(StandardCharsets.UTF_8), options);
+            check(false, "verifyEdxml of a non-package throws");
+        } catch (KysoException e) {
+            check(e.code() / 1000 == 8, "verifyEdxml of a non-package -> code " + e.code());
+        }
         KysoBuffer b = new KysoBuffer(null);
         b.close();
         b.close();
