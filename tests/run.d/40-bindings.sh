@@ -7,7 +7,8 @@
 #   3. Java (JNA) and .NET (Mono) tests over the same library;
 #   4. WASM: kyso-wasm built with the size-optimised profile, bound with wasm-bindgen for the web and for
 #      Node, shrunk with wasm-opt; Node tests; the verification page in headless Chromium; the CLI's
-#      inbox report (kyso verify DIR --html) in headless Chromium too;
+#      inbox report (kyso verify DIR --html) in headless Chromium too, and the 50-document acceptance run
+#      of the clerk's desk (tests/inbox/acceptance.py);
 #   5. parity: the CLI, C, Java, .NET and WASM reports on the same inputs are identical.
 # Honours CARGO_TARGET_DIR (CI uses the default target/).
 set -euo pipefail
@@ -149,6 +150,11 @@ rc=0
 "$KYSO" verify "$INBOX" --trust "$ROOT_PEM" --no-revocation --at "$AT" --html "$INBOX/báo cáo.html" > /dev/null || rc=$?
 [[ $rc -eq 1 ]] || { echo "kyso verify of the inbox: exit $rc, 1 expected (not all VALID)"; exit 1; }
 node tests/inbox/report-browser.mjs "$INBOX/báo cáo.html" 6
+
+step "the clerk's desk: 50 mixed documents in one run (verdicts, progress bar, HTML, refusal notices)"
+# tests/inbox/acceptance.py: PDFs signed by kyso and pyHanko, altered, unsigned, signed with an
+# expired or a revoked certificate, and edXML packages signed by xmlsec1; see its docstring.
+python3 tests/inbox/acceptance.py "$KYSO" "$WORK" "$OUT/acceptance" "${KYSO_PYHANKO:-$ROOT/tests/.venv/bin/pyhanko}"
 
 step "parity: CLI, C, Java, .NET and WASM reports"
 python3 - "$OUT/parity" <<'PY'
