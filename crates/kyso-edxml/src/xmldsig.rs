@@ -396,3 +396,43 @@ fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
     .to_der()
     .ok()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_package_over_the_canonicalizer_bound_is_not_checked() {
+        let big = format!("<e>{}</e>", "A".repeat(MAX_SIGNED_PACKAGE));
+        let got = check_all(&big, &Anchors::default());
+        assert!(matches!(got.as_slice(), [Err(Failure::NotChecked(_))]));
+    }
+
+    #[test]
+    fn xml_ecdsa_values_become_der() {
+        let mut raw = vec![0u8; 64];
+        raw[0] = 0x80; // r with its top bit set: DER needs a leading zero
+        raw[63] = 1;
+        let der = ecdsa_raw_to_der(&raw).unwrap();
+        assert_eq!(&der[..5], &[0x30, 0x26, 0x02, 0x21, 0x00]);
+        assert!(ecdsa_raw_to_der(&raw[..63]).is_none(), "odd length");
+        assert!(ecdsa_raw_to_der(&[]).is_none());
+    }
+
+    #[test]
+    fn algorithms_outside_the_profile_are_not_checked() {
+        assert!(matches!(
+            signature_method("http://www.w3.org/2000/09/xmldsig#hmac-sha1"),
+            Err(Failure::NotChecked(_))
+        ));
+        assert!(matches!(
+            digest_method("http://www.w3.org/2001/04/xmldsig-more#md5"),
+            Err(Failure::NotChecked(_))
+        ));
+        let (oid, digest, ecdsa) =
+            signature_method("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256").unwrap();
+        assert_eq!(oid.to_string(), "1.2.840.113549.1.1.11");
+        assert_eq!((digest, ecdsa), (DigestAlgorithm::Sha256, false));
+    }
+}
