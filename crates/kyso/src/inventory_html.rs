@@ -48,11 +48,11 @@ pub fn inventory_html(inv: &Inventory) -> String {
         } else {
             format!("tệp <span class=\"en\">file</span> {}", esc(&e.source))
         };
-        let _ = write!(
+        let _ = writeln!(
             rows,
             "<tr data-verdict=\"{rank}\" data-order=\"{i}\"><td class=\"n\">{}</td><td class=\"v {class}\">{vi}<br><span class=\"en\">{en}</span></td>\
 <td><b>{}</b><div>{}</div><div>{}</div><div class=\"en\">{}</div></td><td>{place}</td><td><code>{}</code><div class=\"path\">{}</div></td>\
-<td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
+<td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
             i + 1,
             esc(&holder),
             esc(e.title.as_deref().unwrap_or_default()),
