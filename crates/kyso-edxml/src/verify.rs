@@ -131,7 +131,7 @@ fn header_findings(package: &Package) -> Vec<Reason> {
     let mut out = Vec::new();
     if h.from.id.is_empty() {
         out.push(
-            Msg::EdxmlHeaderFieldMissing {
+            Msg::EdxmlHeaderIncomplete {
                 field: &"From/OrganId",
             }
             .reason(),
@@ -139,7 +139,7 @@ fn header_findings(package: &Package) -> Vec<Reason> {
     }
     if h.to.is_empty() {
         out.push(
-            Msg::EdxmlHeaderFieldMissing {
+            Msg::EdxmlHeaderIncomplete {
                 field: &"To/OrganId",
             }
             .reason(),
@@ -158,7 +158,7 @@ fn header_findings(package: &Package) -> Vec<Reason> {
                 .reason(),
             );
         } else if id.is_empty() && field != "From/OrganId" {
-            out.push(Msg::EdxmlHeaderFieldMissing { field: &field }.reason());
+            out.push(Msg::EdxmlHeaderIncomplete { field: &field }.reason());
         }
     }
     out

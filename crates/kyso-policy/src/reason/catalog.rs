@@ -546,7 +546,7 @@ messages! {
         vi: "Mã định danh cơ quan ở mục {field} không hợp lệ: \"{value}\" (tối đa 35 ký tự A–Z, 0–9 và dấu chấm)"
         en: "The agency identifier in {field} is invalid: \"{value}\" (at most 35 characters of A–Z, 0–9 and '.')";
     /// A header field the standard requires is missing.
-    EdxmlHeaderFieldMissing { field }: Error "EDXML_HEADER_INCOMPLETE"
+    EdxmlHeaderIncomplete { field }: Error "EDXML_HEADER_INCOMPLETE"
         vi: "Phần tiêu đề gói tin edXML thiếu mục bắt buộc {field}"
         en: "The edXML header lacks the required field {field}";
     /// The package carries no attachment at all.
