@@ -193,6 +193,48 @@ int32_t kyso_sign_pdf_with_result(const uint8_t *pdf,
                                   kyso_buffer **result_json_out,
                                   kyso_error **error_out);
 
+// Two-step signing, first step: prepare `pdf[0..pdf_len]` for a key that signs elsewhere (a
+// remote signing service, a phone, another system's HSM). `options_json` is the object of
+// [`kyso_sign_pdf`] with `"signer": {"external": {"certificate": "PEM text or path"}}` (its CAs
+// in `"chain"`), any profile and field; `"level"` may be above `B-B` without `"tsa"`: room is
+// reserved and the time-stamp is added by [`kyso_sign_finish`]. On success
+// `*prepared_pdf_out` receives the prepared file (self-contained: keep it, nothing else) and,
+// unless NULL, `*info_json_out` receives `{"field", "size", "level", "digest_algorithm",
+// "signature_algorithm", "to_be_signed", "to_be_signed_digest", "to_be_signed_digest_hex",
+// "warnings"}`: sign `to_be_signed` (base64 DER of the CMS signed attributes) — or, for a
+// service that signs hashes, `to_be_signed_digest` — with the certificate's key.
+//
+// Adding this function did not raise `KYSO_ABI_VERSION`.
+//
+// # Safety
+// As for `kyso_verify_pdf`; `info_json_out` may be NULL.
+int32_t kyso_sign_prepare(const uint8_t *pdf,
+                          size_t pdf_len,
+                          const char *options_json,
+                          kyso_buffer **prepared_pdf_out,
+                          kyso_buffer **info_json_out,
+                          kyso_error **error_out);
+
+// Two-step signing, second step: put `signature[0..signature_len]` — the key's value over the
+// prepared `to_be_signed` (RSA PKCS#1 v1.5; ECDSA as DER or `r || s`; binary or base64 text)
+// — into `prepared[0..prepared_len]`. `options_json` is `{"level": "B-B" | "B-T" | "B-LT" |
+// "B-LTA", "tsa": "http://…", …}` (the long-term validation fields of [`kyso_ltv_add`];
+// `"{}"` for B-B). A value that does not verify with the certificate over what was prepared
+// fails with 5012, a prepared file changed since with 5011, a file that is not a prepared one
+// with 5010; nothing is returned then. On success `*signed_pdf_out` holds the signed file.
+//
+// Adding this function did not raise `KYSO_ABI_VERSION`.
+//
+// # Safety
+// As for `kyso_verify_pdf`; `signature` must point to `signature_len` readable bytes.
+int32_t kyso_sign_finish(const uint8_t *prepared,
+                         size_t prepared_len,
+                         const uint8_t *signature,
+                         size_t signature_len,
+                         const char *options_json,
+                         kyso_buffer **signed_pdf_out,
+                         kyso_error **error_out);
+
 // List the tokens of the PKCS#11 module at `module_path` and their public objects, as JSON
 // (`{"tokens": [{"label", "serial", "manufacturer", "model", "slot", "flags", "keys": […],
 // "error"}], "warn_days", "reasons"}`, the shape of `kyso token list --json`), without logging

@@ -28,6 +28,18 @@ pub enum SignError {
     /// No time-stamp could be obtained for a B-T or B-LTA signature.
     #[error(transparent)]
     Timestamp(#[from] crate::timestamp::TimestampError),
+    /// Two-step signing: the file is not a prepared document (no signature awaiting its value).
+    #[error("not a prepared document: {0}")]
+    NotPrepared(String),
+    /// Two-step signing: the prepared document was changed between prepare and finish.
+    #[error("the prepared document was changed after it was prepared: {0}")]
+    PreparedChanged(String),
+    /// Two-step signing: the signature value does not verify with the signer's certificate
+    /// over the prepared signed attributes (a value over other data, or from another key).
+    #[error(
+        "giá trị chữ ký không khớp với chứng thư số và dữ liệu cần ký — the signature value does not verify with the certificate over the data to be signed"
+    )]
+    SignatureMismatch,
     /// The input file could not be read while its bytes were hashed
     /// ([`crate::pades::SignedPrefix`]).
     #[error("the document could not be read: {0}")]
@@ -44,6 +56,9 @@ impl SignError {
             Self::Options(_) => 5002,
             Self::Appearance(_) => 5003,
             Self::CertificateRefused(_) => 5004,
+            Self::NotPrepared(_) => 5010,
+            Self::PreparedChanged(_) => 5011,
+            Self::SignatureMismatch => 5012,
             Self::Timestamp(e) => e.code(),
             Self::Read(_) => 6001,
         }

@@ -5,6 +5,7 @@
 pub mod appearance;
 pub mod cms;
 mod error;
+pub mod external;
 pub mod ltv;
 pub mod pades;
 pub mod timestamp;

@@ -54,6 +54,7 @@ pub mod sign_file;
 pub mod time;
 pub mod token;
 pub mod trust;
+pub mod two_step;
 pub mod vgca;
 pub mod workflows;
 

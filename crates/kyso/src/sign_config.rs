@@ -154,6 +154,16 @@ pub enum SignerConfig {
     Pkcs11(Pkcs11Config),
     /// A PKCS#12 file.
     P12(P12Config),
+    /// A key elsewhere (two-step signing, [`crate::two_step`]): only its certificate is here.
+    External(ExternalConfig),
+}
+
+/// The certificate of a key that signs elsewhere.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalConfig {
+    /// The signer's certificate: PEM text, or a file (PEM or DER).
+    pub certificate: String,
 }
 
 /// A key on a PKCS#11 token.
@@ -282,6 +292,12 @@ impl SignConfig {
     /// `profile` without touching the key.
     pub fn pades_options(&self) -> Result<PadesOptions, SignConfigError> {
         self.level()?;
+        self.options_without_level()
+    }
+
+    /// [`SignConfig::pades_options`] without the level's check (two-step signing time-stamps
+    /// when finishing).
+    fn options_without_level(&self) -> Result<PadesOptions, SignConfigError> {
         self.workflow_role()?;
         let mut options = PadesOptions::new(crate::signing_time_now());
         options.sub_filter = match self.sub_filter.as_deref() {
@@ -378,17 +394,56 @@ impl SignConfig {
         Ok(Some(request.workflow()?))
     }
 
-    /// Open the key: load the PKCS#12 file, or open the token and log in once.
-    pub fn open_signer(&self) -> Result<Box<dyn Signer>, SignConfigError> {
+    /// Prepare `bytes` for two-step signing ([`crate::two_step::prepare`]) as these options
+    /// say, for the external signer's certificate; `level` may be above B-B without `tsa`
+    /// (the time-stamp is added when finishing).
+    pub fn prepare(&self, bytes: &[u8]) -> Result<crate::two_step::Prepared, SignConfigError> {
+        let SignerConfig::External(external) = &self.signer else {
+            return Err(SignConfigError::Invalid(
+                "two-step signing needs \"signer\": {\"external\": {\"certificate\": …}}".into(),
+            ));
+        };
+        let level = match self.level.as_deref() {
+            None => crate::ltv::Level::BB,
+            Some(name) => name.parse().map_err(|_| SignConfigError::Unsupported {
+                option: "level",
+                value: name.into(),
+                supported: "\"B-B\", \"B-T\", \"B-LT\", \"B-LTA\"",
+            })?,
+        };
+        let options = self.options_without_level()?;
+        let workflow = self.workflow()?;
+        let certificate = certificates_of(&external.certificate)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| SignConfigError::Invalid("signer.external.certificate: none".into()))?;
+        let chain = self.chain_certificates()?;
+        Ok(crate::two_step::prepare(
+            bytes,
+            certificate,
+            chain,
+            &options,
+            workflow.as_ref(),
+            level,
+        )?)
+    }
+
+    /// The `chain` certificates (PEM text or files).
+    fn chain_certificates(&self) -> Result<Vec<x509_cert::Certificate>, SignConfigError> {
         let mut chain = Vec::new();
         for entry in &self.chain {
-            chain.extend(if entry.contains("-----BEGIN") {
-                crate::token::parse_certificates(entry.as_bytes())?
-            } else {
-                crate::token::load_certificates(entry)?
-            });
+            chain.extend(certificates_of(entry)?);
         }
+        Ok(chain)
+    }
+
+    /// Open the key: load the PKCS#12 file, or open the token and log in once.
+    pub fn open_signer(&self) -> Result<Box<dyn Signer>, SignConfigError> {
+        let chain = self.chain_certificates()?;
         match &self.signer {
+            SignerConfig::External(_) => Err(SignConfigError::Invalid(
+                "signer.external: a key that signs elsewhere is used in two steps (kyso_sign_prepare, then kyso_sign_finish)".into(),
+            )),
             SignerConfig::P12(p12) => {
                 let password = secret(&p12.password, &p12.password_env, "password")?
                     .unwrap_or_else(|| Zeroizing::new(String::new()));
@@ -420,6 +475,15 @@ impl SignConfig {
             }
         }
     }
+}
+
+/// The certificates of `entry`: PEM text, or a file (PEM or DER).
+fn certificates_of(entry: &str) -> Result<Vec<x509_cert::Certificate>, SignConfigError> {
+    Ok(if entry.contains("-----BEGIN") {
+        crate::token::parse_certificates(entry.as_bytes())?
+    } else {
+        crate::token::load_certificates(entry)?
+    })
 }
 
 /// A secret given directly or through an environment variable (not both).
