@@ -72,6 +72,11 @@ namespace Kyso
         [DllImport(Lib)] public static extern uint kyso_abi_version();
         [DllImport(Lib)] public static extern int kyso_verify_pdf(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
             out BufferHandle reportJsonOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_sign_prepare(byte[] pdf, UIntPtr pdfLen, byte[] optionsJson,
+            out BufferHandle preparedPdfOut, out BufferHandle infoJsonOut, out ErrorHandle errorOut);
+        [DllImport(Lib)] public static extern int kyso_sign_finish(byte[] prepared, UIntPtr preparedLen,
+            byte[] signature, UIntPtr signatureLen, byte[] optionsJson, out BufferHandle signedPdfOut,
+            out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_verify_edxml(byte[] package, UIntPtr packageLen,
             byte[] optionsJson, out BufferHandle reportJsonOut, out ErrorHandle errorOut);
         [DllImport(Lib)] public static extern int kyso_refusal_notice(byte[] document, UIntPtr documentLen,
@@ -137,6 +142,40 @@ namespace Kyso
             ErrorHandle error;
             int code = Native.kyso_verify_pdf(pdf, Len(pdf), Native.Utf8z(optionsJson), out report, out error);
             using (report) return Encoding.UTF8.GetString(Check(code, error, report).ToArray());
+        }
+
+        /// <summary>Two-step signing, first step, for a key that signs elsewhere (a remote signing service, a
+        /// phone, another system's HSM): <paramref name="optionsJson"/> is that of <see cref="SignPdf"/> with
+        /// "signer": {"external": {"certificate": "PEM text or path"}}. Returns the prepared file (keep it; nothing
+        /// else is needed to finish); <paramref name="infoJson"/> gets what must be signed ("to_be_signed" in
+        /// base64, "to_be_signed_digest", the algorithms, the field).</summary>
+        public static byte[] SignPrepare(byte[] pdf, string optionsJson, out string infoJson)
+        {
+            BufferHandle prepared, info;
+            ErrorHandle error;
+            int code = Native.kyso_sign_prepare(pdf, Len(pdf), Native.Utf8z(optionsJson), out prepared, out info,
+                out error);
+            // On failure both outputs are NULL (invalid handles, nothing to release).
+            using (prepared)
+            using (info)
+            {
+                Check(code, error, prepared);
+                infoJson = Encoding.UTF8.GetString(info.ToArray());
+                return prepared.ToArray();
+            }
+        }
+
+        /// <summary>Two-step signing, second step: <paramref name="signature"/> is the key's value over the
+        /// prepared "to_be_signed" (binary, or base64 text); <paramref name="optionsJson"/> {"level": "B-T", "tsa":
+        /// "http://…"} or "{}". A value that does not verify with the certificate over what was prepared throws
+        /// code 5012; a prepared file changed since, 5011. Returns the signed file.</summary>
+        public static byte[] SignFinish(byte[] prepared, byte[] signature, string optionsJson)
+        {
+            BufferHandle signedPdf;
+            ErrorHandle error;
+            int code = Native.kyso_sign_finish(prepared, Len(prepared), signature, Len(signature),
+                Native.Utf8z(optionsJson), out signedPdf, out error);
+            using (signedPdf) return Check(code, error, signedPdf).ToArray();
         }
 
         /// <summary>Verify an edXML package (QCVN 102:2016), like <c>kyso edxml verify</c>: its header, its XML

@@ -178,6 +178,30 @@ static class KysoTest
         int nonPackage = Code(() => Kyso.Kyso.VerifyEdxml(Encoding.UTF8.GetBytes("not a package"), options));
         Check(nonPackage / 1000 == 8, "VerifyEdxml of a non-package -> code " + nonPackage);
 
+        // Two-step signing: prepared with the certificate alone, signed by openssl (the key elsewhere),
+        // finished, verified; a value over other data is refused with 5012.
+        string pkiDir = Path.GetDirectoryName(Path.GetFullPath(root));
+        string certPem = File.ReadAllText(Path.Combine(pkiDir, "ca-nhan.pem"));
+        string prepInfo;
+        byte[] prepared = Kyso.Kyso.SignPrepare(plain, "{\"signer\":{\"external\":{\"certificate\":" + Json(certPem)
+            + "}},\"chain\":[" + Json(chain) + "],\"reason\":\"Ký hai bước từ .NET\"}", out prepInfo);
+        var tbsMatch = System.Text.RegularExpressions.Regex.Match(prepInfo, "\"to_be_signed\":\"([^\"]+)\"");
+        Check(tbsMatch.Success, "SignPrepare: what to sign");
+        string tbsFile = Path.Combine(outDir, "dotnet-tbs.der"), sigFile = Path.Combine(outDir, "dotnet-sig.bin");
+        File.WriteAllBytes(tbsFile, Convert.FromBase64String(tbsMatch.Groups[1].Value));
+        var openssl = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl",
+            "dgst -sha256 -sign \"" + Path.Combine(pkiDir, "ca-nhan.key.pem") + "\" -out \"" + sigFile + "\" \""
+            + tbsFile + "\"") { UseShellExecute = false });
+        openssl.WaitForExit();
+        byte[] twoStep = Kyso.Kyso.SignFinish(prepared, File.ReadAllBytes(sigFile), "{}");
+        string twoStepReport = Kyso.Kyso.VerifyPdf(twoStep, "{\"trust\":[" + Json(pem) + "],\"revocation\":\"off\"}");
+        Check(twoStepReport.Contains("\"verdict\":\"VALID\"") && twoStepReport.Contains("Ký hai bước từ .NET"),
+            "SignFinish with a value made by openssl: VALID");
+        byte[] wrongValue = File.ReadAllBytes(sigFile);
+        wrongValue[10] ^= 1;
+        Check(Code(() => Kyso.Kyso.SignFinish(prepared, wrongValue, "{}")) == 5012,
+            "SignFinish with a damaged value -> code 5012");
+
         Console.WriteLine(passed + " passed, " + failed + " failed");
         return failed == 0 ? 0 : 1;
     }

@@ -194,6 +194,83 @@ int main(int argc, char **argv) {
   kyso_error_free(notice_err);
   free(tampered);
 
+  /* ---- two-step signing: prepared with the certificate alone, signed by openssl, finished ---- */
+  {
+    char pki_dir[4096];
+    snprintf(pki_dir, sizeof pki_dir, "%s", root_path);
+    char *slash = strrchr(pki_dir, '/');
+    if (slash) *slash = '\0';
+    char cert_path[4200], key_path[4200];
+    snprintf(cert_path, sizeof cert_path, "%s/ca-nhan.pem", pki_dir);
+    snprintf(key_path, sizeof key_path, "%s/ca-nhan.key.pem", pki_dir);
+    static char prep_opts[8192];
+    snprintf(prep_opts, sizeof prep_opts, "{\"signer\":{\"external\":{\"certificate\":");
+    json_string(prep_opts, sizeof prep_opts, cert_path);
+    strcat(prep_opts, "}},\"chain\":[");
+    json_string(prep_opts, sizeof prep_opts, chain);
+    strcat(prep_opts, "]}");
+    kyso_buffer *prepared = NULL, *info = NULL;
+    kyso_error *prep_err = NULL;
+    code = kyso_sign_prepare(plain_pdf, plain_len, prep_opts, &prepared, &info, &prep_err);
+    CHECK(code == KYSO_OK && prepared != NULL && info != NULL, "kyso_sign_prepare -> prepared file and JSON (%d)", code);
+    /* The base64 to_be_signed, decoded and signed by openssl (the key "elsewhere"). */
+    char *tbs = NULL;
+    if (info) {
+      const char *j = (const char *)kyso_buffer_data(info);
+      size_t n = kyso_buffer_len(info);
+      const char *key = "\"to_be_signed\":\"";
+      const char *start = NULL;
+      for (size_t i = 0; i + strlen(key) < n; i++) {
+        if (memcmp(j + i, key, strlen(key)) == 0) { start = j + i + strlen(key); break; }
+      }
+      if (start) {
+        const char *end = memchr(start, '"', (size_t)(j + n - start));
+        if (end) { tbs = calloc(1, (size_t)(end - start) + 1); memcpy(tbs, start, (size_t)(end - start)); }
+      }
+    }
+    CHECK(tbs != NULL, "the JSON carries to_be_signed");
+    /* Scratch files beside SIGNED.pdf (the suite's output directory). */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", signed_path);
+    char *dir_end = strrchr(dir, '/');
+    if (dir_end) *dir_end = '\0'; else snprintf(dir, sizeof dir, ".");
+    char b64_path[4200], der_path[4200], sig_path[4200], cmd[40000];
+    snprintf(b64_path, sizeof b64_path, "%s/c-tbs.b64", dir);
+    snprintf(der_path, sizeof der_path, "%s/c-tbs.der", dir);
+    snprintf(sig_path, sizeof sig_path, "%s/c-sig.bin", dir);
+    FILE *f = fopen(b64_path, "w");
+    if (f && tbs) { fputs(tbs, f); }
+    if (f) fclose(f);
+    snprintf(cmd, sizeof cmd, "openssl base64 -d -A -in '%s' -out '%s' && openssl dgst -sha256 -sign '%s' -out '%s' '%s'",
+             b64_path, der_path, key_path, sig_path, der_path);
+    CHECK(system(cmd) == 0, "openssl signed what kyso_sign_prepare asked for");
+    size_t sig_len = 0;
+    unsigned char *sig = read_file(sig_path, &sig_len);
+    kyso_buffer *finished = NULL;
+    kyso_error *fin_err = NULL;
+    code = kyso_sign_finish(kyso_buffer_data(prepared), kyso_buffer_len(prepared), sig, sig_len, "{}", &finished, &fin_err);
+    CHECK(code == KYSO_OK && finished != NULL, "kyso_sign_finish -> the signed file (%d)", code);
+    report = NULL;
+    if (finished) code = verify(kyso_buffer_data(finished), kyso_buffer_len(finished), opts_path, &report);
+    CHECK(report != NULL && contains(report, "\"verdict\":\"VALID\""), "the two-step signature verifies VALID");
+    kyso_buffer_free(report);
+    /* A damaged value: refused with 5012, nothing returned. */
+    sig[sig_len / 2] ^= 1;
+    kyso_buffer *refused = NULL;
+    kyso_error *bad_err = NULL;
+    code = kyso_sign_finish(kyso_buffer_data(prepared), kyso_buffer_len(prepared), sig, sig_len, "{}", &refused, &bad_err);
+    CHECK(code == 5012 && refused == NULL && bad_err != NULL && kyso_error_code(bad_err) == 5012,
+          "kyso_sign_finish with a damaged value -> 5012, no output (%d)", code);
+    kyso_error_free(bad_err);
+    kyso_error_free(fin_err);
+    kyso_error_free(prep_err);
+    kyso_buffer_free(finished);
+    kyso_buffer_free(prepared);
+    kyso_buffer_free(info);
+    free(sig);
+    free(tbs);
+  }
+
   /* ---- concurrent verification from 4 threads ---- */
   pthread_t threads[4];
   struct thread_job jobs[4];

@@ -36,6 +36,58 @@ public final class Kyso {
     }
 
     /**
+     * Two-step signing, first step, for a key that signs elsewhere (a remote signing service, a phone, another
+     * system's HSM): {@code optionsJson} is that of {@link #signPdf} with
+     * {@code "signer": {"external": {"certificate": "PEM text or path"}}} (its CAs in {@code "chain"}). Returns the
+     * prepared file (keep it; nothing else is needed to finish) and what must be signed:
+     * {@code {"to_be_signed", "to_be_signed_digest", "digest_algorithm", "signature_algorithm", "field", …}}.
+     */
+    public static Prepared signPrepare(byte[] pdf, String optionsJson) throws KysoException {
+        PointerByReference infoOut = new PointerByReference();
+        // On failure the library sets both outputs to NULL: only the error is to be freed.
+        try (KysoBuffer prepared = call((out, err) -> KysoNative.INSTANCE.kyso_sign_prepare(pdf,
+                new KysoNative.SizeT(pdf == null ? 0 : pdf.length), optionsJson, out, infoOut, err));
+                KysoBuffer info = new KysoBuffer(infoOut.getValue())) {
+            return new Prepared(prepared.bytes(), info.text());
+        }
+    }
+
+    /**
+     * Two-step signing, second step: {@code signature} is the key's value over the prepared {@code to_be_signed}
+     * (binary, or base64 text); {@code optionsJson} {@code {"level": "B-T", "tsa": "http://…"}} or {@code "{}"}.
+     * A value that does not verify with the certificate over what was prepared throws code 5012; a prepared file
+     * changed since, 5011. Returns the signed file.
+     */
+    public static byte[] signFinish(byte[] prepared, byte[] signature, String optionsJson) throws KysoException {
+        try (KysoBuffer signed = call((out, err) -> KysoNative.INSTANCE.kyso_sign_finish(prepared,
+                new KysoNative.SizeT(prepared == null ? 0 : prepared.length), signature,
+                new KysoNative.SizeT(signature == null ? 0 : signature.length), optionsJson, out, err))) {
+            return signed.bytes();
+        }
+    }
+
+    /** The result of {@link #signPrepare}. */
+    public static final class Prepared {
+        private final byte[] pdf;
+        private final String infoJson;
+
+        Prepared(byte[] pdf, String infoJson) {
+            this.pdf = pdf;
+            this.infoJson = infoJson;
+        }
+
+        /** The prepared file. */
+        public byte[] pdf() {
+            return pdf.clone();
+        }
+
+        /** What must be signed, as JSON (base64 {@code to_be_signed}, its digest, the algorithms, the field). */
+        public String infoJson() {
+            return infoJson;
+        }
+    }
+
+    /**
      * Verify an edXML package (QCVN 102:2016), like {@code kyso edxml verify}: its header, its XML signature and
      * every attached PDF, with the options of {@link #verifyPdf}. Returns the {@code kyso.edxml/1} JSON whatever the
      * verdict.

@@ -44,6 +44,12 @@ public interface KysoNative extends Library {
     int kyso_verify_pdf(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference reportJsonOut,
             PointerByReference errorOut);
 
+    int kyso_sign_prepare(byte[] pdf, SizeT pdfLen, String optionsJson, PointerByReference preparedPdfOut,
+            PointerByReference infoJsonOut, PointerByReference errorOut);
+
+    int kyso_sign_finish(byte[] prepared, SizeT preparedLen, byte[] signature, SizeT signatureLen,
+            String optionsJson, PointerByReference signedPdfOut, PointerByReference errorOut);
+
     int kyso_verify_edxml(byte[] pkg, SizeT pkgLen, String optionsJson, PointerByReference reportJsonOut,
             PointerByReference errorOut);
 

@@ -232,6 +232,41 @@ public final class KysoTest {
         } catch (KysoException e) {
             check(e.code() / 1000 == 8, "verifyEdxml of a non-package -> code " + e.code());
         }
+        // Two-step signing: prepared with the certificate alone, signed by Java's own crypto (the key from
+        // ca-nhan.p12), finished, verified; a value over other data is refused with 5012.
+        Path pkiDir = Path.of(root).toAbsolutePath().getParent();
+        String certPem = Files.readString(pkiDir.resolve("ca-nhan.pem"));
+        Kyso.Prepared prep = Kyso.signPrepare(plain, "{\"signer\":{\"external\":{\"certificate\":" + json(certPem)
+                + "}},\"chain\":[" + json(chain) + "],\"reason\":\"Ký hai bước từ Java\"}");
+        java.util.regex.Matcher tbsMatch = java.util.regex.Pattern.compile("\"to_be_signed\":\"([^\"]+)\"")
+                .matcher(prep.infoJson());
+        check(tbsMatch.find() && prep.infoJson().contains("\"signature_algorithm\":\"rsa-pkcs1-sha256\""),
+                "signPrepare: what to sign, " + prep.infoJson().length() + " bytes of JSON");
+        byte[] tbs = java.util.Base64.getDecoder().decode(tbsMatch.group(1));
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        char[] password = System.getenv("KYSO_P12_PASSWORD").toCharArray();
+        try (java.io.InputStream in = Files.newInputStream(pkiDir.resolve("ca-nhan.p12"))) {
+            ks.load(in, password);
+        }
+        String alias = ks.aliases().nextElement();
+        java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+        rsa.initSign((java.security.PrivateKey) ks.getKey(alias, password));
+        rsa.update(tbs);
+        byte[] value = rsa.sign();
+        byte[] twoStep = Kyso.signFinish(prep.pdf(), value, "{}");
+        String twoStepReport = Kyso.verifyPdf(twoStep, "{\"trust\":[" + json(pem) + "],\"revocation\":\"off\"}");
+        check(twoStepReport.contains("\"verdict\":\"VALID\"") && twoStepReport.contains("Ký hai bước từ Java"),
+                "signFinish with a value made by java.security: VALID");
+        rsa.initSign((java.security.PrivateKey) ks.getKey(alias, password));
+        rsa.update("other data".getBytes(StandardCharsets.UTF_8));
+        byte[] wrong = rsa.sign();
+        try {
+            Kyso.signFinish(prep.pdf(), wrong, "{}");
+            check(false, "signFinish with a value over other data throws");
+        } catch (KysoException e) {
+            check(e.code() == 5012, "signFinish with a value over other data -> code " + e.code());
+        }
+
         KysoBuffer b = new KysoBuffer(null);
         b.close();
         b.close();
