@@ -233,12 +233,12 @@ pub enum TokenError {
     SignFailed(String),
     /// A remote signing service (Cloud Signature Consortium API) failed or refused; the
     /// message starts with the Vietnamese text for the clerk.
-    #[error("{} — {detail}", kind.vi())]
+    #[error("{} ({detail})", kind.vi())]
     Remote {
         /// What kind of failure.
         kind: crate::RemoteFailure,
-        /// The service's own `error` and `error_description`, or what went wrong (never a PIN,
-        /// OTP, SAD or token).
+        /// The technical detail: the service's own `error` and `error_description`, or what
+        /// went wrong (never a PIN, OTP, SAD or token).
         detail: String,
     },
 }

@@ -7,7 +7,6 @@ use kyso_token::{RemoteFailure, TokenError};
 #[non_exhaustive]
 pub enum CscError {
     /// The URL is refused by the client's policy (see [`super::check_service_url`]).
-    #[error("{}: {url}: {reason}", RemoteFailure::Unreachable.vi())]
     Url {
         /// The URL.
         url: String,
@@ -15,7 +14,6 @@ pub enum CscError {
         reason: &'static str,
     },
     /// The service could not be reached (connection refused, reset, timeout of one request).
-    #[error("{}: {url}: {message}", RemoteFailure::Unreachable.vi())]
     Unreachable {
         /// The URL.
         url: String,
@@ -23,8 +21,6 @@ pub enum CscError {
         message: String,
     },
     /// The service answered with an error (CSC `error` / `error_description`).
-    #[error("{} (HTTP {status}, {error}{}{})", kind.vi(),
-            if description.is_empty() { "" } else { ": " }, description)]
     Service {
         /// What kind of failure this is.
         kind: RemoteFailure,
@@ -36,19 +32,16 @@ pub enum CscError {
         description: String,
     },
     /// The user did not confirm within the time allowed.
-    #[error("{} ({seconds} s)", RemoteFailure::Timeout.vi())]
     Timeout {
         /// The time allowed.
         seconds: u64,
     },
     /// A returned signature does not verify with the credential's key over the hash sent.
-    #[error("{} (signature {index})", RemoteFailure::WrongSignature.vi())]
     WrongSignature {
         /// 0-based position in the batch.
         index: usize,
     },
     /// More signatures asked for than the credential allows in one authorization.
-    #[error("{} ({asked} > {allowed})", RemoteFailure::TooManySignatures.vi())]
     TooManySignatures {
         /// How many were asked for.
         asked: usize,
@@ -57,22 +50,49 @@ pub enum CscError {
     },
     /// The answer is not what the CSC API specifies (malformed JSON, missing field, bad
     /// base64 or certificate, wrong number of signatures, unsupported key or mode).
-    #[error("{}: {message}", RemoteFailure::Service.vi())]
     Protocol {
         /// What is wrong.
         message: String,
     },
-    /// A secret could not be read (missing environment variable); names the variable only.
-    #[error("cannot read {what}: {reason}")]
-    Secret {
-        /// What was being read (e.g. `PIN`).
-        what: &'static str,
-        /// Why.
-        reason: String,
-    },
+}
+
+impl std::fmt::Display for CscError {
+    /// The Vietnamese sentence for the clerk, then the technical detail in parentheses.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.kind().vi(), self.detail())
+    }
 }
 
 impl CscError {
+    /// The technical detail (the service's `error` and `error_description`, the URL…),
+    /// without the Vietnamese sentence.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Url { url, reason } => format!("{url}: {reason}"),
+            Self::Unreachable { url, message } => format!("{url}: {message}"),
+            Self::Service {
+                status,
+                error,
+                description,
+                ..
+            } if description.is_empty() => format!("HTTP {status}, {error}"),
+            Self::Service {
+                status,
+                error,
+                description,
+                ..
+            } => format!("HTTP {status}, {error}: {description}"),
+            Self::Timeout { seconds } => format!("no confirmation within {seconds} s"),
+            Self::WrongSignature { index } => {
+                format!("signature {index} does not verify with the certificate over the hash sent")
+            }
+            Self::TooManySignatures { asked, allowed } => format!(
+                "{asked} signatures asked for, the credential allows {allowed} per authorization"
+            ),
+            Self::Protocol { message } => message.clone(),
+        }
+    }
+
     /// The kind of failure, for callers that branch on it.
     pub fn kind(&self) -> RemoteFailure {
         match self {
@@ -81,7 +101,7 @@ impl CscError {
             Self::Timeout { .. } => RemoteFailure::Timeout,
             Self::WrongSignature { .. } => RemoteFailure::WrongSignature,
             Self::TooManySignatures { .. } => RemoteFailure::TooManySignatures,
-            Self::Protocol { .. } | Self::Secret { .. } => RemoteFailure::Service,
+            Self::Protocol { .. } => RemoteFailure::Service,
         }
     }
 
@@ -102,7 +122,7 @@ impl From<CscError> for TokenError {
         let kind = e.kind();
         TokenError::Remote {
             kind,
-            detail: e.to_string(),
+            detail: e.detail(),
         }
     }
 }
