@@ -56,7 +56,8 @@ fn parse<T: DeserializeOwned>(method: &str, body: &[u8]) -> Result<T, CscError> 
 
 /// Serialise a request that may hold a secret straight into a zeroized buffer.
 fn json(request: &impl serde::Serialize) -> Result<Zeroizing<Vec<u8>>, CscError> {
-    let mut out = Zeroizing::new(Vec::with_capacity(512));
+    // Room for a batch of hashes up front: a reallocation would leave a copy of the secrets behind.
+    let mut out = Zeroizing::new(Vec::with_capacity(16 * 1024));
     serde_json::to_writer(&mut *out, request)
         .map_err(|e| CscError::protocol(format!("cannot encode a request: {e}")))?;
     Ok(out)
@@ -219,7 +220,7 @@ impl CscClient {
             hashAlgorithmOID: v2.then_some(hash_algo),
             signAlgo: sign_algo,
             operationMode: v2.then_some(if asynchronous { "A" } else { "S" }),
-            validity_period: asynchronous.then(|| self.config.confirm_timeout.as_secs()),
+            validity_period: asynchronous.then_some(self.config.confirm_timeout.as_secs()),
         })?;
         let answer: wire::SignHashResponse = self.call("signatures/signHash", &body)?;
         let signatures = match (answer.signatures, answer.responseID) {
