@@ -21,6 +21,9 @@ Modes (flags):
   --decline            asynchronous signHash: the user declines at the N-th poll
   --wrong-hash         signatures are made over another hash than the one sent
   --multisign N        numSignatures allowed per authorization (default 10)
+  --advertise-multisign N   the multisign credentials/info states (default: --multisign), to
+                       check that the server's own refusal is typed too
+  --raw-ecdsa          ECDSA signatures as raw r || s (IEEE P1363), as some services send them
   --require-async      refuse synchronous signHash (like services where the user confirms on a phone)
 Every request is logged to stderr (method and path, never bodies: they hold PINs and SADs).
 The log of calls (method, numSignatures, hash count) is appended to --calls FILE if given.
@@ -65,7 +68,12 @@ def sign(key, digest, hash_alg):
         digest = h
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(hash_alg))
-    return key.sign(digest, ec.ECDSA(utils.Prehashed(hash_alg)))
+    der = key.sign(digest, ec.ECDSA(utils.Prehashed(hash_alg)))
+    if not ARGS.raw_ecdsa:
+        return der
+    r, s = utils.decode_dss_signature(der)
+    size = (key.curve.key_size + 7) // 8
+    return r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
 
 class Fail(Exception):
@@ -178,7 +186,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                       for c in certs],
                      "subjectDN": chain[0].subject.rfc4514_string(),
                      "issuerDN": chain[0].issuer.rfc4514_string()},
-            "authMode": "explicit", "SCAL": "2", "multisign": ARGS.multisign,
+            "authMode": "explicit", "SCAL": "2",
+            "multisign": ARGS.advertise_multisign or ARGS.multisign,
             "PIN": {"presence": "true", "format": "N"},
             "OTP": {"presence": "true" if ARGS.otp else "false", "type": "offline"},
         }
@@ -270,6 +279,8 @@ def main():
     p.add_argument("--decline", action="store_true")
     p.add_argument("--wrong-hash", action="store_true")
     p.add_argument("--multisign", type=int, default=10)
+    p.add_argument("--advertise-multisign", type=int)
+    p.add_argument("--raw-ecdsa", action="store_true")
     p.add_argument("--require-async", action="store_true")
     p.add_argument("--calls")
     ARGS = p.parse_args()

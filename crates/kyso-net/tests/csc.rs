@@ -229,3 +229,33 @@ fn secrets_stay_out_of_debug_output() {
         "{text}"
     );
 }
+
+#[test]
+fn the_services_own_refusal_of_too_many_signatures_is_typed() {
+    let Some(server) = CscServer::start(&["--multisign", "1", "--advertise-multisign", "5"]) else {
+        return;
+    };
+    let signer = CscSigner::open(config(server.url("v2")), "ca-nhan").unwrap();
+    assert_eq!(
+        kind(signer.sign_messages(&[b"1", b"2"])),
+        RemoteFailure::TooManySignatures
+    );
+}
+
+#[test]
+fn raw_ecdsa_signatures_are_converted_to_der_and_checked() {
+    let Some(server) = CscServer::start(&["--raw-ecdsa"]) else {
+        return;
+    };
+    let signer = CscSigner::open(config(server.url("v2")), "ec-p256").unwrap();
+    let sig = signer.sign(b"message").unwrap();
+    assert_eq!(sig[0], 0x30, "converted to a DER Ecdsa-Sig-Value");
+    let Some(bad) = CscServer::start(&["--raw-ecdsa", "--wrong-hash"]) else {
+        return;
+    };
+    let signer = CscSigner::open(config(bad.url("v2")), "ec-p256").unwrap();
+    assert!(matches!(
+        signer.sign_messages(&[b"message"]),
+        Err(CscError::WrongSignature { index: 0 })
+    ));
+}

@@ -131,3 +131,41 @@ impl Credential {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The variant field forms parse (`multiSign` as a string, `SCAL` as a number, `presence`
+    /// as a boolean or a string); a disabled key, a missing or undecodable certificate are
+    /// protocol errors, never a panic.
+    #[test]
+    fn malformed_credential_info_is_a_protocol_error() {
+        let parse = |json: &str| {
+            let info: CredentialInfoResponse = serde_json::from_str(json).unwrap();
+            Credential::from_info("c", info)
+        };
+        let bad_cert = r#"{"cert": {"certificates": ["MAA="]}, "multiSign": "3", "SCAL": 2,
+                            "PIN": {"presence": true}, "OTP": {"presence": "false"}}"#;
+        assert!(matches!(parse(bad_cert), Err(CscError::Protocol { .. })));
+        let none = r#"{"cert": {"certificates": []}}"#;
+        assert!(matches!(parse(none), Err(CscError::Protocol { .. })));
+        let disabled = r#"{"key": {"status": "disabled"}, "cert": {"certificates": []}}"#;
+        let err = parse(disabled).unwrap_err().to_string();
+        assert!(err.contains("disabled"), "{err}");
+        let not_base64 = r#"{"cert": {"certificates": ["***"]}}"#;
+        assert!(matches!(parse(not_base64), Err(CscError::Protocol { .. })));
+    }
+
+    #[test]
+    fn list_answers_accept_the_id_spellings() {
+        for json in [
+            r#"{"credentialIDs": ["a", "b"]}"#,
+            r#"{"credentialIds": ["a", "b"]}"#,
+        ] {
+            let list: super::super::wire::ListResponse = serde_json::from_str(json).unwrap();
+            assert_eq!(list.credentialIDs, ["a", "b"]);
+        }
+    }
+}
