@@ -369,14 +369,17 @@ pub fn sign(args: SignArgs) -> Result<(), Error> {
     if args.inputs.len() > 1 {
         return sign_batch(&args, &outputs, &options, workflow.as_ref(), &plan);
     }
+    let (Some(input), Some(output)) = (args.inputs.first(), outputs.first()) else {
+        return Err(Error::Options("no PDF to sign".into()));
+    };
     let signer = open_signer(&args.signer)?;
     sign_and_write(
-        &args.inputs[0],
+        input,
         signer.as_ref(),
         &options,
         workflow.as_ref(),
         &plan,
-        &outputs[0],
+        output,
         args.json,
     )?;
     Ok(())

@@ -159,7 +159,7 @@ pub enum SignerConfig {
     P12(P12Config),
     /// A remote signing service (Cloud Signature Consortium API; feature `net`): see
     /// [`crate::remote`].
-    Csc(CscSignerConfig),
+    Csc(Box<CscSignerConfig>),
 }
 
 /// A credential of a remote signing service (CSC API v1.0.4 or v2). Each secret is given
