@@ -158,7 +158,7 @@ pub enum SignerConfig {
     /// A PKCS#12 file.
     P12(P12Config),
     /// A remote signing service (Cloud Signature Consortium API; feature `net`): see
-    /// [`crate::remote`].
+    /// `kyso::remote`.
     Csc(Box<CscSignerConfig>),
 }
 
