@@ -7,7 +7,10 @@
 #      accept the file;
 #   2. a batch of documents under one credentials/authorize (numSignatures = 3), judged the same;
 #   3. refusals: a server signing another hash than the one sent, a wrong PIN, an expired token
-#      and a stopped server each fail with the clerk's message and write no file.
+#      and a stopped server each fail with the clerk's message and write no file;
+#   4. HTTPS (kyso-cli built with its csc-tls feature): a loopback TLS server whose certificate
+#      comes from a throw-away CA: signing works with --csc-ca, fails (UnknownIssuer) without it;
+#      the plain build refuses https:// URLs.
 # Needs tests/work (bash tests/run.sh builds it) and tests/.venv (pyHanko, cryptography).
 # Prints "N passed, M failed"; exits 1 on failure.
 set -euo pipefail
@@ -58,10 +61,11 @@ start_server wronghash --wrong-hash
 start_server expired --expired-token
 echo "csc: CSC servers on $URL_main, $URL_wronghash, $URL_expired"
 
-csc_sign() { # csc_sign URL CREDENTIAL MODE ARGS... (MODE: sync, v1 or async)
+csc_sign() { # csc_sign URL CREDENTIAL MODE ARGS... (MODE: sync, v1, async; none: URL as given)
   local url=$1 cred=$2 mode=$3; shift 3
   local extra=()
   case $mode in
+    none) ;;
     sync) url=$url/v2 ;;
     v1) url=$url/v1; extra=(--csc-api v1) ;;
     async) url=$url/v2; extra=(--csc-async --csc-poll-ms 100) ;;
@@ -142,6 +146,28 @@ refused "expired token" "hết hạn" "$TMP/x3.pdf" \
 stop_servers; PIDS=()
 refused "server down" "Không kết nối được" "$TMP/x4.pdf" \
   csc_sign "$URL_main" ca-nhan sync "$IN" -o "$TMP/x4.pdf"
+
+echo "== 4. HTTPS"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/tls-ca.key" -out "$TMP/tls-ca.pem" -days 2 \
+  -subj "/CN=kyso test TLS CA" -addext "basicConstraints=critical,CA:TRUE" \
+  -addext "keyUsage=critical,keyCertSign,cRLSign" 2> /dev/null
+openssl req -newkey rsa:2048 -nodes -keyout "$TMP/tls.key" -out "$TMP/tls.csr" -subj "/CN=127.0.0.1" 2> /dev/null
+printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' > "$TMP/tls.ext"
+openssl x509 -req -in "$TMP/tls.csr" -CA "$TMP/tls-ca.pem" -CAkey "$TMP/tls-ca.key" -CAcreateserial \
+  -days 2 -extfile "$TMP/tls.ext" -out "$TMP/tls.pem" 2> /dev/null
+start_server tls --tls-cert "$TMP/tls.pem" --tls-key "$TMP/tls.key"
+HTTPS=${URL_tls/http:/https:}/v2
+refused "the plain build refuses https://" "csc-tls" "$TMP/t0.pdf" \
+  csc_sign "$HTTPS" ca-nhan none "$IN" -o "$TMP/t0.pdf"
+cargo build -q -p kyso-cli --features csc-tls
+cp "$KYSO" "$TMP/kyso-tls"
+cargo build -q -p kyso-cli # the plain binary back, for the suites after this one
+KYSO=$TMP/kyso-tls
+run "https with the service's CA signs" csc_sign "$HTTPS" ca-nhan none "$IN" -o "$TMP/tls.pdf" \
+  --csc-ca "$TMP/tls-ca.pem"
+judges "$TMP/tls.pdf"
+refused "https without the service's CA is refused" "UnknownIssuer" "$TMP/t1.pdf" \
+  csc_sign "$HTTPS" ca-nhan none "$IN" -o "$TMP/t1.pdf"
 
 echo "csc: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

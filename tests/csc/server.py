@@ -24,6 +24,7 @@ Modes (flags):
   --advertise-multisign N   the multisign credentials/info states (default: --multisign), to
                        check that the server's own refusal is typed too
   --raw-ecdsa          ECDSA signatures as raw r || s (IEEE P1363), as some services send them
+  --tls-cert/--tls-key serve HTTPS with this certificate chain and key (PEM)
   --require-async      refuse synchronous signHash (like services where the user confirms on a phone)
 Every request is logged to stderr (method and path, never bodies: they hold PINs and SADs).
 The log of calls (method, numSignatures, hash count) is appended to --calls FILE if given.
@@ -282,10 +283,17 @@ def main():
     p.add_argument("--advertise-multisign", type=int)
     p.add_argument("--raw-ecdsa", action="store_true")
     p.add_argument("--require-async", action="store_true")
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     p.add_argument("--calls")
     ARGS = p.parse_args()
     load_credentials(ARGS.pki, ARGS.credentials.split(","))
     server = Server(("127.0.0.1", ARGS.port), Handler)
+    if ARGS.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     port = server.server_address[1]
     if ARGS.port_file:
         with open(ARGS.port_file + ".tmp", "w") as f:

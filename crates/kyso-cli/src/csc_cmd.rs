@@ -19,8 +19,8 @@ pub enum CscApiArg {
 #[derive(Args)]
 pub struct CscArgs {
     /// Ký từ xa — base URI of a Cloud Signature Consortium API service (VNPT SmartCA, Viettel
-    /// MySign, …), e.g. http://127.0.0.1:8443/csc/v2. Plain http:// only to 127.0.0.1 (this
-    /// build has no TLS).
+    /// MySign, …), e.g. https://…/csc/v2 (builds with the csc-tls feature) or
+    /// http://127.0.0.1:8443/csc/v2 (plain http:// only to 127.0.0.1).
     #[arg(long, value_name = "URL")]
     pub csc: Option<String>,
     /// The credential (key and certificate) to sign with; `kyso csc list` shows them.
@@ -53,6 +53,10 @@ pub struct CscArgs {
     /// Pause between two polls in asynchronous mode, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub csc_poll_ms: u64,
+    /// Check the https:// service's certificate against these CA certificates (PEM or DER)
+    /// instead of the built-in Mozilla roots.
+    #[arg(long, value_name = "FILE")]
+    pub csc_ca: Vec<std::path::PathBuf>,
 }
 
 fn secret(var: &str) -> Result<kyso::token::Zeroizing<String>, Error> {
@@ -89,6 +93,14 @@ impl CscArgs {
         config.asynchronous = self.csc_async;
         config.confirm_timeout = Duration::from_secs(self.csc_timeout);
         config.poll_interval = Duration::from_millis(self.csc_poll_ms);
+        for file in &self.csc_ca {
+            for cert in kyso::token::load_certificates(file)? {
+                use der::Encode;
+                config
+                    .tls_roots
+                    .push(cert.to_der().map_err(|e| Error::Options(e.to_string()))?);
+            }
+        }
         Ok(config)
     }
 

@@ -66,7 +66,12 @@ fn json(request: &impl serde::Serialize) -> Result<Zeroizing<Vec<u8>>, CscError>
 impl CscClient {
     /// Check the URL and get the access token (client credentials are exchanged now).
     pub fn connect(config: CscConfig) -> Result<Self, CscError> {
-        let transport = Transport::new(&config.url, config.request_timeout, config.max_bytes)?;
+        let transport = Transport::new(
+            &config.url,
+            config.request_timeout,
+            config.max_bytes,
+            &config.tls_roots,
+        )?;
         let mut client = Self {
             transport,
             config,

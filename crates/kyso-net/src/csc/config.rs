@@ -71,6 +71,9 @@ pub struct CscConfig {
     pub max_bytes: u64,
     /// The `description` sent with `credentials/authorize` (shown to the user by some apps).
     pub description: String,
+    /// Certificates (DER) that `https://` servers are checked against instead of Mozilla's
+    /// roots (a private deployment, tests); used with the `tls` feature only.
+    pub tls_roots: Vec<Vec<u8>>,
 }
 
 impl CscConfig {
@@ -89,6 +92,7 @@ impl CscConfig {
             request_timeout: Duration::from_secs(30),
             max_bytes: 1024 * 1024,
             description: "kyso: ký văn bản PDF".into(),
+            tls_roots: Vec::new(),
         }
     }
 }
@@ -106,6 +110,7 @@ impl std::fmt::Debug for CscConfig {
             .field("poll_interval", &self.poll_interval)
             .field("request_timeout", &self.request_timeout)
             .field("max_bytes", &self.max_bytes)
+            .field("tls_roots", &self.tls_roots.len())
             .finish()
     }
 }

@@ -16,11 +16,10 @@
 //!   redacted from `Debug`, and never appear in errors.
 //! - Answers are capped ([`CscConfig::max_bytes`]), every request has a timeout, the whole
 //!   asynchronous wait has [`CscConfig::confirm_timeout`].
-//! - Transport: plain `http://` to the loopback interface only ([`check_service_url`]). Real
-//!   services are `https://`, which needs a TLS stack that this build of kyso-net does not
-//!   include (ureq without its `rustls` feature); such URLs are refused with a typed error
-//!   rather than sent in the clear. Until TLS is added, reach a service through a local TLS
-//!   gateway on 127.0.0.1.
+//! - Transport ([`check_service_url`]): `https://` with this crate's `tls` feature (ureq's
+//!   rustls; the server checked against Mozilla's roots or [`CscConfig::tls_roots`]); plain
+//!   `http://` to the loopback interface only. Without the feature `https://` URLs are
+//!   refused with a typed error rather than sent in the clear.
 //!
 //! # Vietnamese services
 //!

@@ -7,13 +7,13 @@ use zeroize::Zeroizing;
 
 use super::error::{CscError, classify};
 
-/// Accept `http://` URLs whose host is the loopback interface only.
+/// Accept `https://` URLs (with the `tls` feature), and `http://` URLs whose host is the
+/// loopback interface.
 ///
 /// A CSC request carries an access token, and `credentials/authorize` a PIN or OTP: over
 /// plain HTTP they may only go to this machine (tests, a local gateway that adds TLS). Real
-/// services are `https://`, which needs a TLS stack this build does not include (ureq is
-/// built without one, see the workspace `Cargo.toml`): such URLs are refused with a clear
-/// error instead of being sent in the clear.
+/// services are `https://`, which needs this crate's `tls` feature (ureq with rustls); without
+/// it such URLs are refused with a clear error instead of being sent in the clear.
 pub fn check_service_url(url: &str) -> Result<(), CscError> {
     let refuse = |reason| {
         Err(CscError::Url {
@@ -25,14 +25,20 @@ pub fn check_service_url(url: &str) -> Result<(), CscError> {
         return refuse("the URL may not contain spaces, user names or a query");
     }
     let lower = url.to_ascii_lowercase();
-    if lower.starts_with("https://") {
-        return refuse(
-            "https:// needs TLS, which this build of kyso does not include; \
-             use a local TLS gateway on 127.0.0.1",
-        );
+    if let Some(rest) = lower.strip_prefix("https://") {
+        if !cfg!(feature = "tls") {
+            return refuse(
+                "https:// needs TLS, which this build of kyso does not include (feature csc-tls); \
+                 use a local TLS gateway on 127.0.0.1",
+            );
+        }
+        if rest.split('/').next().unwrap_or_default().is_empty() {
+            return refuse("the URL has no host");
+        }
+        return Ok(());
     }
     let Some(rest) = lower.strip_prefix("http://") else {
-        return refuse("only http:// to 127.0.0.1 (or https:// with TLS) is supported");
+        return refuse("only https://, or http:// to 127.0.0.1, is supported");
     };
     let authority = rest.split('/').next().unwrap_or_default();
     let host = if let Some(v6) = authority.strip_prefix('[') {
@@ -51,6 +57,38 @@ pub fn check_service_url(url: &str) -> Result<(), CscError> {
     }
 }
 
+/// The CSC client's agent: the crate's settings (timeouts, statuses as values, no redirects, no
+/// proxy from the environment) and, with the `tls` feature, the roots `https://` is checked
+/// against: `tls_roots` (DER) when given, else Mozilla's.
+fn agent(timeout: Duration, tls_roots: &[Vec<u8>]) -> ureq::Agent {
+    #[allow(unused_mut)]
+    let mut builder = ureq::Agent::config_builder()
+        .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .proxy(None)
+        .user_agent("kyso");
+    #[cfg(feature = "tls")]
+    {
+        use ureq::tls::{Certificate, RootCerts, TlsConfig};
+        let roots = if tls_roots.is_empty() {
+            RootCerts::WebPki
+        } else {
+            let certs: Vec<Certificate<'static>> = tls_roots
+                .iter()
+                .map(|der| Certificate::from_der(der).to_owned())
+                .collect();
+            RootCerts::new_with_certs(&certs)
+        };
+        builder = builder.tls_config(TlsConfig::builder().root_certs(roots).build());
+    }
+    #[cfg(not(feature = "tls"))]
+    let _ = tls_roots;
+    builder.build().into()
+}
+
 /// One CSC service: its base URI, an agent, the size cap of answers.
 #[derive(Debug)]
 pub(crate) struct Transport {
@@ -60,10 +98,15 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub(crate) fn new(base: &str, timeout: Duration, max_bytes: u64) -> Result<Self, CscError> {
+    pub(crate) fn new(
+        base: &str,
+        timeout: Duration,
+        max_bytes: u64,
+        tls_roots: &[Vec<u8>],
+    ) -> Result<Self, CscError> {
         check_service_url(base)?;
         Ok(Self {
-            agent: crate::agent(timeout.min(Duration::from_secs(10)), timeout),
+            agent: agent(timeout, tls_roots),
             base: base.trim_end_matches('/').to_owned(),
             max_bytes,
         })
@@ -199,10 +242,15 @@ mod tests {
         ] {
             assert!(check_service_url(ok).is_ok(), "{ok}");
         }
+        assert_eq!(
+            check_service_url("https://example.invalid/csc/v1").is_ok(),
+            cfg!(feature = "tls"),
+            "https needs the tls feature"
+        );
         for bad in [
             "http://10.0.0.1/csc/v1",
             "http://example.invalid/csc/v1",
-            "https://example.invalid/csc/v1",
+            "https:///csc/v1",
             "http://127.0.0.1.example.invalid/x",
             "http://user@127.0.0.1/x",
             "ftp://127.0.0.1/x",
