@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod cert;
+mod csc_cmd;
 mod edxml_cmd;
 mod human;
 mod inbox;
@@ -66,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Ký số từ xa (Cloud Signature Consortium API) — remote signing services.
+    Csc {
+        #[command(subcommand)]
+        command: CscCommand,
+    },
     /// Chạy thử trên PKI mẫu dựng sẵn — run on a built-in demo PKI and software key.
     Demo {
         /// Where to write the demo files.
@@ -100,6 +106,13 @@ enum TokenCommand {
     /// Chuẩn bị gia hạn: cặp khóa mới và yêu cầu chứng thư cùng chủ thể — prepare a renewal: a
     /// new key pair on the token and a request with the current certificate's subject.
     RenewRequest(token_cmd::RenewArgs),
+}
+
+#[derive(Subcommand)]
+enum CscCommand {
+    /// Liệt kê chứng thư số trên dịch vụ ký từ xa — list the credentials of a CSC service with
+    /// their certificate's subject, issuer and validity.
+    List(csc_cmd::CscListArgs),
 }
 
 #[derive(Subcommand)]
@@ -159,6 +172,9 @@ fn main() -> ExitCode {
         Command::Token {
             command: TokenCommand::RenewRequest(args),
         } => token_cmd::renew_request(args).map(|()| ExitCode::SUCCESS),
+        Command::Csc {
+            command: CscCommand::List(args),
+        } => csc_cmd::list(args).map(|()| ExitCode::SUCCESS),
         Command::Demo { out } => demo(&out),
     };
     match result {

@@ -18,16 +18,16 @@ use crate::ltv_cmd;
 #[derive(Args)]
 pub struct SignerArgs {
     /// PKCS#12 file with the key and certificates.
-    #[arg(long, conflicts_with = "pkcs11_module")]
+    #[arg(long, conflicts_with_all = ["pkcs11_module", "csc"])]
     p12: Option<PathBuf>,
     /// Environment variable holding the PKCS#12 password.
     #[arg(long, requires = "p12")]
     password_env: Option<String>,
     /// PKCS#8 private key file (with --cert).
-    #[arg(long, conflicts_with_all = ["p12", "pkcs11_module"])]
+    #[arg(long, conflicts_with_all = ["p12", "pkcs11_module", "csc"])]
     key: Option<PathBuf>,
     /// PKCS#11 module of the token.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csc")]
     pkcs11_module: Option<PathBuf>,
     /// Token label.
     #[arg(long, requires = "pkcs11_module")]
@@ -44,6 +44,8 @@ pub struct SignerArgs {
     /// Issuing CA certificates to embed.
     #[arg(long)]
     chain: Vec<PathBuf>,
+    #[command(flatten)]
+    pub csc: crate::csc_cmd::CscArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -56,11 +58,21 @@ pub enum SubFilterArg {
 
 #[derive(Args)]
 pub struct SignArgs {
-    /// The PDF to sign.
-    input: PathBuf,
+    /// The PDF to sign; with --csc, several PDFs signed with one authorization (one PIN/OTP,
+    /// one confirmation), written into --out-dir.
+    #[arg(required = true, num_args = 1..)]
+    inputs: Vec<PathBuf>,
     /// Where to write the signed PDF (may be the input: it is replaced atomically).
-    #[arg(short, long)]
-    output: PathBuf,
+    #[arg(
+        short,
+        long,
+        required_unless_present = "out_dir",
+        conflicts_with = "out_dir"
+    )]
+    output: Option<PathBuf>,
+    /// Directory for the signed PDFs (each keeps its file name).
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
     #[command(flatten)]
     pub signer: SignerArgs,
     /// /SubFilter of the signature.
@@ -233,9 +245,11 @@ pub fn open_signer(args: &SignerArgs) -> Result<Box<dyn Signer>, Error> {
                 options.certificate = kyso::token::load_certificates(cert)?.into_iter().next();
             }
             Box::new(session.signer(options)?)
+        } else if args.csc.csc.is_some() {
+            Box::new(args.csc.open()?)
         } else {
             return Err(Error::Options(
-                "choose a key: --p12, --key or --pkcs11-module".into(),
+                "choose a key: --p12, --key, --pkcs11-module or --csc".into(),
             ));
         };
     Ok(signer)
@@ -287,7 +301,19 @@ pub fn sign_and_write(
         &plan.ltv,
         plan.stamper.as_ref(),
     )?;
-    if let Some(summary) = &summary {
+    report_signed(&signed, summary.as_ref(), plan, output, json);
+    Ok(signed)
+}
+
+/// Tell what signing `output` did on stderr, and with `json` as one JSON object on stdout.
+fn report_signed(
+    signed: &kyso::sign_file::SignedFile,
+    summary: Option<&kyso::ltv::LtvSummary>,
+    plan: &LevelPlan,
+    output: &Path,
+    json: bool,
+) {
+    if let Some(summary) = summary {
         ltv_cmd::report(summary, plan.level, output);
     }
     for w in &signed.warnings {
@@ -314,7 +340,6 @@ pub fn sign_and_write(
             .to_string(),
         );
     }
-    Ok(signed)
 }
 
 /// `kyso sign`.
@@ -322,13 +347,16 @@ pub fn sign(args: SignArgs) -> Result<(), Error> {
     // What can fail without the key is read before the token asks for a PIN.
     let plan = LevelPlan::new(args.level, &args.ltv)?;
     let workflow = args.profile_request()?.map(|r| r.workflow()).transpose()?;
-    // The input is opened only once the key is: a missing file is still reported first.
-    if let Err(e) = std::fs::metadata(&args.input) {
-        return Err(kyso::Error::Io {
-            path: args.input.clone(),
-            source: e,
-        });
+    // The inputs are opened only once the key is: a missing file is still reported first.
+    for input in &args.inputs {
+        if let Err(e) = std::fs::metadata(input) {
+            return Err(kyso::Error::Io {
+                path: input.clone(),
+                source: e,
+            });
+        }
     }
+    let outputs = outputs(&args)?;
     let mut options = PadesOptions::new(kyso::signing_time_now());
     options.sub_filter = match args.sub_filter {
         SubFilterArg::Cades => SubFilter::CadesDetached,
@@ -338,15 +366,92 @@ pub fn sign(args: SignArgs) -> Result<(), Error> {
     options.reason = args.reason.clone();
     options.location = args.location.clone();
     options.certification = args.certify;
+    if args.inputs.len() > 1 {
+        return sign_batch(&args, &outputs, &options, workflow.as_ref(), &plan);
+    }
+    let (Some(input), Some(output)) = (args.inputs.first(), outputs.first()) else {
+        return Err(Error::Options("no PDF to sign".into()));
+    };
     let signer = open_signer(&args.signer)?;
     sign_and_write(
-        &args.input,
+        input,
         signer.as_ref(),
         &options,
         workflow.as_ref(),
         &plan,
-        &args.output,
+        output,
         args.json,
     )?;
+    Ok(())
+}
+
+/// Where each input's signed copy goes: `-o`, or the input's name in `--out-dir`.
+fn outputs(args: &SignArgs) -> Result<Vec<PathBuf>, Error> {
+    if let Some(output) = &args.output {
+        if args.inputs.len() > 1 {
+            return Err(Error::Options(
+                "several inputs are written into --out-dir DIR, not -o".into(),
+            ));
+        }
+        return Ok(vec![output.clone()]);
+    }
+    let dir = args
+        .out_dir
+        .as_deref()
+        .ok_or_else(|| Error::Options("-o OUT or --out-dir DIR is required".into()))?;
+    let mut out: Vec<PathBuf> = Vec::new();
+    for input in &args.inputs {
+        let name = input
+            .file_name()
+            .ok_or_else(|| Error::Options(format!("{} is not a file", input.display())))?;
+        let path = dir.join(name);
+        if out.contains(&path) {
+            return Err(Error::Options(format!(
+                "two inputs would both be written to {}",
+                path.display()
+            )));
+        }
+        out.push(path);
+    }
+    Ok(out)
+}
+
+/// Several documents, one remote authorization (`--csc` only: a token or key file signs each
+/// document without asking again anyway).
+fn sign_batch(
+    args: &SignArgs,
+    outputs: &[PathBuf],
+    options: &PadesOptions,
+    workflow: Option<&Workflow>,
+    plan: &LevelPlan,
+) -> Result<(), Error> {
+    if args.signer.csc.csc.is_none() {
+        return Err(Error::Options(
+            "several inputs are signed with one authorization of a remote service: use --csc"
+                .into(),
+        ));
+    }
+    let signer = args.signer.csc.open()?;
+    let documents: Vec<kyso::remote::BatchDocument> = args
+        .inputs
+        .iter()
+        .zip(outputs)
+        .map(|(input, output)| kyso::remote::BatchDocument {
+            input: input.clone(),
+            output: output.clone(),
+        })
+        .collect();
+    let done = kyso::remote::sign_files_one_authorization(
+        &signer,
+        &documents,
+        options,
+        workflow,
+        plan.level,
+        &plan.ltv,
+        plan.stamper.as_ref(),
+    )?;
+    for ((signed, summary), output) in done.iter().zip(outputs) {
+        report_signed(signed, summary.as_ref(), plan, output, args.json);
+    }
     Ok(())
 }

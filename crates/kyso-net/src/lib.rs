@@ -8,6 +8,9 @@
 //! [`TsaClient`] (module [`tsp`]) implements [`kyso_policy::timestamp::TimeStamper`]: an RFC 3161 client over
 //! HTTP (`application/timestamp-query`) that checks every response before returning the token.
 //!
+//! [`csc::CscSigner`] (module [`csc`]) signs through a remote signing service speaking the Cloud
+//! Signature Consortium API, and checks every signature it returns.
+//!
 //! Limits: plain `http://` only (CRL, OCSP and AIA URLs are http by RFC 5280 §4.2.1.13 and
 //! RFC 6960; their content is signed), exactly the URL given (no redirects, no proxy from the
 //! environment), a connect and an overall timeout, and a size cap on every response body.
@@ -19,6 +22,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod csc;
 pub mod tsp;
 
 use std::time::Duration;

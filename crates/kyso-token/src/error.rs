@@ -231,6 +231,16 @@ pub enum TokenError {
     /// The key refused to sign.
     #[error("signing failed: {0}")]
     SignFailed(String),
+    /// A remote signing service (Cloud Signature Consortium API) failed or refused; the
+    /// message starts with the Vietnamese text for the clerk.
+    #[error("{} ({detail})", kind.vi())]
+    Remote {
+        /// What kind of failure.
+        kind: crate::RemoteFailure,
+        /// The technical detail: the service's own `error` and `error_description`, or what
+        /// went wrong (never a PIN, OTP, SAD or token).
+        detail: String,
+    },
 }
 
 impl TokenError {
@@ -268,6 +278,7 @@ impl TokenError {
             Self::InvalidArgument { .. } => 4071,
             Self::Der(_) => 4090,
             Self::SignFailed(_) => 4099,
+            Self::Remote { kind, .. } => kind.code(),
         }
     }
 

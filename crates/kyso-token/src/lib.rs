@@ -13,6 +13,7 @@ mod certs;
 mod error;
 mod keys;
 mod pin;
+mod remote;
 #[cfg(feature = "pkcs11")]
 mod rv;
 mod signer;
@@ -26,6 +27,7 @@ pub mod software;
 pub use certs::{is_ca, is_self_issued, issuing_chain, load_certificates, parse_certificates};
 pub use error::{PinState, Pkcs11Failure, TokenError};
 pub use pin::{PinCallback, PinSource};
+pub use remote::RemoteFailure;
 pub use signer::{DigestAlgorithm, KeyType, SignatureScheme, Signer};
 pub use zeroize::Zeroizing;
 

@@ -11,6 +11,7 @@
 //! - **Long-term validation**: [`ltv`], [`LtvConfig`] / [`ltv_add_json`].
 //! - **Certificates**: [`certificates`] (inspect, verify for document signing), [`inventory`]
 //!   (tokens and expiry report), [`time`] (the date forms clerks read).
+//! - **Remote signing** (CSC API: VNPT SmartCA, Viettel MySign): [`remote`] (feature `net`).
 //! - [`inspect`] (a PDF's signatures without verdicts), [`demo`] (the built-in demo PKI),
 //!   [`files`] (atomic writes).
 //!
@@ -48,6 +49,8 @@ pub mod ltv;
 pub mod ltv_config;
 pub mod options;
 pub mod refusal;
+#[cfg(feature = "net")]
+pub mod remote;
 pub mod report;
 pub mod sign_config;
 pub mod sign_file;

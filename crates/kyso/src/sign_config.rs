@@ -2,7 +2,10 @@
 //! ```json
 //! {"signer": {"pkcs11": {"module": "/usr/lib/softhsm/libsofthsm2.so", "token": "…",
 //!                        "key_label": "…", "pin": "…"}}
-//!          | {"p12": {"path": "/path/to/key.p12", "password": "…"}},
+//!          | {"p12": {"path": "/path/to/key.p12", "password": "…"}}
+//!          | {"csc": {"url": "http://127.0.0.1:8443/csc/v2", "credential": "…", "api": "v2",
+//!                     "token_env": "…", "pin_env": "…", "otp_env": "…", "async": true,
+//!                     "timeout_seconds": 120}},
 //!  "level": "B-B" | "B-T" | "B-LT" | "B-LTA", "tsa": "http://…", "online": false,
 //!  "profile": "invisible" | "approval" | "issuance" | "attachment" | "copy" | "appendix"
 //!             | "income" | "comment",
@@ -154,6 +157,9 @@ pub enum SignerConfig {
     Pkcs11(Pkcs11Config),
     /// A PKCS#12 file.
     P12(P12Config),
+    /// A remote signing service (Cloud Signature Consortium API; feature `net`): see
+    /// `kyso::remote`.
+    Csc(Box<CscSignerConfig>),
     /// A key elsewhere (two-step signing, [`crate::two_step`]): only its certificate is here.
     External(ExternalConfig),
 }
@@ -164,6 +170,145 @@ pub enum SignerConfig {
 pub struct ExternalConfig {
     /// The signer's certificate: PEM text, or a file (PEM or DER).
     pub certificate: String,
+}
+
+/// A credential of a remote signing service (CSC API v1.0.4 or v2). Each secret is given
+/// directly or as the name of an environment variable (`…_env`), not both.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CscSignerConfig {
+    /// Base URI of the API, e.g. `http://127.0.0.1:8443/csc/v2`.
+    pub url: String,
+    /// `credentialID`.
+    pub credential: String,
+    /// `v1` or `v2` (the default).
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Bearer access token.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// Environment variable holding the access token.
+    #[serde(default)]
+    pub token_env: Option<String>,
+    /// OAuth2 client ID (client credentials, instead of a token).
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// OAuth2 client secret.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Environment variable holding the OAuth2 client secret.
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+    /// PIN for `credentials/authorize`.
+    #[serde(default)]
+    pub pin: Option<String>,
+    /// Environment variable holding the PIN.
+    #[serde(default)]
+    pub pin_env: Option<String>,
+    /// One-time password for `credentials/authorize`.
+    #[serde(default)]
+    pub otp: Option<String>,
+    /// Environment variable holding the OTP.
+    #[serde(default)]
+    pub otp_env: Option<String>,
+    /// Asynchronous signing (v2): the user confirms on their phone while kyso polls.
+    #[serde(default, rename = "async")]
+    pub asynchronous: bool,
+    /// Seconds to wait for the confirmation (120 by default).
+    #[serde(default)]
+    pub timeout_seconds: Option<u64>,
+    /// Milliseconds between polls (2000 by default).
+    #[serde(default)]
+    pub poll_ms: Option<u64>,
+}
+
+impl fmt::Debug for CscSignerConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "<hidden>");
+        f.debug_struct("CscSignerConfig")
+            .field("url", &self.url)
+            .field("credential", &self.credential)
+            .field("api", &self.api)
+            .field("token", &hidden(&self.token))
+            .field("token_env", &self.token_env)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &hidden(&self.client_secret))
+            .field("client_secret_env", &self.client_secret_env)
+            .field("pin", &hidden(&self.pin))
+            .field("pin_env", &self.pin_env)
+            .field("otp", &hidden(&self.otp))
+            .field("otp_env", &self.otp_env)
+            .field("async", &self.asynchronous)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for CscSignerConfig {
+    fn drop(&mut self) {
+        self.token.zeroize();
+        self.client_secret.zeroize();
+        self.pin.zeroize();
+        self.otp.zeroize();
+    }
+}
+
+#[cfg(feature = "net")]
+impl CscSignerConfig {
+    /// The client configuration (secrets read now).
+    pub fn config(&self) -> Result<crate::remote::CscConfig, SignConfigError> {
+        use crate::remote::{CscApi, CscAuth, CscConfig};
+        let mut config = CscConfig::new(self.url.clone());
+        config.api = match self.api.as_deref() {
+            None | Some("v2") => CscApi::V2,
+            Some("v1") => CscApi::V1,
+            Some(other) => {
+                return Err(SignConfigError::Unsupported {
+                    option: "signer.csc.api",
+                    value: other.into(),
+                    supported: "\"v1\" or \"v2\"",
+                });
+            }
+        };
+        let token = secret(&self.token, &self.token_env, "token")?;
+        config.auth = match (token, &self.client_id) {
+            (Some(_), Some(_)) => {
+                return Err(SignConfigError::Invalid(
+                    "signer.csc: give a token or client credentials, not both".into(),
+                ));
+            }
+            (Some(t), None) => CscAuth::Bearer(t),
+            (None, Some(id)) => CscAuth::ClientCredentials {
+                client_id: id.clone(),
+                client_secret: secret(
+                    &self.client_secret,
+                    &self.client_secret_env,
+                    "client_secret",
+                )?
+                .ok_or_else(|| {
+                    SignConfigError::Invalid(
+                        "signer.csc.client_id needs \"client_secret\" or \"client_secret_env\""
+                            .into(),
+                    )
+                })?,
+            },
+            (None, None) => CscAuth::None,
+        };
+        config.pin = secret(&self.pin, &self.pin_env, "pin")?;
+        config.otp = secret(&self.otp, &self.otp_env, "otp")?;
+        if self.asynchronous && config.api == CscApi::V1 {
+            return Err(SignConfigError::Invalid(
+                "signer.csc: \"async\" needs \"api\": \"v2\"".into(),
+            ));
+        }
+        config.asynchronous = self.asynchronous;
+        if let Some(s) = self.timeout_seconds {
+            config.confirm_timeout = std::time::Duration::from_secs(s);
+        }
+        if let Some(ms) = self.poll_ms {
+            config.poll_interval = std::time::Duration::from_millis(ms);
+        }
+        Ok(config)
+    }
 }
 
 /// A key on a PKCS#11 token.
@@ -472,6 +617,21 @@ impl SignConfig {
                 let mut options = SignerOptions::by_label(p11.key_label.clone());
                 options.chain = chain;
                 Ok(Box::new(session.signer(options)?))
+            }
+            #[cfg(not(feature = "net"))]
+            SignerConfig::Csc(_) => Err(SignConfigError::Invalid(
+                "signer.csc: this build has no network support".into(),
+            )),
+            #[cfg(feature = "net")]
+            SignerConfig::Csc(csc) => {
+                if !chain.is_empty() {
+                    return Err(SignConfigError::Invalid(
+                        "\"chain\" is not used with signer.csc: the service gives the chain".into(),
+                    ));
+                }
+                let signer = crate::remote::CscSigner::open(csc.config()?, &csc.credential)
+                    .map_err(Error::from)?;
+                Ok(Box::new(signer))
             }
         }
     }
