@@ -11,6 +11,7 @@ mod ltv_cmd;
 mod refuse_cmd;
 mod sign_cmd;
 mod token_cmd;
+mod two_step_cmd;
 mod validation_args;
 mod vgca_cmd;
 
@@ -36,7 +37,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Ký một tệp PDF — sign a PDF.
-    Sign(Box<sign_cmd::SignArgs>),
+    Sign(Box<sign_cmd::SignCommand>),
     /// Các thao tác của VGCA Sign Service (SignApproved, SignIssued, SignIncome, SignCopy,
     /// SignAppendix, Comment, VerifyPDF) với JSON của nó — the VGCA operations, VGCA's JSON in
     /// and out.
@@ -145,7 +146,10 @@ struct VerifyArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Sign(args) => sign_cmd::sign(*args).map(|()| ExitCode::SUCCESS),
+        Command::Sign(command) => match command.step {
+            None => sign_cmd::sign(command.args).map(|()| ExitCode::SUCCESS),
+            Some(step) => two_step_cmd::run(step),
+        },
         Command::Vgca(args) => Ok(vgca_cmd::run(*args)),
         Command::Verify(args) => verify(args),
         Command::Refuse(args) => refuse_cmd::run(*args),

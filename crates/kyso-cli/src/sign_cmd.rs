@@ -48,6 +48,43 @@ pub struct SignerArgs {
     pub csc: crate::csc_cmd::CscArgs,
 }
 
+impl SignerArgs {
+    /// The certificate and chain of a key that signs elsewhere (two-step signing): `--cert`
+    /// and `--chain`, no key flags.
+    pub fn external_certificate(
+        &self,
+    ) -> Result<(x509_cert::Certificate, Vec<x509_cert::Certificate>), Error> {
+        if self.p12.is_some()
+            || self.key.is_some()
+            || self.pkcs11_module.is_some()
+            || self.csc.csc.is_some()
+        {
+            return Err(Error::Options(
+                "prepare takes the signer's certificate (--cert) alone: the key signs elsewhere"
+                    .into(),
+            ));
+        }
+        let cert = self.cert.as_deref().ok_or_else(|| {
+            Error::Options("prepare needs the signer's certificate: --cert FILE".into())
+        })?;
+        let certificate = kyso::token::load_certificates(cert)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Options(format!("{}: no certificate", cert.display())))?;
+        Ok((certificate, read_certs(&self.chain)?))
+    }
+}
+
+/// `kyso sign`, or one of its two steps.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SignCommand {
+    #[command(subcommand)]
+    pub step: Option<crate::two_step_cmd::Step>,
+    #[command(flatten)]
+    pub args: SignArgs,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SubFilterArg {
     #[value(name = "ETSI.CAdES.detached")]
@@ -162,8 +199,40 @@ pub struct SignArgs {
 }
 
 impl SignArgs {
+    /// The PAdES options the flags describe, signing time now.
+    pub(crate) fn pades_options(&self) -> PadesOptions {
+        let mut options = PadesOptions::new(kyso::signing_time_now());
+        options.sub_filter = match self.sub_filter {
+            SubFilterArg::Cades => SubFilter::CadesDetached,
+            SubFilterArg::Pkcs7 => SubFilter::Pkcs7Detached,
+        };
+        options.field_name = self.field.clone();
+        options.reason = self.reason.clone();
+        options.location = self.location.clone();
+        options.certification = self.certify;
+        options
+    }
+
+    /// The one input, and the output, of a single-document command.
+    pub(crate) fn single_file(&self) -> Result<(&Path, &Path), Error> {
+        match (self.inputs.as_slice(), self.output.as_deref()) {
+            ([input], Some(output)) => Ok((input, output)),
+            _ => Err(Error::Options("give one PDF and -o OUTPUT.pdf".into())),
+        }
+    }
+
+    /// The PAdES level asked for.
+    pub(crate) fn level(&self) -> Level {
+        self.level
+    }
+
+    /// Whether `--json` was given.
+    pub(crate) fn json(&self) -> bool {
+        self.json
+    }
+
     /// The visible profile the flags describe, if any.
-    fn profile_request(&self) -> Result<Option<ProfileRequest>, Error> {
+    pub(crate) fn profile_request(&self) -> Result<Option<ProfileRequest>, Error> {
         let Some(profile) = self.profile.as_deref() else {
             return Ok(None);
         };
@@ -357,15 +426,7 @@ pub fn sign(args: SignArgs) -> Result<(), Error> {
         }
     }
     let outputs = outputs(&args)?;
-    let mut options = PadesOptions::new(kyso::signing_time_now());
-    options.sub_filter = match args.sub_filter {
-        SubFilterArg::Cades => SubFilter::CadesDetached,
-        SubFilterArg::Pkcs7 => SubFilter::Pkcs7Detached,
-    };
-    options.field_name = args.field.clone();
-    options.reason = args.reason.clone();
-    options.location = args.location.clone();
-    options.certification = args.certify;
+    let options = args.pades_options();
     if args.inputs.len() > 1 {
         return sign_batch(&args, &outputs, &options, workflow.as_ref(), &plan);
     }
