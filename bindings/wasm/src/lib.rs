@@ -120,6 +120,15 @@ export interface Inspection {
  */
 export function verifyPdf(bytes: Uint8Array, options?: VerifyOptions | string): Report;
 
+/**
+ * Verify an edXML package (QCVN 102:2016): its header (agency identifiers checked), its XML
+ * signature and every attached PDF; returns the `kyso.edxml/1` report whatever the verdict
+ * (`verdict`, `header`, `number`, `signature` {status, covers, signer, reasons}, `attachments`
+ * [{name, sha256, report, reasons}], `reasons`). Throws a KysoError (code 8001–8005) when the
+ * bytes are not an edXML package.
+ */
+export function verifyEdxml(bytes: Uint8Array, options?: VerifyOptions | string): any;
+
 /** Errors thrown by this module: a JavaScript Error with a stable numeric code. */
 export interface KysoError extends Error {
   code: number;
@@ -210,6 +219,28 @@ pub fn verify_pdf(bytes: &[u8], options: Option<JsValue>) -> Result<JsValue, JsV
         options_from_js(&options.unwrap_or(JsValue::UNDEFINED)).map_err(Failure::into_js)?;
     let json = verify_to_json(bytes, &options, js_now).map_err(Failure::into_js)?;
     parse_json(&json)
+}
+
+/// Verify an edXML package: header, XML signature and every attached PDF (`kyso.edxml/1`).
+/// Throws an `Error` with a `code` when the bytes are not an edXML package or the options are
+/// invalid.
+// Typed in TYPES above.
+#[wasm_bindgen(js_name = verifyEdxml, skip_typescript)]
+pub fn verify_edxml(bytes: &[u8], options: Option<JsValue>) -> Result<JsValue, JsValue> {
+    let options =
+        options_from_js(&options.unwrap_or(JsValue::UNDEFINED)).map_err(Failure::into_js)?;
+    let json = edxml_to_json(bytes, &options, js_now).map_err(Failure::into_js)?;
+    parse_json(&json)
+}
+
+/// The platform-independent core of [`verify_edxml`].
+fn edxml_to_json(
+    bytes: &[u8],
+    options: &VerifyConfig,
+    now: impl FnOnce() -> der::DateTime,
+) -> Result<String, Failure> {
+    let options = options.build_in_memory(now)?;
+    Ok(kyso::edxml::verify_edxml(bytes, &options)?.to_json())
 }
 
 /// List the signature fields of a PDF (names, `/SubFilter`, byte-range coverage, `/M`,

@@ -95,3 +95,17 @@ test("errors are JS Errors with a code", () => {
   bad(() => kyso.verifyPdf(pdf("signed.pdf").subarray(0, 100), {}), 1001);
   bad(() => kyso.inspectPdf(new Uint8Array(0)), 1001);
 });
+
+test("an edXML package is verified: header, XML signature and the attached PDF", () => {
+  const options = { trust: [rootPem], revocation: "off", at };
+  const report = kyso.verifyEdxml(pdf("package.edxml"), options);
+  assert.equal(report.schema, "kyso.edxml/1");
+  assert.equal(report.verdict, "VALID");
+  assert.equal(report.signature.status, "valid");
+  assert.equal(report.header.from.id, "H21");
+  assert.equal(report.attachments[0].report.verdict, "VALID");
+  const altered = kyso.verifyEdxml(pdf("package-tampered.edxml"), options);
+  assert.equal(altered.verdict, "INVALID");
+  assert.ok(altered.signature.reasons.some((r) => r.code === "EDXML_SIGNATURE_INVALID"));
+  assert.throws(() => kyso.verifyEdxml(new TextEncoder().encode("not a package"), options), (e) => e.code === 8002);
+});

@@ -12,7 +12,7 @@
 
 use base64::Engine;
 use const_oid::ObjectIdentifier;
-use der::{Decode, Encode};
+use der::Decode;
 use kyso_policy::algorithms::{DigestAlgorithm, verify_signature};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
@@ -161,7 +161,7 @@ fn check_one(doc: &Document, sig: Node, anchors: &Anchors) -> Result<Checked, Fa
         dsig_child(sig, "SignatureValue").ok_or_else(|| malformed("no SignatureValue"))?;
     let mut value = base64_value(value_el, "SignatureValue")?;
     if ecdsa {
-        value = ecdsa_raw_to_der(&value)
+        value = kyso_policy::algorithms::ecdsa_raw_to_der(&value)
             .ok_or_else(|| malformed("ECDSA SignatureValue is not r||s"))?;
     }
 
@@ -377,26 +377,6 @@ fn key_info_certificates(sig: Node) -> Result<Vec<Certificate>, Failure> {
     Ok(out)
 }
 
-/// An XMLDSig ECDSA value (`r || s`, each the curve's size) as the DER `Ecdsa-Sig-Value`
-/// kyso-policy verifies.
-fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
-    if raw.is_empty() || !raw.len().is_multiple_of(2) || raw.len() > 132 {
-        return None;
-    }
-    let (r, s) = raw.split_at(raw.len() / 2);
-    #[derive(der::Sequence)]
-    struct EcdsaSig<'a> {
-        r: der::asn1::UintRef<'a>,
-        s: der::asn1::UintRef<'a>,
-    }
-    EcdsaSig {
-        r: der::asn1::UintRef::new(r).ok()?,
-        s: der::asn1::UintRef::new(s).ok()?,
-    }
-    .to_der()
-    .ok()
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -407,17 +387,6 @@ mod tests {
         let big = format!("<e>{}</e>", "A".repeat(MAX_SIGNED_PACKAGE));
         let got = check_all(&big, &Anchors::default());
         assert!(matches!(got.as_slice(), [Err(Failure::NotChecked(_))]));
-    }
-
-    #[test]
-    fn xml_ecdsa_values_become_der() {
-        let mut raw = vec![0u8; 64];
-        raw[0] = 0x80; // r with its top bit set: DER needs a leading zero
-        raw[63] = 1;
-        let der = ecdsa_raw_to_der(&raw).unwrap();
-        assert_eq!(&der[..5], &[0x30, 0x26, 0x02, 0x21, 0x00]);
-        assert!(ecdsa_raw_to_der(&raw[..63]).is_none(), "odd length");
-        assert!(ecdsa_raw_to_der(&[]).is_none());
     }
 
     #[test]

@@ -210,27 +210,33 @@ pub fn finish_external(
     let certificate = signer_certificate(signed_data.certificates.as_ref(), &info.sid)?;
     let spki = certificate.tbs_certificate().subject_public_key_info();
     let to_be_signed = attrs.to_der()?;
+    // The value as given (RSA; ECDSA as DER), else an ECDSA `r || s` as remote services and
+    // XML give it: whichever verifies is the value, and none verifying is a refusal.
     let is_ecdsa = info
         .signature_algorithm
         .oid
         .to_string()
         .starts_with("1.2.840.10045.4");
-    let value = if is_ecdsa {
-        ecdsa_der(signature)
-    } else {
-        signature.to_vec()
-    };
-    let check = verify_signature(
-        spki,
-        &info.signature_algorithm,
-        Some(&info.digest_alg.oid),
-        &to_be_signed,
-        &value,
-    )
-    .map_err(|e| SignError::Options(e.to_string()))?;
-    if !check.valid {
-        return Err(SignError::SignatureMismatch);
+    let mut candidates = vec![signature.to_vec()];
+    if is_ecdsa && let Some(der) = kyso_policy::algorithms::ecdsa_raw_to_der(signature) {
+        candidates.push(der);
     }
+    let mut verified = None;
+    for value in candidates {
+        let check = verify_signature(
+            spki,
+            &info.signature_algorithm,
+            Some(&info.digest_alg.oid),
+            &to_be_signed,
+            &value,
+        )
+        .map_err(|e| SignError::Options(e.to_string()))?;
+        if check.valid {
+            verified = Some(value);
+            break;
+        }
+    }
+    let value = verified.ok_or(SignError::SignatureMismatch)?;
     info.signature = OctetString::new(value)?;
     signed_data.signer_infos = SignerInfos(SetOfVec::try_from(infos)?);
     let mut cms = ContentInfo {
@@ -282,25 +288,4 @@ fn signer_certificate(
         })
         .cloned()
         .ok_or_else(|| SignError::NotPrepared("the signer's certificate is not in the CMS".into()))
-}
-
-/// An ECDSA value as CMS carries it: DER `Ecdsa-Sig-Value` as given, or `r || s` (64 or 96
-/// bytes, what remote signing services often return) encoded.
-fn ecdsa_der(value: &[u8]) -> Vec<u8> {
-    #[derive(der::Sequence)]
-    struct EcdsaSig<'a> {
-        r: der::asn1::UintRef<'a>,
-        s: der::asn1::UintRef<'a>,
-    }
-    let is_der = EcdsaSig::from_der(value).is_ok();
-    if is_der || !matches!(value.len(), 64 | 96) {
-        return value.to_vec();
-    }
-    let (r, s) = value.split_at(value.len() / 2);
-    match (der::asn1::UintRef::new(r), der::asn1::UintRef::new(s)) {
-        (Ok(r), Ok(s)) => EcdsaSig { r, s }
-            .to_der()
-            .unwrap_or_else(|_| value.to_vec()),
-        _ => value.to_vec(),
-    }
 }

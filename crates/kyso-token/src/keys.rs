@@ -24,14 +24,6 @@ struct DigestInfo {
     digest: OctetString,
 }
 
-/// `Ecdsa-Sig-Value` (RFC 5480 / X9.62).
-#[derive(Sequence)]
-#[cfg(feature = "pkcs11")]
-struct EcdsaSigValue<'a> {
-    r: UintRef<'a>,
-    s: UintRef<'a>,
-}
-
 /// A public key reduced to what identifies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PublicKey {
@@ -290,12 +282,8 @@ pub(crate) fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, TokenError> {
             raw.len()
         )));
     }
-    let (r, s) = raw.split_at(raw.len() / 2);
-    Ok(EcdsaSigValue {
-        r: UintRef::new(r)?,
-        s: UintRef::new(s)?,
-    }
-    .to_der()?)
+    kyso_policy::algorithms::ecdsa_raw_to_der(raw)
+        .ok_or_else(|| TokenError::SignFailed(format!("ECDSA signature of {} bytes", raw.len())))
 }
 
 #[cfg(test)]
@@ -333,6 +321,11 @@ mod tests {
 
     #[test]
     fn ecdsa_der_strips_and_pads() {
+        #[derive(der::Sequence)]
+        struct EcdsaSigValue<'a> {
+            r: UintRef<'a>,
+            s: UintRef<'a>,
+        }
         let mut raw = vec![0u8; 64];
         raw[1] = 0x80; // r = 0x0080.. → INTEGER 00 80 .. after stripping one zero
         raw[32] = 0x01;

@@ -24,5 +24,6 @@ pub use policy::{
 };
 pub use signatures::{
     AlgorithmUse, KeyKind, PssParameters, SignatureCheck, SignatureScheme,
-    algorithm_identifier_from_der, key_info, verify_signature, verify_signature_uncached,
+    algorithm_identifier_from_der, ecdsa_raw_to_der, key_info, verify_signature,
+    verify_signature_uncached,
 };

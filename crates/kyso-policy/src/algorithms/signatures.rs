@@ -516,3 +516,26 @@ pub fn algorithm_identifier_from_der(
     AlgorithmIdentifierOwned::from_der(der_bytes)
         .map_err(|e| PolicyError::der("AlgorithmIdentifier", 0, e))
 }
+
+/// An ECDSA signature given as `r || s` (two integers of the curve's size: PKCS#11 tokens, XML
+/// signatures and many remote signing services give it so) as the DER `Ecdsa-Sig-Value` that
+/// CMS and [`verify_signature`] read. `None` for an empty or odd-length input, or one longer
+/// than P-521's.
+pub fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
+    use der::Encode;
+    #[derive(der::Sequence)]
+    struct EcdsaSigValue<'a> {
+        r: der::asn1::UintRef<'a>,
+        s: der::asn1::UintRef<'a>,
+    }
+    if raw.is_empty() || !raw.len().is_multiple_of(2) || raw.len() > 132 {
+        return None;
+    }
+    let (r, s) = raw.split_at(raw.len() / 2);
+    EcdsaSigValue {
+        r: der::asn1::UintRef::new(r).ok()?,
+        s: der::asn1::UintRef::new(s).ok()?,
+    }
+    .to_der()
+    .ok()
+}
