@@ -4,7 +4,7 @@ XMLDSig implementation, an independent signer) with an enveloped, exclusive-c14n
 
     make-package.py OUT.edxml --attach A.pdf [--attach B.docx …] [--from H21] [--to G11.07.05 …]
         [--number 12 --notation UBND-VP] [--subject TEXT] [--zip]
-        [--sign KEY.pem CERT.pem [CHAIN.pem …]] [--covers package|header] [--alg rsa-sha256|ecdsa-sha256]
+        [--sign KEY.pem CERT.pem [CHAIN.pem …]] [--covers package|header|body] [--alg rsa-sha256|ecdsa-sha256]
 
 The layout follows what gateways write: `edXML/edXMLEnvelope/{edXMLHeader, edXMLBody}` and
 `edXML/AttachmentEncoded/Attachment/ContentTransferEncoded` (base64, zipped with --zip), the
@@ -62,7 +62,7 @@ def main():
     ap.add_argument("--subject", default="V/v triển khai chữ ký số chuyên dùng công vụ")
     ap.add_argument("--zip", action="store_true")
     ap.add_argument("--sign", nargs="+", metavar="PEM")
-    ap.add_argument("--covers", choices=["package", "header"], default="package")
+    ap.add_argument("--covers", choices=["package", "header", "body"], default="package")
     ap.add_argument("--alg", default="rsa-sha256")
     a = ap.parse_args()
     to = a.to or ["G11.07.05"]
@@ -88,7 +88,8 @@ def main():
                        f"<edXML:ContentTransferEncoded>{b64}</edXML:ContentTransferEncoded></edXML:Attachment>")
 
     header_id = ' Id="edxml-header"' if a.covers == "header" else ""
-    ref_uri = "#edxml-header" if a.covers == "header" else ""
+    body_id = ' Id="edxml-body"' if a.covers == "body" else ""
+    ref_uri = {"package": "", "header": "#edxml-header", "body": "#edxml-body"}[a.covers]
     sig = signature_template(ref_uri, a.alg) if a.sign else ""
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <edXML:edXML xmlns:edXML="{NS}">
@@ -107,7 +108,7 @@ def main():
 <edXML:TraceHeaderList><edXML:TraceHeader><edXML:OrganId>{escape(a.from_id)}</edXML:OrganId><edXML:Timestamp>2026/12/01 08:00:00</edXML:Timestamp></edXML:TraceHeader></edXML:TraceHeaderList>
 {sig}
 </edXML:edXMLHeader>
-<edXML:edXMLBody><edXML:edXMLManifest version="1.0">{"".join(refs)}</edXML:edXMLManifest></edXML:edXMLBody>
+<edXML:edXMLBody{body_id}><edXML:edXMLManifest version="1.0">{"".join(refs)}</edXML:edXMLManifest></edXML:edXMLBody>
 </edXML:edXMLEnvelope>
 <edXML:AttachmentEncoded>{"".join(encoded)}</edXML:AttachmentEncoded>
 </edXML:edXML>
@@ -121,6 +122,8 @@ def main():
         cmd = ["xmlsec1", "--sign", "--output", a.out, "--privkey-pem", ",".join(a.sign)]
         if a.covers == "header":
             cmd += ["--id-attr:Id", f"{NS}:edXMLHeader"]
+        if a.covers == "body":
+            cmd += ["--id-attr:Id", f"{NS}:edXMLBody"]
         subprocess.run(cmd + [t.name], check=True)
     finally:
         os.unlink(t.name)

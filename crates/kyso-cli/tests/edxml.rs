@@ -254,6 +254,33 @@ fn a_changed_header_or_attachment_is_invalid_and_xmlsec1_agrees() {
     assert_eq!(report["verdict"], "INVALID");
 }
 
+/// A signature whose only reference is the body (the manifest): intact, but the header it was
+/// meant to vouch for is not signed — reported, never counted as a signed header.
+#[test]
+fn a_signature_that_leaves_the_header_out_does_not_vouch_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = signed_pdf(dir.path(), "a.pdf", "ca-nhan");
+    let signer = sign_args("to-chuc");
+    let p = dir.path().join("body.edxml");
+    let mut args: Vec<&OsStr> = vec![
+        "--attach".as_ref(),
+        pdf.as_os_str(),
+        "--covers".as_ref(),
+        "body".as_ref(),
+        "--sign".as_ref(),
+    ];
+    args.extend(signer.iter().map(|p| p.as_os_str()));
+    package(&p, &args);
+    let report = verify(&p);
+    assert_eq!(report["signature"]["covers"], "other", "{report}");
+    assert_eq!(report["signature"]["status"], "not_checked", "{report}");
+    assert!(codes(&report).contains(&"EDXML_HEADER_NOT_COVERED".into()));
+    // Changing the header is then not detected by that signature, and the report never said
+    // it was signed: the subject changed, the status stays "not checked".
+    edit(&p, "V/v triển khai", "V/v hủy bỏ");
+    assert_eq!(verify(&p)["signature"]["status"], "not_checked");
+}
+
 #[test]
 fn a_second_header_or_a_duplicated_id_is_refused() {
     let dir = tempfile::tempdir().unwrap();
