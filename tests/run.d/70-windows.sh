@@ -63,10 +63,12 @@ check "nuget install: lib/net462/Kyso.dll, runtimes/win-x64/native/kyso.dll, run
   test -f "$PKG/lib/net462/Kyso.dll" -a -f "$PKG/runtimes/win-x64/native/kyso.dll" -a -f "$PKG/runtimes/linux-x64/native/libkyso.so"
 MODULE=${KYSO_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 : "${SOFTHSM2_CONF:?run through tests/run.sh (SOFTHSM2_CONF is not set)}"
-# The bindings' tests read OUT/signed.pdf and OUT/tampered.pdf and write OUT/parity/{dotnet,java}-*.json.
+# The bindings' tests read OUT/signed.pdf, OUT/tampered.pdf and the edXML packages the bindings suite
+# made, and write OUT/parity/{dotnet,java}-*.json.
 BIND=$OUT/bindings
 mkdir -p "$BIND/parity" "$BIND/dotnet-build" "$BIND/java-build"
-cp "$WORK/bindings/signed.pdf" "$WORK/bindings/tampered.pdf" "$BIND/"
+cp "$WORK/bindings/signed.pdf" "$WORK/bindings/tampered.pdf" "$WORK/bindings/package.edxml" \
+  "$WORK/bindings/package-tampered.edxml" "$BIND/"
 BIND_ARGS=("$PKI/root-g2.pem" "$MODULE" "$AT" "$PKI/ca-nhan.chain.pem" "$WORK/pdf/plain.pdf")
 mcs -warnaserror -nologo -r:"$PKG/lib/net462/Kyso.dll" -out:"$BIND/dotnet-build/kyso-test.exe" bindings/dotnet/KysoTest.cs
 cp "$PKG/lib/net462/Kyso.dll" "$BIND/dotnet-build/"

@@ -198,7 +198,10 @@ int main(int argc, char **argv) {
   {
     char pki_dir[4096];
     snprintf(pki_dir, sizeof pki_dir, "%s", root_path);
+    /* The directory of ROOT.pem, '/' or (under Wine) '\\' separated. */
     char *slash = strrchr(pki_dir, '/');
+    char *backslash = strrchr(pki_dir, '\\');
+    if (backslash > slash) slash = backslash;
     if (slash) *slash = '\0';
     char cert_path[4200], key_path[4200];
     snprintf(cert_path, sizeof cert_path, "%s/ca-nhan.pem", pki_dir);
@@ -229,10 +232,13 @@ int main(int argc, char **argv) {
       }
     }
     CHECK(tbs != NULL, "the JSON carries to_be_signed");
+#ifndef _WIN32
     /* Scratch files beside SIGNED.pdf (the suite's output directory). */
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", signed_path);
     char *dir_end = strrchr(dir, '/');
+    char *dir_back = strrchr(dir, '\\');
+    if (dir_back > dir_end) dir_end = dir_back;
     if (dir_end) *dir_end = '\0'; else snprintf(dir, sizeof dir, ".");
     char b64_path[4200], der_path[4200], sig_path[4200], cmd[40000];
     snprintf(b64_path, sizeof b64_path, "%s/c-tbs.b64", dir);
@@ -254,6 +260,15 @@ int main(int argc, char **argv) {
     if (finished) code = verify(kyso_buffer_data(finished), kyso_buffer_len(finished), opts_path, &report);
     CHECK(report != NULL && contains(report, "\"verdict\":\"VALID\""), "the two-step signature verifies VALID");
     kyso_buffer_free(report);
+#else
+    /* Under Wine there is no openssl to sign with: the valid round trip is the Linux run's; here
+       a value that is not the key's is refused. */
+    size_t sig_len = 256;
+    unsigned char *sig = calloc(1, sig_len);
+    kyso_buffer *finished = NULL;
+    kyso_error *fin_err = NULL;
+    printf("skip the external signature with %s under Windows (no openssl): the Linux run signs\n", key_path);
+#endif
     /* A damaged value: refused with 5012, nothing returned. */
     sig[sig_len / 2] ^= 1;
     kyso_buffer *refused = NULL;
