@@ -19,7 +19,8 @@
 # The library is named kyso on every platform in these packages (cargo names the cdylib after its crate,
 # kyso_ffi). Needs: gcc-mingw-w64-x86-64, the Rust target x86_64-pc-windows-gnu, a JDK and Debian's
 # libjna-java, Mono's mcs and Debian's nuget (tests/setup.d/70-windows.sh installs them).
-# Honours CARGO_TARGET_DIR.
+# Honours CARGO_TARGET_DIR. KYSO_LINUX_SO=FILE packages that Linux library instead of building one in
+# release (the test suite passes the one its bindings tests already built, to save a full build).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,14 +37,19 @@ say() { echo "windows: $*"; }
 
 say "cargo build --release --target x86_64-pc-windows-gnu (kyso.exe, kyso_ffi.dll)"
 cargo build -q --release --target x86_64-pc-windows-gnu -p kyso-cli -p kyso-ffi
-say "cargo build --release (libkyso_ffi.so for the NuGet package and the jar)"
-cargo build -q --release -p kyso-ffi
+LINUX_SO=${KYSO_LINUX_SO:-$TARGET/release/libkyso_ffi.so}
+if [[ -n ${KYSO_LINUX_SO:-} ]]; then
+  say "libkyso.so for the NuGet package and the jar: $KYSO_LINUX_SO"
+else
+  say "cargo build --release (libkyso_ffi.so for the NuGet package and the jar)"
+  cargo build -q --release -p kyso-ffi
+fi
 
 rm -rf "$STAGE" "$OUT/$NAME.zip"
 mkdir -p "$STAGE"/{bin,lib,include,dotnet,java}
 x86_64-w64-mingw32-strip -o "$STAGE/bin/kyso.exe" "$WIN/kyso.exe"
 x86_64-w64-mingw32-strip -o "$STAGE/bin/kyso.dll" "$WIN/kyso_ffi.dll"
-strip -o "$OUT/libkyso.so" "$TARGET/release/libkyso_ffi.so"
+strip -o "$OUT/libkyso.so" "$LINUX_SO"
 
 # Only Windows' own DLLs may be imported: no libgcc_s, libwinpthread or libstdc++ to ship beside them.
 # bcryptprimitives.dll is Windows' (8.1 and later); the api-ms-win-* names are Windows API sets.
