@@ -101,6 +101,8 @@ pub struct Finished {
     pub bytes: Vec<u8>,
     /// The field that was signed.
     pub field_name: String,
+    /// The certificates the CMS carries (the signer's and its chain), for long-term validation.
+    pub certificates: Vec<Certificate>,
 }
 
 /// What [`prepared_signature`] found.
@@ -207,7 +209,16 @@ pub fn finish_external(
             "the signed bytes are not those prepared (messageDigest differs)".into(),
         ));
     }
-    let certificate = signer_certificate(signed_data.certificates.as_ref(), &info.sid)?;
+    let certificates: Vec<Certificate> = signed_data
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    let certificate = signer_certificate(&certificates, &info.sid)?;
     let spki = certificate.tbs_certificate().subject_public_key_info();
     let to_be_signed = attrs.to_der()?;
     // The value as given (RSA; ECDSA as DER), else an ECDSA `r || s` as remote services and
@@ -264,21 +275,17 @@ pub fn finish_external(
     Ok(Finished {
         bytes,
         field_name: found.field_name,
+        certificates,
     })
 }
 
 /// The certificate `sid` names, among the SignedData's.
 fn signer_certificate(
-    certificates: Option<&cms::signed_data::CertificateSet>,
+    certificates: &[Certificate],
     sid: &SignerIdentifier,
 ) -> Result<Certificate, SignError> {
-    let certs = certificates.map(|c| c.0.as_slice()).unwrap_or_default();
-    certs
+    certificates
         .iter()
-        .filter_map(|c| match c {
-            cms::cert::CertificateChoices::Certificate(c) => Some(c),
-            _ => None,
-        })
         .find(|c| match sid {
             SignerIdentifier::IssuerAndSerialNumber(ias) => {
                 c.tbs_certificate().issuer() == &ias.issuer

@@ -158,19 +158,9 @@ pub fn finish(
             )));
         }
     };
-    let found = kyso_sign::external::prepared_signature(prepared)?;
-    let chain: Vec<Certificate> = found
-        .signed_data
-        .certificates
-        .iter()
-        .flat_map(|set| set.0.iter())
-        .filter_map(|c| match c {
-            cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
-            _ => None,
-        })
-        .collect();
     let done = kyso_sign::external::finish_external(prepared, signature, stamp)?;
-    let (pdf, summary) = crate::ltv::complete_level(done.bytes, &chain, level, ltv, stamper)?;
+    let (pdf, summary) =
+        crate::ltv::complete_level(done.bytes, &done.certificates, level, ltv, stamper)?;
     Ok(Finished {
         pdf,
         field: done.field_name,
