@@ -53,15 +53,7 @@ pub fn report_text(r: &Report) -> String {
     for (i, sig) in r.signatures.iter().enumerate() {
         signature_text(&mut s, i + 1, sig);
     }
-    for reason in &r.reasons {
-        let _ = writeln!(
-            s,
-            "  [{}] {}\n         {}",
-            severity_vi(reason.severity),
-            reason.vi,
-            reason.en
-        );
-    }
+    reasons_text(&mut s, &r.reasons);
     s
 }
 
@@ -162,15 +154,7 @@ fn signature_text(s: &mut String, n: usize, sig: &SignatureReport) {
             r.subject, r.status
         );
     }
-    for reason in &sig.reasons {
-        let _ = writeln!(
-            s,
-            "  [{}] {}\n         {}",
-            severity_vi(reason.severity),
-            reason.vi,
-            reason.en
-        );
-    }
+    reasons_text(s, &sig.reasons);
 }
 
 /// A file that could not be evaluated, as text.
@@ -371,7 +355,25 @@ pub fn package_text(p: &kyso::edxml::PackageReport) -> String {
         .map(|x| format!(" — {}", x.common_name.as_deref().unwrap_or(&x.subject)))
         .unwrap_or_default();
     let _ = writeln!(s, "  Chữ ký gói tin / Package signature: {svi} — {sen}{by}");
-    for reason in p.signature.reasons.iter().chain(&p.reasons) {
+    reasons_text(&mut s, p.signature.reasons.iter().chain(&p.reasons));
+    for a in &p.attachments {
+        let _ = writeln!(
+            s,
+            "  Tệp đính kèm / Attachment: {} ({} bytes)",
+            a.name, a.size
+        );
+        let mut inner = a.report.as_ref().map(report_text).unwrap_or_default();
+        reasons_text(&mut inner, &a.reasons);
+        for line in inner.lines() {
+            let _ = writeln!(s, "    {line}");
+        }
+    }
+    s
+}
+
+/// Findings, each as `  [severity] Vietnamese` then the English below it.
+fn reasons_text<'a>(s: &mut String, reasons: impl IntoIterator<Item = &'a kyso::report::Reason>) {
+    for reason in reasons {
         let _ = writeln!(
             s,
             "  [{}] {}\n         {}",
@@ -380,25 +382,4 @@ pub fn package_text(p: &kyso::edxml::PackageReport) -> String {
             reason.en
         );
     }
-    for a in &p.attachments {
-        let _ = writeln!(
-            s,
-            "  Tệp đính kèm / Attachment: {} ({} bytes)",
-            a.name, a.size
-        );
-        let mut inner = a.report.as_ref().map(report_text).unwrap_or_default();
-        for reason in &a.reasons {
-            let _ = writeln!(
-                inner,
-                "  [{}] {}\n         {}",
-                severity_vi(reason.severity),
-                reason.vi,
-                reason.en
-            );
-        }
-        for line in inner.lines() {
-            let _ = writeln!(s, "    {line}");
-        }
-    }
-    s
 }
