@@ -180,7 +180,7 @@ run "the second block 2 pt below the first, as always" bash -c "$CHECK rect '$OU
 run "both blocks clear of the page's words" $CHECK apart "$OUT/multipage-copy2.pdf" \
   "$PDFS/multipage.pdf" 1 top-right
 refuse "a character the font lacks is refused, not drawn as a box" sign "$PDFS/plain.pdf" \
-  "$OUT/x.pdf" ca-nhan.p12 --profile attachment --doc-number "Phụ lục Ⅰ"
+  "$OUT/x.pdf" to-chuc.p12 --profile attachment --doc-number "Phụ lục Ⅰ"
 # Both blocks are the clerk's, so both carry the organisation certificate. poppler's pdfsig cannot
 # evaluate the same certificate in two signatures ("Unknown issue with Certificate" on the second,
 # for pyHanko-made files too), so here it judges only the signature values.

@@ -205,3 +205,74 @@ fn a_text_block_needs_no_font_file() {
     assert!(grown < 40_000, "grew by {grown} bytes");
     assert_eq!(verdict(&d.join("out.pdf")), "VALID");
 }
+
+#[test]
+fn a_certificate_outside_its_scope_is_refused_before_signing() {
+    // Decree 68 Art. 31–32: the seal, attachment and copy are the organisation's signatures, the
+    // approval the competent person's. The wrong kind of certificate is refused up front (exit 2,
+    // the profile's reason, no output) instead of making a signature verifiers refuse.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("in.pdf"), kyso::demo::sample_pdf()).unwrap();
+    png(&d.join("chu-ky.png"), 300, 120, [0, 51, 204], None);
+    let image = d.join("chu-ky.png");
+    let image = image.to_str().unwrap();
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "ca-nhan.p12",
+            &["--profile", "attachment", "--doc-number", "125/QĐ-UBND"],
+        ),
+        (
+            "ca-nhan.p12",
+            &[
+                "--profile",
+                "copy",
+                "--copy-type",
+                "SAO Y",
+                "--organization",
+                "X",
+            ],
+        ),
+        (
+            "ec-p256.p12",
+            &[
+                "--profile",
+                "issuance",
+                "--image",
+                image,
+                "--rect",
+                "100,100,100,100",
+            ],
+        ),
+        (
+            "to-chuc.p12",
+            &[
+                "--profile",
+                "approval",
+                "--image",
+                image,
+                "--rect",
+                "350,150,150,60",
+            ],
+        ),
+    ];
+    for (p12, args) in cases {
+        let out = sign(&d.join("in.pdf"), &d.join("out.pdf"), p12, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{p12} {args:?}: {stderr}");
+        assert!(
+            stderr.contains("PROFILE_ROLE_CERTIFICATE"),
+            "{p12} {args:?}: {stderr}"
+        );
+        assert!(!d.join("out.pdf").exists(), "{p12} {args:?}");
+    }
+    // The right kinds sign and verify.
+    let ok = json(&sign(
+        &d.join("in.pdf"),
+        &d.join("att.pdf"),
+        "to-chuc.p12",
+        &["--profile", "attachment", "--doc-number", "125/QĐ-UBND"],
+    ));
+    assert_eq!(ok["warnings"], serde_json::json!([]), "{ok}");
+    assert_eq!(verdict(&d.join("att.pdf")), "VALID");
+}

@@ -157,7 +157,11 @@ pub fn check_role(role: &str, leaf: &Certificate, profile: &Profile) -> Option<R
             role: signature,
             need: &need,
             name: &name,
-            kind: &info.subscriber_type.as_str(),
+            kind: &match info.subscriber_type {
+                SubscriberType::Organization => Term::KindOrganization,
+                SubscriberType::Individual => Term::KindIndividual,
+                SubscriberType::Unknown => Term::KindUnknown,
+            },
         }
         .reason(),
     )

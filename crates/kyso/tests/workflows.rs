@@ -143,7 +143,30 @@ fn the_seal_signed_with_a_personal_certificate_is_refused() {
     let a_rect = Rect::new(350.0, 150.0, 150.0, 60.0);
     let signed =
         workflows::sign_approval(&sample_pdf(), &signer(), &approval(a_rect), &options).unwrap();
-    let sealed = workflows::sign_issuance(&signed.bytes, &signer(), &issuance(), &options).unwrap();
+    // kyso refuses to make such a signature, with the profile's reason …
+    let err =
+        workflows::sign_issuance(&signed.bytes, &signer(), &issuance(), &options).unwrap_err();
+    match &err {
+        kyso::Error::Sign(kyso_sign::SignError::CertificateRefused(r)) => {
+            assert_eq!(r[0].code, "PROFILE_ROLE_CERTIFICATE", "{err}");
+        }
+        other => panic!("expected a refusal, got {other}"),
+    }
+    assert_eq!(err.code(), 5004);
+    // … and so does an approval with the organisation's certificate.
+    let err = workflows::sign_approval(&sample_pdf(), &organization(), &approval(a_rect), &options)
+        .unwrap_err();
+    assert_eq!(err.code(), 5004, "{err}");
+
+    // Made by another tool all the same (the plan and the low-level signer, which apply no
+    // profile), the seal is refused by the verifier.
+    let planned = kyso_sign::workflow::plan(
+        &signed.bytes,
+        &kyso_sign::Workflow::Issuance(issuance()),
+        &options,
+    )
+    .unwrap();
+    let sealed = kyso_sign::sign_pdf(&signed.bytes, &signer(), &planned).unwrap();
     let report = verify(&sealed.bytes);
     assert_eq!(report.verdict, Verdict::Invalid, "{}", report.to_json());
     let issuance = &report.signatures[1];
@@ -182,7 +205,9 @@ fn a_rectangle_over_another_signature_is_refused_unless_allowed() {
     let second = workflows::sign_approval(&first.bytes, &signer(), &allowed, &options).unwrap();
     assert_eq!(verify(&second.bytes).verdict, Verdict::Valid);
     // A seal needs an approval signature (or a rectangle) to go on.
-    assert!(workflows::sign_issuance(&sample_pdf(), &signer(), &issuance(), &options).is_err());
+    let err = workflows::sign_issuance(&sample_pdf(), &organization(), &issuance(), &options)
+        .unwrap_err();
+    assert!(err.to_string().contains("approval"), "{err}");
     // An approval needs its rectangle.
     let mut no_rect = approval(Rect::new(0.0, 0.0, 1.0, 1.0));
     no_rect.placement.rect = None;

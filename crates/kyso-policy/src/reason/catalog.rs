@@ -641,6 +641,12 @@ terms! {
     NeedIndividual: "chứng thư số cá nhân", "an individual's certificate";
     /// Any other kind of certificate.
     NeedSuitable: "chứng thư số phù hợp", "a suitable certificate";
+    /// The kind of a certificate: an organisation's.
+    KindOrganization: "cơ quan, tổ chức", "organisation";
+    /// The kind of a certificate: an individual's.
+    KindIndividual: "cá nhân", "individual";
+    /// The kind of a certificate: not told by its subject.
+    KindUnknown: "không xác định", "unknown";
 
     // ── What is wrong with a key usage extension (usage.rs) ─────────────────────────────────
     /// keyUsage or extendedKeyUsage present twice.

@@ -323,6 +323,7 @@ pub fn sign_workflow(
     workflow: &Workflow,
     options: &PadesOptions,
 ) -> Result<SignedPdf, SignError> {
+    refuse_out_of_scope(signer.certificate(), workflow.role())?;
     // A comment is signed in the name on the certificate unless the caller names someone.
     let mut workflow = workflow.clone();
     if let Workflow::Comment(c) = &mut workflow {
@@ -338,6 +339,23 @@ pub fn sign_workflow(
     let mut signed = sign_pdf(pdf, signer, &planned.options)?;
     signed.warnings.extend(planned.warnings);
     Ok(signed)
+}
+
+/// Decree 68 Art. 31–32 (Gia Lai Decision 29/2026 Art. 9): a certificate is used within its
+/// scope. A certificate plainly of the other kind — a person's for the organisation's seal,
+/// attachment or copy, an organisation's for an approval — would only make a signature every
+/// verifier applying the profile refuses (`PROFILE_ROLE_CERTIFICATE`), so it is refused before
+/// anything is signed. A certificate whose kind cannot be told is left to the verifier.
+fn refuse_out_of_scope(cert: &x509_cert::Certificate, role: Role) -> Result<(), SignError> {
+    use kyso_policy::subject::{SubscriberType, subject_info};
+    if subject_info(cert).subscriber_type == SubscriberType::Unknown {
+        return Ok(());
+    }
+    let profile = kyso_policy::profile::Profile::default();
+    match kyso_policy::profile::check_role(role.as_str(), cert, &profile) {
+        Some(reason) => Err(SignError::CertificateRefused(vec![reason])),
+        None => Ok(()),
+    }
 }
 
 /// What [`plan_workflow`] decided.
