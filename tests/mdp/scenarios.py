@@ -788,6 +788,22 @@ def trailing_object_without_xref():
     return SIGNED + b"4 0 obj\n" + stream("", b"BT /F1 20 Tf 72 760 Td (RAC) Tj ET") + b"\nendobj\n"
 
 
+@scenario("NOT_VALID", "an object redefined after the signature, then a startxref that still "
+          "names the signed table (readers that follow it show the signed page, readers that "
+          "rebuild the table the new one)")
+def object_redefined_under_the_signed_table():
+    return (SIGNED + b"4 0 obj\n" + stream("", b"BT /F1 20 Tf 72 760 Td (BONG) Tj ET")
+            + b"\nendobj\n" + f"startxref\n{startxref(SIGNED)}\n%%EOF\n".encode())
+
+
+@scenario("NOT_VALID", "an update with its own table listing a harmless new object, and beside it "
+          "a definition of the page content the table does not list (a shadow definition)")
+def object_shadowed_beside_a_listed_update():
+    shadow = (b"4 0 obj\n" + stream("", b"BT /F1 20 Tf 72 760 Td (BONG) Tj ET")
+              + b"\nendobj\n")
+    return raw_update(SIGNED + shadow, {next_num(SIGNED): b"(vo hai)"}, prev=startxref(SIGNED))
+
+
 def main():
     manifest = []
     for name, expected, rule, fn in SCENARIOS:

@@ -26,6 +26,7 @@ mod catalog;
 mod fields;
 mod form;
 mod pages;
+mod shadow;
 mod structure;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -262,7 +263,7 @@ impl<'a> Revisions<'a> {
             .copied()
             .unwrap_or(0)
             .max(signed_len);
-        if has_object_definition(&file[last_eof..]) {
+        if !shadow::object_definitions(&file[last_eof..]).is_empty() {
             changes.push(Change {
                 object: None,
                 field: None,
@@ -299,6 +300,25 @@ impl<'a> Revisions<'a> {
                     continue;
                 }
             };
+            let shadowed = shadow::shadowed_definitions(file, old_end..end, &new);
+            if !shadowed.is_empty() {
+                changes.push(Change {
+                    object: None,
+                    field: None,
+                    level: ModificationLevel::Other,
+                    description: format!(
+                        "the update ending at byte {end} writes object(s) {} that its \
+                         cross-reference table does not name: a reader that rebuilds the table \
+                         would show them",
+                        shadowed
+                            .iter()
+                            .take(10)
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
             let step = self.compare_once((old_end, &old), (end, &new));
             changes.extend(step.changes);
             changed_fields.extend(step.changed_fields);
@@ -600,29 +620,6 @@ fn changed_entries<'a>(
         .map(|k| (k.clone(), a.get(k).ok(), b.get(k).ok()))
         .filter(|(_, x, y)| x != y)
         .collect()
-}
-
-/// Whether `bytes` hold an indirect object definition (`N G obj`).
-fn has_object_definition(bytes: &[u8]) -> bool {
-    let mut from = 0;
-    while let Some(pos) = crate::load::find(&bytes[from..], b"obj") {
-        let at = from + pos;
-        // Back over "G" and "N": digits, whitespace, digits.
-        let head = &bytes[..at];
-        let trimmed = head.trim_ascii_end();
-        let gen_len = trimmed
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        let rest = trimmed[..trimmed.len() - gen_len].trim_ascii_end();
-        let num_len = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-        if gen_len > 0 && num_len > 0 && rest.len() < trimmed.len() - gen_len {
-            return true;
-        }
-        from = at + 3;
-    }
-    false
 }
 
 /// Membership in an array of objects: references by id, direct objects by value.
