@@ -219,6 +219,20 @@ fn a_changed_header_or_attachment_is_invalid_and_xmlsec1_agrees() {
         assert_eq!(report["verdict"], "INVALID", "{report}");
         assert_eq!(report["signature"]["status"], "invalid");
         assert!(codes(&report).contains(&"EDXML_SIGNATURE_INVALID".into()));
+        // The clerk reads which part was changed: the whole package (URI="") or the header.
+        let changed = report["signature"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "EDXML_SIGNATURE_INVALID")
+            .unwrap()["vi"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        match covers {
+            "package" => assert!(changed.contains("(toàn bộ gói tin)"), "{changed}"),
+            _ => assert!(changed.contains("(\"#"), "{changed}"),
+        }
 
         // The sender's identifier changed.
         let p = make(&format!("from-{covers}.edxml"), covers);

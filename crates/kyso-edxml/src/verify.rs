@@ -3,13 +3,13 @@
 //! verified with the same options as `kyso verify`.
 
 use kyso_policy::path::{PathOptions, PathStatus, validate_path};
-use kyso_policy::reason::{Msg, Reason, Severity};
+use kyso_policy::reason::{Msg, Reason, Severity, Term};
 use kyso_verify::{Verdict, VerifyOptions};
 use sha2::{Digest, Sha256};
 
 use crate::EdxmlError;
-use crate::attachment::{self, Decoded};
-use crate::envelope::Package;
+use crate::attachment::{self, AttachmentError, Decoded};
+use crate::envelope::{EncodedAttachment, Package};
 use crate::organ_id;
 use crate::report::{AttachmentReport, HeaderSignature, PackageReport, SCHEMA, SignatureStatus};
 use crate::xmldsig::{self, Coverage, Failure};
@@ -28,7 +28,7 @@ fn hex_sha256(bytes: &[u8]) -> String {
 
 /// One encoded attachment, decoded: its content id and either its documents (several for a
 /// zip) or why they could not be decoded.
-pub type ExtractedAttachment = (String, Result<Vec<Decoded>, attachment::AttachmentError>);
+pub type ExtractedAttachment = (String, Result<Vec<Decoded>, AttachmentError>);
 
 /// The attached documents of a package, decoded (for `kyso edxml extract`).
 pub fn extract(bytes: &[u8], limit: usize) -> Result<Vec<ExtractedAttachment>, EdxmlError> {
@@ -39,22 +39,28 @@ pub fn extract(bytes: &[u8], limit: usize) -> Result<Vec<ExtractedAttachment>, E
         });
     }
     let package = Package::parse(bytes)?;
-    let mut left = limit as u64;
-    Ok(package
-        .attachments
-        .iter()
-        .map(|a| {
-            let decoded = attachment::decode(&bytes[a.text.clone()], &a.name, left);
-            if let Ok(docs) = &decoded {
-                left -= docs
-                    .iter()
-                    .map(|d| d.bytes.len() as u64)
-                    .sum::<u64>()
-                    .min(left);
-            }
-            (a.content_id.clone(), decoded)
-        })
+    Ok(decoded(bytes, &package, limit as u64)
+        .map(|(a, docs)| (a.content_id.clone(), docs))
         .collect())
+}
+
+/// Each attachment of `package` with its documents decoded, lazily, all of them together
+/// inflating to at most `limit` bytes (each zip's own entries are bounded in
+/// [`attachment::decode`]).
+fn decoded<'a>(
+    bytes: &'a [u8],
+    package: &'a Package,
+    limit: u64,
+) -> impl Iterator<Item = (&'a EncodedAttachment, Result<Vec<Decoded>, AttachmentError>)> + 'a {
+    let mut left = limit;
+    package.attachments.iter().map(move |a| {
+        let docs = attachment::decode(&bytes[a.text.clone()], &a.name, left);
+        if let Ok(docs) = &docs {
+            let size: u64 = docs.iter().map(|d| d.bytes.len() as u64).sum();
+            left -= size.min(left);
+        }
+        (a, docs)
+    })
 }
 
 /// Verify the package `bytes`.
@@ -205,8 +211,14 @@ fn header_signature(text: &str, package: &Package, options: &VerifyOptions) -> H
                 SignatureStatus::Invalid
             }
             Err(Failure::Digest(uri)) => {
+                let quoted = format!("\"{uri}\"");
+                let part: &dyn kyso_policy::reason::Param = if uri.is_empty() {
+                    &Term::WholePackage
+                } else {
+                    &quoted
+                };
                 out.reasons
-                    .push(Msg::EdxmlSignatureInvalidDigest { uri: &uri }.reason());
+                    .push(Msg::EdxmlSignatureInvalidDigest { uri: part }.reason());
                 SignatureStatus::Invalid
             }
             Err(Failure::Value) => {
@@ -328,9 +340,8 @@ fn attachments(
             );
         }
     }
-    let mut left = limit;
     let mut out = Vec::new();
-    for a in &package.attachments {
+    for (a, docs) in decoded(bytes, package, limit) {
         let base = AttachmentReport {
             content_id: a.content_id.clone(),
             name: a.name.clone(),
@@ -340,7 +351,7 @@ fn attachments(
             report: None,
             reasons: Vec::new(),
         };
-        let docs = match attachment::decode(&bytes[a.text.clone()], &a.name, left) {
+        let docs = match docs {
             Ok(docs) => docs,
             Err(e) => {
                 let error = e.to_string();
@@ -357,7 +368,6 @@ fn attachments(
             }
         };
         for doc in docs {
-            left -= (doc.bytes.len() as u64).min(left);
             let mut r = base.clone();
             r.name = doc.name.clone();
             r.size = doc.bytes.len();

@@ -583,8 +583,8 @@ messages! {
         en: "The package's XML signature is malformed: {detail}";
     /// A signed part of the package was changed after signing.
     EdxmlSignatureInvalidDigest { uri }: Error "EDXML_SIGNATURE_INVALID"
-        vi: "Phần được ký của gói tin (tham chiếu \"{uri}\") đã bị thay đổi sau khi ký"
-        en: "The signed part of the package (reference \"{uri}\") was changed after signing";
+        vi: "Phần được ký của gói tin ({uri}) đã bị thay đổi sau khi ký"
+        en: "The signed part of the package ({uri}) was changed after signing";
     /// The XML signature value does not match the signer's key.
     EdxmlSignatureInvalidValue {}: Error "EDXML_SIGNATURE_INVALID"
         vi: "Giá trị chữ ký số XML của gói tin không khớp với khóa của người ký"
@@ -641,6 +641,8 @@ terms! {
     NeedIndividual: "chứng thư số cá nhân", "an individual's certificate";
     /// Any other kind of certificate.
     NeedSuitable: "chứng thư số phù hợp", "a suitable certificate";
+    /// What an XML signature reference with `URI=""` designates.
+    WholePackage: "toàn bộ gói tin", "the whole package";
     /// The kind of a certificate: an organisation's.
     KindOrganization: "cơ quan, tổ chức", "organisation";
     /// The kind of a certificate: an individual's.
