@@ -50,19 +50,26 @@ pub(super) fn object_definitions(bytes: &[u8]) -> Vec<(u32, usize)> {
 /// The object numbers defined in `file[segment]` (an update after the signature) whose
 /// definition is not the one `doc`, the document as of that update's end, has in its table.
 /// The update's own cross-reference stream may go unlisted (writers differ); it is the object
-/// its `startxref` names.
+/// its `startxref` names, or its trailer's `/XRefStm` in a hybrid file.
+///
+/// Stream data is scanned too: skipping it would need a tokenizer as exact as every reader's,
+/// or a string holding `>>stream` would hide a definition after it; a false alarm needs an
+/// uncompressed stream in the update holding the text `N G obj`.
 pub(super) fn shadowed_definitions(
     file: &[u8],
     segment: std::ops::Range<usize>,
     doc: &Document,
 ) -> Vec<u32> {
     let bytes = &file[segment.clone()];
-    let startxref = startxref(bytes);
+    let tables = [
+        number_after(bytes, b"startxref"),
+        number_after(bytes, b"/XRefStm"),
+    ];
     let mut out: Vec<u32> = object_definitions(bytes)
         .into_iter()
         .filter(|&(num, at)| {
             let start = segment.start + at;
-            if startxref.is_some_and(|x| names(file, x, start)) {
+            if tables.iter().flatten().any(|&x| names(file, x, start)) {
                 return false;
             }
             match doc.reference_table.get(num) {
@@ -88,10 +95,10 @@ fn names(file: &[u8], offset: usize, start: usize) -> bool {
             .is_some_and(|gap| gap.len() <= 8 && gap.iter().all(u8::is_ascii_whitespace))
 }
 
-/// The offset the last `startxref` in `bytes` gives, if any.
-fn startxref(bytes: &[u8]) -> Option<usize> {
-    let at = crate::load::rfind(bytes, b"startxref")?;
-    let digits: &[u8] = bytes[at + 9..].trim_ascii_start();
+/// The number after the last `keyword` in `bytes`, if any (`startxref`, `/XRefStm`).
+fn number_after(bytes: &[u8], keyword: &[u8]) -> Option<usize> {
+    let at = crate::load::rfind(bytes, keyword)?;
+    let digits: &[u8] = bytes[at + keyword.len()..].trim_ascii_start();
     let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
     std::str::from_utf8(&digits[..len]).ok()?.parse().ok()
 }
@@ -119,11 +126,10 @@ mod tests {
     }
 
     #[test]
-    fn the_last_startxref_is_read() {
-        assert_eq!(
-            startxref(b"startxref\n10\n%%EOF\nstartxref\r\n 1234\n%%EOF"),
-            Some(1234)
-        );
-        assert_eq!(startxref(b"no table"), None);
+    fn the_last_startxref_and_xrefstm_are_read() {
+        let text = b"startxref\n10\n%%EOF\n<< /XRefStm 77 >>\nstartxref\r\n 1234\n%%EOF";
+        assert_eq!(number_after(text, b"startxref"), Some(1234));
+        assert_eq!(number_after(text, b"/XRefStm"), Some(77));
+        assert_eq!(number_after(b"no table", b"startxref"), None);
     }
 }
