@@ -383,5 +383,20 @@ pub fn append_dss(original: &[u8], update: &DssUpdate) -> Result<Vec<u8>, PdfErr
     }
 
     let (out, _) = w.assemble(original, root_id, None);
+    // The file must read back with the DSS written, as a signed file must with its signature
+    // (`incremental`): a damaged original can read one way alone and another way once an
+    // update is appended (fuzz target dss).
+    let reads_back = load_for_update(&out).is_ok_and(|reread| {
+        reread.xref_recovery != Some(lopdf::xref::XrefRecovery::Reconstructed)
+            && catalog(&reread)
+                .is_ok_and(|(_, c)| c.get(b"DSS").ok() == Some(&Object::Reference(dss_id)))
+            && reread.get_dictionary(dss_id).is_ok()
+    });
+    if !reads_back {
+        return Err(PdfError::malformed(
+            "the document is damaged: with the validation data appended it no longer reads \
+             back (repair the file, e.g. with qpdf, first)",
+        ));
+    }
     Ok(out)
 }
