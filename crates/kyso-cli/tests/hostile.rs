@@ -169,6 +169,66 @@ fn a_gigabyte_flate_bomb_in_the_dss() {
 }
 
 #[test]
+fn bombs_through_other_filters_in_the_dss() {
+    // The bound holds whatever the filter chain: 1 GiB through RunLength (two bytes for 128)
+    // and through ASCII85 then flate, and a PNG predictor declaring rows of 2^31 columns of
+    // 255 16-bit colours. Decoded whole, each would pass the address-space limit.
+    let f = fixture();
+    let mut run_length = [0x81u8, 0].repeat(8 << 20);
+    run_length.push(0x80);
+    let mut a85 = Vec::new();
+    for chunk in zlib_zeros(1 << 30).chunks(4) {
+        let mut word = [0u8; 4];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let mut n = u32::from_be_bytes(word);
+        if n == 0 && chunk.len() == 4 {
+            a85.push(b'z');
+            continue;
+        }
+        let mut digits = [0u8; 5];
+        for d in digits.iter_mut().rev() {
+            *d = b'!' + (n % 85) as u8;
+            n /= 85;
+        }
+        a85.extend_from_slice(&digits[..chunk.len() + 1]);
+    }
+    a85.extend_from_slice(b"~>");
+    let mut predicted = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    predicted.write_all(&[2u8; 4096]).unwrap();
+    let cases: [(&str, &str, Vec<u8>); 3] = [
+        ("dss-run-length", "/Filter /RunLengthDecode", run_length),
+        (
+            "dss-a85-flate",
+            "/Filter [/ASCII85Decode /FlateDecode]",
+            a85,
+        ),
+        (
+            "dss-predictor",
+            "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 2147483647 /Colors 255 \
+             /BitsPerComponent 16 >>",
+            predicted.finish().unwrap(),
+        ),
+    ];
+    for (name, filter, data) in cases {
+        let (root, mut cat) = catalog(&f.signed);
+        cat.set("DSS", Object::Reference((5001, 0)));
+        let pdf = append(
+            &f.signed,
+            &[
+                (5000, stream_object(filter, &data)),
+                (5001, b"<< /Certs [5000 0 R] /CRLs [5000 0 R] >>".to_vec()),
+                (root, dictionary_bytes(&cat)),
+            ],
+            root,
+            None,
+        );
+        let (code, out) = verify_limited(&pdf, name);
+        assert!(code <= 1, "{name}: {out}");
+        assert!(out.contains("DSS_ENTRY_UNREADABLE"), "{name}: {out}");
+    }
+}
+
+#[test]
 fn a_gigabyte_flate_bomb_as_an_object_stream() {
     let f = fixture();
     let bomb = zlib_zeros(1 << 30);
