@@ -61,10 +61,13 @@ pub(super) fn shadowed_definitions(
     doc: &Document,
 ) -> Vec<u32> {
     let bytes = &file[segment.clone()];
+    // Offsets count from the header, as lopdf reads them: readers accept junk before it.
+    let header = crate::load::find(file, b"%PDF-").unwrap_or(0);
     let tables = [
         number_after(bytes, b"startxref"),
         number_after(bytes, b"/XRefStm"),
-    ];
+    ]
+    .map(|x| x.map(|x| x.saturating_add(header)));
     let mut out: Vec<u32> = object_definitions(bytes)
         .into_iter()
         .filter(|&(num, at)| {
@@ -73,7 +76,9 @@ pub(super) fn shadowed_definitions(
                 return false;
             }
             match doc.reference_table.get(num) {
-                Some(XrefEntry::Normal { offset, .. }) => !names(file, *offset as usize, start),
+                Some(XrefEntry::Normal { offset, .. }) => {
+                    !names(file, header.saturating_add(*offset as usize), start)
+                }
                 Some(_) => true,
                 // Numbers the table does not have are unreachable: nothing shows them.
                 None => false,
