@@ -61,8 +61,9 @@ pub(super) fn shadowed_definitions(
     doc: &Document,
 ) -> Vec<u32> {
     let bytes = &file[segment.clone()];
-    // Offsets count from the header, as lopdf reads them: readers accept junk before it.
-    let header = crate::load::find(file, b"%PDF-").unwrap_or(0);
+    // Offsets count from the header, as lopdf reads them: readers accept junk before it (the
+    // load refuses a file without a header in its first 64 KiB).
+    let header = crate::load::find(&file[..file.len().min(1 << 16)], b"%PDF-").unwrap_or(0);
     let tables = [
         number_after(bytes, b"startxref"),
         number_after(bytes, b"/XRefStm"),
