@@ -69,6 +69,15 @@ static void json_string(char *out, size_t cap, const char *s) {
   out[n] = 0;
 }
 
+/* `{"signer":{"p12":{"path":P12,"password":PASSWORD}}` into out (the caller closes the object). */
+static void p12_signer(char *out, size_t cap, const char *p12, const char *password) {
+  snprintf(out, cap, "{\"signer\":{\"p12\":{\"path\":");
+  json_string(out, cap, p12);
+  strcat(out, ",\"password\":");
+  json_string(out, cap, password);
+  strcat(out, "}}");
+}
+
 static int contains(const kyso_buffer *b, const char *needle) {
   /* Text buffers are NUL-terminated just past their length. */
   const char *text = (const char *)kyso_buffer_data(b);
@@ -376,11 +385,8 @@ int main(int argc, char **argv) {
 
   /* ---- sign with a PKCS#12 file ---- */
   static char p12_opts[4096];
-  snprintf(p12_opts, sizeof p12_opts, "{\"signer\":{\"p12\":{\"path\":");
-  json_string(p12_opts, sizeof p12_opts, p12);
-  strcat(p12_opts, ",\"password\":");
-  json_string(p12_opts, sizeof p12_opts, p12_password);
-  strcat(p12_opts, "}},\"sub_filter\":\"adbe.pkcs7.detached\"}");
+  p12_signer(p12_opts, sizeof p12_opts, p12, p12_password);
+  strcat(p12_opts, ",\"sub_filter\":\"adbe.pkcs7.detached\"}");
   signed_out = NULL;
   code = kyso_sign_pdf(plain_pdf, plain_len, p12_opts, &signed_out, NULL);
   CHECK(code == KYSO_OK, "kyso_sign_pdf with a PKCS#12 file, adbe.pkcs7.detached (%d)", code);
@@ -411,11 +417,8 @@ int main(int argc, char **argv) {
     strcat(ltv_opts, ",");
     json_string(ltv_opts, sizeof ltv_opts, root_crl);
     strcat(ltv_opts, "]}");
-    snprintf(cades_opts, sizeof cades_opts, "{\"signer\":{\"p12\":{\"path\":");
-    json_string(cades_opts, sizeof cades_opts, p12);
-    strcat(cades_opts, ",\"password\":");
-    json_string(cades_opts, sizeof cades_opts, p12_password);
-    strcat(cades_opts, "}},\"field\":\"ChuKyLTV\"}");
+    p12_signer(cades_opts, sizeof cades_opts, p12, p12_password);
+    strcat(cades_opts, ",\"field\":\"ChuKyLTV\"}");
     snprintf(embedded_opts, sizeof embedded_opts, "{\"revocation\":\"embedded\",\"trust\":[");
     json_string(embedded_opts, sizeof embedded_opts, root_path);
     strcat(embedded_opts, "]}");
@@ -529,11 +532,8 @@ int main(int argc, char **argv) {
     strcat(org_p12, "to-chuc.p12");
   }
   static char profile_opts[4096];
-  snprintf(profile_opts, sizeof profile_opts, "{\"signer\":{\"p12\":{\"path\":");
-  json_string(profile_opts, sizeof profile_opts, p12);
-  strcat(profile_opts, ",\"password\":");
-  json_string(profile_opts, sizeof profile_opts, p12_password);
-  strcat(profile_opts, "}},\"profile\":\"attachment\",\"doc_number\":\"125/QĐ-UBND\"}");
+  p12_signer(profile_opts, sizeof profile_opts, p12, p12_password);
+  strcat(profile_opts, ",\"profile\":\"attachment\",\"doc_number\":\"125/QĐ-UBND\"}");
   signed_out = NULL;
   code = kyso_sign_pdf(plain_pdf, plain_len, profile_opts, &signed_out, &err);
   CHECK(code == 5004 && signed_out == NULL && err && strstr(kyso_error_message(err), "PROFILE_ROLE_CERTIFICATE"),
@@ -541,11 +541,8 @@ int main(int argc, char **argv) {
         err ? kyso_error_message(err) : "");
   kyso_error_free(err);
   err = NULL;
-  snprintf(profile_opts, sizeof profile_opts, "{\"signer\":{\"p12\":{\"path\":");
-  json_string(profile_opts, sizeof profile_opts, org_p12);
-  strcat(profile_opts, ",\"password\":");
-  json_string(profile_opts, sizeof profile_opts, p12_password);
-  strcat(profile_opts, "}},\"profile\":\"attachment\",\"doc_number\":\"125/QĐ-UBND\"}");
+  p12_signer(profile_opts, sizeof profile_opts, org_p12, p12_password);
+  strcat(profile_opts, ",\"profile\":\"attachment\",\"doc_number\":\"125/QĐ-UBND\"}");
   code = kyso_sign_pdf(plain_pdf, plain_len, profile_opts, &signed_out, &err);
   CHECK(code == KYSO_OK, "kyso_sign_pdf with profile attachment, organisation certificate (%d: %s)", code,
         err ? kyso_error_message(err) : "");
@@ -576,18 +573,12 @@ int main(int argc, char **argv) {
     FILE *f = fopen(png_path, "wb");
     CHECK(f && fwrite(seal_png, 1, sizeof seal_png, f) == sizeof seal_png && fclose(f) == 0,
           "write a PNG without pHYs");
-    snprintf(approval_opts, sizeof approval_opts, "{\"signer\":{\"p12\":{\"path\":");
-    json_string(approval_opts, sizeof approval_opts, p12);
-    strcat(approval_opts, ",\"password\":");
-    json_string(approval_opts, sizeof approval_opts, p12_password);
-    strcat(approval_opts, "}},\"image\":");
+    p12_signer(approval_opts, sizeof approval_opts, p12, p12_password);
+    strcat(approval_opts, ",\"image\":");
     json_string(approval_opts, sizeof approval_opts, png_path);
     strcat(approval_opts, ",\"profile\":\"approval\",\"rect\":\"350,150,150,60\"}");
-    snprintf(seal_opts, sizeof seal_opts, "{\"signer\":{\"p12\":{\"path\":");
-    json_string(seal_opts, sizeof seal_opts, org_p12);
-    strcat(seal_opts, ",\"password\":");
-    json_string(seal_opts, sizeof seal_opts, p12_password);
-    strcat(seal_opts, "}},\"image\":");
+    p12_signer(seal_opts, sizeof seal_opts, org_p12, p12_password);
+    strcat(seal_opts, ",\"image\":");
     json_string(seal_opts, sizeof seal_opts, png_path);
     strcat(seal_opts, ",\"profile\":\"issuance\"}");
     kyso_buffer *approved = NULL, *sealed = NULL, *result = NULL;
@@ -738,11 +729,8 @@ int main(int argc, char **argv) {
     strcat(request, ",\"DocNumber\":\"125/QĐ-UBND\",\"OutputFileName\":");
     json_string(request, sizeof request, out_path);
     strcat(request, "}");
-    snprintf(options, sizeof options, "{\"signer\":{\"p12\":{\"path\":");
-    json_string(options, sizeof options, p12);
-    strcat(options, ",\"password\":");
-    json_string(options, sizeof options, p12_password);
-    strcat(options, "}}}");
+    p12_signer(options, sizeof options, p12, p12_password);
+    strcat(options, "}");
     kyso_buffer *reply = NULL;
     err = NULL;
     code = kyso_vgca("SignAppendix", request, options, &reply, &err);
